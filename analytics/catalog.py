@@ -1,0 +1,113 @@
+"""The registry as tables (pandas DataFrames): one row per model with its base prices, and blended prices.
+
+Raw numbers only; formatting (currency, K/M tokens) happens in ``analytics.formatting`` and the pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from .errors import NoPriceError
+from .pricing import TierRates, blended_price
+from .registry import Registry
+
+PRICE_COLUMNS = [
+    "id", "name", "provider", "country", "released", "open_weights", "context_window", "max_input_tokens",
+    "max_output_tokens", "input_per_mtok", "output_per_mtok", "cache_read_per_mtok", "cache_write_per_mtok",
+    "tiers", "long_context", "region", "service_tier", "currency", "source", "checked_on", "status",
+]
+
+
+def _tier_summary(schedule, factor: float) -> str:
+    """"≤32,768: 1.2/6 · ≤131,072: 2.4/12 · …" — the tiers in one cell."""
+    if len(schedule.tiers) == 1:
+        return ""
+    parts = []
+    previous = None
+    for tier in schedule.tiers:
+        rates = TierRates.of(tier)
+        label = f"≤{tier.up_to:,}" if tier.up_to is not None else f">{previous:,}"
+        parts.append(f"{label}: {rates.input * factor:g} / {rates.output * factor:g}")
+        previous = tier.up_to
+    return " · ".join(parts)
+
+
+def price_table(
+    registry: Registry,
+    *,
+    region: str = "global",
+    service_tier: str = "standard",
+    on: dt.date | None = None,
+    currency: str = "USD",
+) -> pd.DataFrame:
+    """One row per model: limits and the base-tier prices in force on ``on``; NaN where unknown or unlisted."""
+    rows = []
+    for entry in registry.models():
+        model, provider = entry.model, entry.provider
+        row = {
+            "id": model.id, "name": model.name, "provider": provider.name, "country": provider.country,
+            "released": model.released, "open_weights": model.open_weights,
+            "context_window": model.context_window, "max_input_tokens": model.max_input_tokens,
+            "max_output_tokens": model.max_output_tokens, "region": region, "service_tier": service_tier,
+            "currency": currency,
+        }
+        try:
+            schedule = registry.schedule(model.id, region, service_tier, on)
+        except NoPriceError:
+            row.update(input_per_mtok=np.nan, output_per_mtok=np.nan, cache_read_per_mtok=np.nan,
+                       cache_write_per_mtok=np.nan, tiers=0, long_context="", source=None, checked_on=None,
+                       status="no price")
+            rows.append(row)
+            continue
+        factor = registry.convert(1.0, schedule.currency, currency)
+        base = schedule.tiers[0]
+
+        def scaled(value: float | None) -> float:
+            return value * factor if value is not None else np.nan  # noqa: B023 - used inside the loop only
+
+        row.update(
+            input_per_mtok=scaled(base.input_mtok), output_per_mtok=scaled(base.output_mtok),
+            cache_read_per_mtok=scaled(base.cache_read_mtok), cache_write_per_mtok=scaled(base.cache_write_mtok),
+            tiers=len(schedule.tiers), long_context=_tier_summary(schedule, factor), source=schedule.source,
+            checked_on=schedule.checked_on,
+            status="ok" if base.input_mtok is not None and base.output_mtok is not None else "no price",
+        )
+        rows.append(row)
+    return pd.DataFrame(rows, columns=PRICE_COLUMNS)
+
+
+def blended_table(
+    registry: Registry,
+    ratio: tuple[float, float] = (3, 1),
+    prompt_tokens: int | None = None,
+    cache_hit: float = 0.0,
+    *,
+    models: list[str] | None = None,
+    region: str = "global",
+    service_tier: str = "standard",
+    on: dt.date | None = None,
+    currency: str = "USD",
+) -> pd.DataFrame:
+    """Blended price per 1M tokens for every model (or ``models``), cheapest first; unknown last as NaN."""
+    rows = []
+    ids = [registry.resolve_id(m) for m in models] if models else registry.model_ids()
+    for model_id in ids:
+        entry = registry.entry(model_id)
+        result = blended_price(registry, model_id, ratio, prompt_tokens, cache_hit, region=region,
+                               service_tier=service_tier, on=on, currency=currency)
+        rows.append({
+            "model": model_id, "name": entry.model.name, "provider": entry.provider.name,
+            "country": entry.provider.country,
+            "blended_per_mtok": np.nan if result.blended_per_mtok is None else result.blended_per_mtok,
+            "input_per_mtok": np.nan if result.input_per_mtok is None else result.input_per_mtok,
+            "output_per_mtok": np.nan if result.output_per_mtok is None else result.output_per_mtok,
+            "cache_read_per_mtok": np.nan if result.cache_read_per_mtok is None else result.cache_read_per_mtok,
+            "tier": result.tier, "status": result.status, "currency": currency,
+        })
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    return frame.sort_values("blended_per_mtok", na_position="last", kind="stable").reset_index(drop=True)

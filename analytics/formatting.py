@@ -1,0 +1,49 @@
+"""Formatting raw numbers for people, in one place: money, prices per 1M tokens, token counts, percentages.
+
+Unknown (None / NaN) always renders as "unknown" — never as 0.
+"""
+
+from __future__ import annotations
+
+import math
+
+UNKNOWN = "unknown"
+SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€", "GBP": "£", "JPY": "¥"}
+
+
+def is_unknown(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def money(value: float | None, currency: str = "USD", digits: int | None = None) -> str:
+    """$1.20, $0.0035, ¥10.00 — enough digits that small per-request costs do not round to zero."""
+    if is_unknown(value):
+        return UNKNOWN
+    symbol = SYMBOLS.get(currency, "")
+    if digits is None:
+        magnitude = abs(value)
+        digits = 2 if magnitude >= 1 or magnitude == 0 else max(2, 1 - math.floor(math.log10(magnitude)) + 2)
+        digits = min(digits, 8)
+    text = f"{value:,.{digits}f}"
+    return f"{symbol}{text}" if symbol else f"{text} {currency}"
+
+
+def per_mtok(value: float | None, currency: str = "USD") -> str:
+    """"$1.20 / 1M" (unknown stays unknown)."""
+    return UNKNOWN if is_unknown(value) else f"{money(value, currency)} / 1M"
+
+
+def tokens(value: float | None) -> str:
+    """1,000 → "1K"; 262,144 → "262K"; 1,048,576 → "1.05M"."""
+    if is_unknown(value):
+        return UNKNOWN
+    value = float(value)
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:.3g}M"
+    if value >= 1_000:
+        return f"{value / 1_000:.4g}K"
+    return f"{value:.0f}"
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    return UNKNOWN if is_unknown(value) else f"{value:.{digits}f}%"

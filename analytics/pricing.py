@@ -1,0 +1,371 @@
+"""The cost of requests and blended prices, vectorised over numpy arrays of requests.
+
+Semantics (also in data/README.md):
+- ``prompt_tokens`` is the whole prompt, cached tokens included; the tier is chosen by it (cliff: the whole
+  request is billed at that tier's rates).
+- Cost = (prompt − cached − cache_write) × input + cached × cache_read + cache_write × cache_write
+  + output × output + reasoning × reasoning. An unknown cache-read or cache-write rate falls back to the input
+  rate (the provider does not price them separately); an unknown reasoning rate falls back to the output rate.
+  An unknown input or output rate makes the cost NaN: "no price", never 0.
+- A request must fit: prompt ≤ max_input_tokens and output + reasoning ≤ max_output_tokens where the model sets
+  them; prompt + output + reasoning ≤ context_window where it has no separate input cap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .errors import AnalyticsError, ContextLimitError, NoPriceError
+from .registry import Registry
+from .schema import Model, PriceSchedule, Tier
+
+MTOK = 1_000_000
+
+FIT_OK = 0
+FIT_PROMPT_OVER_INPUT_CAP = 1
+FIT_OUTPUT_OVER_CAP = 2
+FIT_OVER_CONTEXT_WINDOW = 3
+FIT_PROMPT_OVER_PRICED_TIERS = 4
+
+
+@dataclass(frozen=True)
+class TierRates:
+    """The per-1M rates of one tier, in the schedule's currency, with every fallback applied (NaN = unknown)."""
+
+    up_to: int | None
+    input: float
+    output: float
+    cache_read: float
+    cache_write: float
+    cache_write_1h: float
+    reasoning: float
+    cache_read_known: bool
+
+    @classmethod
+    def of(cls, tier: Tier) -> TierRates:
+        nan = float("nan")
+        inp = tier.input_mtok if tier.input_mtok is not None else nan
+        out = tier.output_mtok if tier.output_mtok is not None else nan
+        return cls(
+            up_to=tier.up_to,
+            input=inp,
+            output=out,
+            cache_read=tier.cache_read_mtok if tier.cache_read_mtok is not None else inp,
+            cache_write=tier.cache_write_mtok if tier.cache_write_mtok is not None else inp,
+            cache_write_1h=tier.cache_write_1h_mtok if tier.cache_write_1h_mtok is not None else inp,
+            reasoning=tier.reasoning_mtok if tier.reasoning_mtok is not None else out,
+            cache_read_known=tier.cache_read_mtok is not None,
+        )
+
+
+def tier_bounds(schedule: PriceSchedule) -> np.ndarray:
+    """The inclusive ``up_to`` bounds of the closed tiers, ascending (the open last tier has none)."""
+    return np.array([t.up_to for t in schedule.tiers if t.up_to is not None], dtype=np.int64)
+
+
+def tier_index(schedule: PriceSchedule, prompt_tokens: Any) -> np.ndarray:
+    """Index of the tier each prompt falls in; ``len(schedule.tiers)`` where it is beyond every closed tier.
+
+    ``up_to`` is inclusive: with bounds [32768, 131072], a prompt of 32,768 is tier 0 and 32,769 is tier 1.
+    """
+    prompts = np.asarray(prompt_tokens)
+    index = np.searchsorted(tier_bounds(schedule), prompts, side="left")
+    return np.minimum(index, len(schedule.tiers))
+
+
+def prompt_cap(model: Model) -> int:
+    return model.max_input_tokens or model.context_window
+
+
+def fit_codes(model: Model, prompt_tokens: Any, completion_tokens: Any) -> np.ndarray:
+    """Per request: ``FIT_OK`` or the first limit it breaks (see the module docstring for the rule)."""
+    prompt = np.asarray(prompt_tokens, dtype=np.float64)
+    completion = np.asarray(completion_tokens, dtype=np.float64)
+    codes = np.zeros(np.broadcast(prompt, completion).shape, dtype=np.int8)
+    if model.max_input_tokens is None:
+        codes[prompt + completion > model.context_window] = FIT_OVER_CONTEXT_WINDOW
+    if model.max_output_tokens is not None:
+        codes[(codes == 0) & (completion > model.max_output_tokens)] = FIT_OUTPUT_OVER_CAP
+    codes[prompt > prompt_cap(model)] = FIT_PROMPT_OVER_INPUT_CAP
+    return codes
+
+
+def describe_fit(model: Model, code: int, prompt: float, completion: float) -> str:
+    """One sentence naming the limit a request breaks."""
+    if code == FIT_PROMPT_OVER_INPUT_CAP:
+        which = "input cap (max_input_tokens)" if model.max_input_tokens else "context window"
+        return f"{model.id}: a prompt of {prompt:,.0f} tokens exceeds the {which} of {prompt_cap(model):,} tokens"
+    if code == FIT_OUTPUT_OVER_CAP:
+        return (f"{model.id}: {completion:,.0f} output + reasoning tokens exceed max_output_tokens "
+                f"{model.max_output_tokens:,}")
+    if code == FIT_OVER_CONTEXT_WINDOW:
+        return (f"{model.id}: prompt {prompt:,.0f} + output {completion:,.0f} tokens exceed the context window of "
+                f"{model.context_window:,} tokens")
+    if code == FIT_PROMPT_OVER_PRICED_TIERS:
+        return f"{model.id}: no price tier covers a prompt of {prompt:,.0f} tokens"
+    return "fits"
+
+
+@dataclass(frozen=True)
+class RequestCosts:
+    """Costs of many requests on one model, one array per component (NaN where no price is known)."""
+
+    model: str
+    currency: str
+    schedule: PriceSchedule
+    tier_index: np.ndarray
+    tier_up_to: np.ndarray
+    """The ``up_to`` of the tier applied (NaN for the open last tier or beyond every tier)."""
+    input: np.ndarray
+    cached_input: np.ndarray
+    cache_write: np.ndarray
+    output: np.ndarray
+    reasoning: np.ndarray
+    fit: np.ndarray
+    """``FIT_OK`` (0) or the limit broken; costs of requests that do not fit are NaN."""
+
+    @property
+    def total(self) -> np.ndarray:
+        return self.input + self.cached_input + self.cache_write + self.output + self.reasoning
+
+
+def _tokens(value: Any, name: str) -> np.ndarray:
+    array = np.asarray(value, dtype=np.float64)
+    if array.size and (not np.all(np.isfinite(array)) or np.any(array < 0)):
+        raise AnalyticsError(f"{name} must be finite and non-negative token counts")
+    return array
+
+
+def price_requests(
+    registry: Registry,
+    model_id: str,
+    prompt_tokens: Any,
+    output_tokens: Any,
+    cached_tokens: Any = 0,
+    reasoning_tokens: Any = 0,
+    cache_write_tokens: Any = 0,
+    *,
+    region: str = "global",
+    service_tier: str = "standard",
+    on: dt.date | None = None,
+    currency: str = "USD",
+    schedule: PriceSchedule | None = None,
+) -> RequestCosts:
+    """Price arrays of requests on one model: one numpy pass per tier, no Python loop per request.
+
+    ``prompt_tokens`` includes ``cached_tokens`` and ``cache_write_tokens``. Requests that break a limit come back
+    with NaN costs and a non-zero ``fit`` code rather than an exception; ``price_request`` raises instead.
+    """
+    model = registry.model(model_id)
+    schedule = schedule or registry.schedule(model.id, region, service_tier, on)
+    prompt = _tokens(prompt_tokens, "prompt tokens")
+    output = _tokens(output_tokens, "output tokens")
+    cached = _tokens(cached_tokens, "cached tokens")
+    reasoning = _tokens(reasoning_tokens, "reasoning tokens")
+    writes = _tokens(cache_write_tokens, "cache-write tokens")
+    prompt, output, cached, reasoning, writes = np.broadcast_arrays(prompt, output, cached, reasoning, writes)
+    if np.any(cached + writes > prompt):
+        raise AnalyticsError("cached + cache-write tokens cannot exceed the prompt (the prompt includes them)")
+
+    index = tier_index(schedule, prompt)
+    fit = fit_codes(model, prompt, output + reasoning)
+    fit[(fit == FIT_OK) & (index >= len(schedule.tiers))] = FIT_PROMPT_OVER_PRICED_TIERS
+
+    rates = [TierRates.of(t) for t in schedule.tiers]
+    nan = float("nan")
+
+    def per_tier(attr: str) -> np.ndarray:
+        table = np.array([getattr(r, attr) for r in rates] + [nan], dtype=np.float64)
+        return table[index]
+
+    factor = registry.convert(1.0, schedule.currency, currency) / MTOK
+    ok = fit == FIT_OK
+    uncached = prompt - cached - writes
+
+    def cost(tokens: np.ndarray, attr: str) -> np.ndarray:
+        result = tokens * per_tier(attr) * factor
+        # zero tokens cost nothing even at an unknown rate; a request that does not fit has no cost
+        result = np.where(tokens == 0, 0.0, result)
+        return np.where(ok, result, nan)
+
+    up_to = np.array([t.up_to if t.up_to is not None else nan for t in schedule.tiers] + [nan], dtype=np.float64)
+    return RequestCosts(
+        model=model.id,
+        currency=currency,
+        schedule=schedule,
+        tier_index=index,
+        tier_up_to=up_to[index],
+        input=cost(uncached, "input"),
+        cached_input=cost(cached, "cache_read"),
+        cache_write=cost(writes, "cache_write"),
+        output=cost(output, "output"),
+        reasoning=cost(reasoning, "reasoning"),
+        fit=fit,
+    )
+
+
+@dataclass(frozen=True)
+class Quote:
+    """The cost of one request, with what was applied and where the prices come from."""
+
+    model: str
+    currency: str
+    cost: float
+    tier: int | None
+    """``up_to`` of the tier applied; None for an open last tier."""
+    tier_index: int
+    breakdown: dict[str, float]
+    region: str
+    service_tier: str
+    on: dt.date
+    source: str
+    checked_on: dt.date
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "model": self.model,
+            "currency": self.currency,
+            "cost": self.cost,
+            "tier": self.tier,
+            "tier_index": self.tier_index,
+            "breakdown": self.breakdown,
+            "region": self.region,
+            "service_tier": self.service_tier,
+            "on": self.on.isoformat(),
+            "source": self.source,
+            "checked_on": self.checked_on.isoformat(),
+        }
+
+
+def price_request(
+    registry: Registry,
+    model_id: str,
+    prompt_tokens: float,
+    output_tokens: float,
+    cached_tokens: float = 0,
+    reasoning_tokens: float = 0,
+    cache_write_tokens: float = 0,
+    *,
+    region: str = "global",
+    service_tier: str = "standard",
+    on: dt.date | None = None,
+    currency: str = "USD",
+) -> Quote:
+    """Price one request; raises ``ContextLimitError`` or ``NoPriceError`` with a one-line reason."""
+    day = on or dt.date.today()
+    model = registry.model(model_id)
+    costs = price_requests(
+        registry, model.id, [prompt_tokens], [output_tokens], [cached_tokens], [reasoning_tokens],
+        [cache_write_tokens], region=region, service_tier=service_tier, on=day, currency=currency,
+    )
+    code = int(costs.fit[0])
+    if code != FIT_OK:
+        raise ContextLimitError(describe_fit(model, code, prompt_tokens, output_tokens + reasoning_tokens))
+    breakdown = {
+        "input": float(costs.input[0]),
+        "cached_input": float(costs.cached_input[0]),
+        "cache_write": float(costs.cache_write[0]),
+        "output": float(costs.output[0]),
+        "reasoning": float(costs.reasoning[0]),
+    }
+    total = float(costs.total[0])
+    if not np.isfinite(total):
+        unknown = [k for k, v in breakdown.items() if not np.isfinite(v)]
+        raise NoPriceError(f"{model.id}: the registry has no {' / '.join(unknown)} price for this tier "
+                           f"({region}/{service_tier}); unknown is not zero")
+    index = int(costs.tier_index[0])
+    return Quote(
+        model=model.id, currency=currency, cost=total, tier=costs.schedule.tiers[index].up_to, tier_index=index,
+        breakdown=breakdown, region=region, service_tier=service_tier, on=day, source=costs.schedule.source,
+        checked_on=costs.schedule.checked_on,
+    )
+
+
+def parse_ratio(text: str) -> tuple[float, float]:
+    """``"3:1"`` → (3.0, 1.0). Both parts non-negative, not both zero."""
+    parts = str(text).replace("/", ":").split(":")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        a, b = float(parts[0]), float(parts[1])
+    except ValueError:
+        raise AnalyticsError(f"ratio {text!r} is not of the form INPUT:OUTPUT, e.g. 3:1") from None
+    if not (np.isfinite(a) and np.isfinite(b)) or a < 0 or b < 0 or a + b == 0:
+        raise AnalyticsError(f"ratio {text!r}: both parts must be non-negative and not both zero")
+    return a, b
+
+
+def blend(input_rate: Any, output_rate: Any, ratio: tuple[float, float] = (3, 1),
+          cache_read_rate: Any = None, cache_hit: float = 0.0) -> Any:
+    """Blended price per 1M tokens at ``ratio`` (input:output): ``(a × in_eff + b × out) / (a + b)``, where
+    ``in_eff = (1 − cache_hit) × input + cache_hit × cache_read``. 3:1 of $2 / $12 = (3 × 2 + 12) / 4 = $4.50."""
+    a, b = ratio
+    read = input_rate if cache_read_rate is None else cache_read_rate
+    effective_input = (1 - cache_hit) * np.asarray(input_rate, dtype=float) + cache_hit * np.asarray(read, dtype=float)
+    return (a * effective_input + b * np.asarray(output_rate, dtype=float)) / (a + b)
+
+
+@dataclass(frozen=True)
+class Blended:
+    model: str
+    blended_per_mtok: float | None
+    """None when no price is known, or the prompt size does not fit the model."""
+    input_per_mtok: float | None
+    output_per_mtok: float | None
+    cache_read_per_mtok: float | None
+    tier: int | None
+    status: str
+    """``ok``, ``no price`` or the limit broken."""
+    currency: str
+
+
+def blended_price(
+    registry: Registry,
+    model_id: str,
+    ratio: tuple[float, float] = (3, 1),
+    prompt_tokens: int | None = None,
+    cache_hit: float = 0.0,
+    *,
+    region: str = "global",
+    service_tier: str = "standard",
+    on: dt.date | None = None,
+    currency: str = "USD",
+) -> Blended:
+    """The blended price of ``model_id``; ``prompt_tokens`` picks the tier (default: the first tier)."""
+    if not 0 <= cache_hit <= 1:
+        raise AnalyticsError(f"cache-hit share must be between 0 and 1, got {cache_hit}")
+    model = registry.model(model_id)
+    try:
+        schedule = registry.schedule(model.id, region, service_tier, on)
+    except NoPriceError:
+        return Blended(model.id, None, None, None, None, None, "no price", currency)
+    index = 0
+    if prompt_tokens is not None:
+        code = int(fit_codes(model, prompt_tokens, 0))
+        index = int(tier_index(schedule, prompt_tokens))
+        if code != FIT_OK:
+            return Blended(model.id, None, None, None, None, None, "prompt beyond window", currency)
+        if index >= len(schedule.tiers):
+            return Blended(model.id, None, None, None, None, None, "no price", currency)
+    tier = schedule.tiers[index]
+    rates = TierRates.of(tier)
+    factor = registry.convert(1.0, schedule.currency, currency)
+
+    def known(value: float) -> float | None:
+        return None if np.isnan(value) else value * factor
+
+    value = float(blend(rates.input, rates.output, ratio, rates.cache_read, cache_hit)) * factor
+    return Blended(
+        model=model.id,
+        blended_per_mtok=known(value),
+        input_per_mtok=known(rates.input),
+        output_per_mtok=known(rates.output),
+        cache_read_per_mtok=known(rates.cache_read) if rates.cache_read_known else None,
+        tier=tier.up_to,
+        status="ok" if not np.isnan(value) else "no price",
+        currency=currency,
+    )

@@ -1,0 +1,112 @@
+"""Reading untrusted YAML safely: bounded size, no Python tags, no alias bombs, errors that name the file.
+
+Used for the registry, uploaded registries and workload files alike.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem, RegistryError
+
+MAX_YAML_BYTES = 2 * 1024 * 1024
+"""A registry or workload file larger than this (2 MiB) is refused before it is parsed."""
+MAX_EXPANDED_NODES = 200_000
+"""A document whose aliases expand to more nodes than this is refused (a "billion laughs" bomb)."""
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int:
+    """Nodes the document would have with every alias expanded, computed without expanding it."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if depth > 200:
+        raise RecursionError
+    memo[key] = MAX_EXPANDED_NODES + 1  # a node reached again while being sized is a cycle: treat as huge
+    if isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_expanded_size(child, memo, depth + 1) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size = 1 + sum(
+            _expanded_size(k, memo, depth + 1) + _expanded_size(v, memo, depth + 1) for k, v in node.value
+        )
+    else:
+        size = 1
+    memo[key] = min(size, MAX_EXPANDED_NODES + 1)
+    return memo[key]
+
+
+def parse_yaml_text(text: str, name: str) -> Any:
+    """Parse one YAML document from ``text``; ``name`` (a file name) goes into every error."""
+    if len(text.encode("utf-8", errors="replace")) > MAX_YAML_BYTES:
+        raise RegistryError(
+            [Problem(name, f"file is larger than {MAX_YAML_BYTES // (1024 * 1024)} MiB", hint="split it or trim it")]
+        )
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
+        raise RegistryError(
+            [Problem(name, f"not valid YAML at {where}: {exc.problem}", hint="fix the syntax there")]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise RegistryError([Problem(name, f"not valid YAML: {exc}")]) from None
+    if node is None:
+        raise RegistryError([Problem(name, "the file is empty", hint="see data/README.md for the format")])
+    try:
+        too_big = _expanded_size(node, {}) > MAX_EXPANDED_NODES
+    except RecursionError:
+        too_big = True
+    if too_big:
+        raise RegistryError(
+            [
+                Problem(
+                    name,
+                    "YAML aliases expand to too many nodes (an alias bomb?)",
+                    hint="write the values out instead of nesting anchors and aliases",
+                )
+            ]
+        )
+    try:
+        return yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader: no Python tags
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise RegistryError(
+            [
+                Problem(
+                    name,
+                    f"refused YAML tag{where}: {exc.problem}",
+                    hint="only plain YAML (maps, lists, strings, numbers, dates) is allowed; remove the !!tag",
+                )
+            ]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise RegistryError([Problem(name, f"not valid YAML: {exc}")]) from None
+
+
+def read_yaml_file(path: Path, name: str | None = None) -> Any:
+    """Read and parse ``path``, refusing files over the size bound before reading them whole."""
+    label = name or str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise RegistryError([Problem(label, f"cannot read the file: {exc.strerror}")]) from None
+    if size > MAX_YAML_BYTES:
+        raise RegistryError(
+            [Problem(label, f"file is {size / 1e6:.1f} MB, over the {MAX_YAML_BYTES // (1024 * 1024)} MiB bound",
+                     hint="split it or trim it")]
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RegistryError(
+            [Problem(label, f"not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8")]
+        ) from None
+    if "\x00" in text:
+        raise RegistryError([Problem(label, "binary file (contains NUL bytes)", hint="give a YAML text file")])
+    return parse_yaml_text(text, label)

@@ -1,0 +1,337 @@
+"""One strict pydantic model per YAML concept of the registry (``data/``); the JSON Schema is generated from these.
+
+Units live in field names: ``*_mtok`` is a price per 1,000,000 tokens in the schedule's currency.
+Unknown is ``null`` (``None``) everywhere, never 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9.\-]*[a-z0-9]$"
+ServiceTier = Literal["standard", "batch", "flex", "priority"]
+Condition = Literal["tools", "no-tools"]
+Subset = Literal["full", "text-only"]
+ReporterKind = Literal["vendor", "third-party", "press", "seed-report"]
+
+PositivePrice = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+"""A known price is > 0 and finite; an unknown one is null (never 0)."""
+
+SEED_REPORT = "seed-report"
+"""The ``source`` value that cites the January 2026 market report the project grew from."""
+
+_URL = re.compile(r"^https?://[^\s<>\"']+$")
+
+
+def check_source(value: str) -> str:
+    """A source is an http(s) URL or the literal ``seed-report``; nothing else is a link we will render."""
+    value = value.strip()
+    if value == SEED_REPORT or _URL.match(value):
+        return value
+    raise ValueError(f"source must be an http(s) URL or {SEED_REPORT!r}, got {value[:80]!r}")
+
+
+class Strict(BaseModel):
+    """Base of every registry type: unknown keys are errors, so a typo in the YAML is caught, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+class Sourced(Strict):
+    source: str
+    """Where the figure was read: an http(s) URL, or ``seed-report`` for the January 2026 market report."""
+    checked_on: dt.date
+    """The date the figure was read at its source (YYYY-MM-DD)."""
+
+    @field_validator("source")
+    @classmethod
+    def _source_is_link(cls, value: str) -> str:
+        return check_source(value)
+
+
+class Tier(Strict):
+    """Prices for prompts up to ``up_to`` tokens.
+
+    Cliff semantics: the *whole* request — uncached input, cached input, cache writes, output and reasoning — is
+    billed at the rates of the one tier its prompt (input + cached tokens) falls in. Crossing a threshold
+    re-prices every token of the request, not just the tokens above it (Gemini's 200K, Qwen's 32K/128K).
+    """
+
+    up_to: int | None = Field(default=None, gt=0)
+    """Largest prompt (input + cached tokens) this tier covers, inclusive; null on an open last tier."""
+    input_mtok: PositivePrice | None
+    """Uncached input, per 1M tokens; null if unknown."""
+    output_mtok: PositivePrice | None
+    """Output, per 1M tokens; null if unknown."""
+    cache_read_mtok: PositivePrice | None = None
+    """Cached input (cache hit), per 1M tokens; null if unknown (then the input rate applies)."""
+    cache_write_mtok: PositivePrice | None = None
+    """Writing input to the cache (5-minute TTL where the provider has two), per 1M; null: no separate charge."""
+    cache_write_1h_mtok: PositivePrice | None = None
+    """Writing input to a 1-hour cache, per 1M tokens; null where the provider has none."""
+    reasoning_mtok: PositivePrice | None = None
+    """Reasoning (thinking) tokens, per 1M; null means they are billed as output."""
+
+
+class PriceSchedule(Sourced):
+    """The prices of one model in one region, service tier and currency, over a period of time."""
+
+    region: str = "global"
+    """Where the price applies: ``global``, ``cn-mainland``, ``us``, ``eu``…"""
+    service_tier: ServiceTier = "standard"
+    """``standard``, ``batch`` (async, usually half price), ``flex`` or ``priority``."""
+    currency: str = "USD"
+    """ISO 4217 code; any code but USD needs a rate in data/fx.yaml."""
+    effective_from: dt.date | None = None
+    """First day these prices apply; null: since the model was released."""
+    effective_to: dt.date | None = None
+    """First day they no longer apply (exclusive); null: still in force."""
+    note: str | None = None
+    tiers: list[Tier] = Field(min_length=1)
+    """Context tiers sorted by ``up_to``; only the last may be open (null)."""
+
+    @field_validator("currency")
+    @classmethod
+    def _currency_code(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Z]{3}", value):
+            raise ValueError(f"currency must be a 3-letter ISO 4217 code such as USD or CNY, got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _tiers_and_dates(self) -> PriceSchedule:
+        bounds = [t.up_to for t in self.tiers]
+        for i, bound in enumerate(bounds[:-1]):
+            if bound is None:
+                raise ValueError(
+                    f"tiers[{i}] has up_to: null but is not the last tier — only the last tier may be open; "
+                    "sort the tiers by up_to and give every tier but the last a bound"
+                )
+        known = [b for b in bounds if b is not None]
+        for i in range(1, len(known)):
+            if known[i] <= known[i - 1]:
+                raise ValueError(
+                    f"tiers overlap or are unsorted: up_to {known[i]} follows up_to {known[i - 1]} — "
+                    "list tiers in increasing up_to, each bound larger than the one before"
+                )
+        if self.effective_from and self.effective_to and self.effective_to <= self.effective_from:
+            raise ValueError(
+                f"effective_to {self.effective_to} is not after effective_from {self.effective_from} — "
+                "effective_to is the first day the price no longer applies"
+            )
+        return self
+
+    def in_force(self, on: dt.date) -> bool:
+        """True when this schedule applies on ``on`` (``effective_from`` inclusive, ``effective_to`` exclusive)."""
+        return (self.effective_from is None or self.effective_from <= on) and (
+            self.effective_to is None or on < self.effective_to
+        )
+
+
+class ToolFee(Sourced):
+    """A per-call fee for a server-side tool (e.g. web search), charged on top of tokens."""
+
+    tool: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    """Tool name as workloads refer to it: ``web_search``, ``code_execution``…"""
+    per_thousand_calls: PositivePrice
+    """Fee per 1,000 calls."""
+    currency: str = "USD"
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+    note: str | None = None
+
+    def in_force(self, on: dt.date) -> bool:
+        return (self.effective_from is None or self.effective_from <= on) and (
+            self.effective_to is None or on < self.effective_to
+        )
+
+
+class Speed(Sourced):
+    """Measured serving speed; used for latency estimates of agent workloads."""
+
+    output_tokens_per_s: float | None = Field(default=None, gt=0)
+    time_to_first_token_s: float | None = Field(default=None, ge=0)
+
+
+class Parameters(Strict):
+    """Parameter counts in billions (mixture-of-experts models: total and active per token)."""
+
+    total_b: float | None = Field(default=None, gt=0)
+    active_b: float | None = Field(default=None, gt=0)
+    source: str
+
+    @field_validator("source")
+    @classmethod
+    def _source_is_link(cls, value: str) -> str:
+        return check_source(value)
+
+
+class Disagreement(Sourced):
+    """Another source's figure that differs from ours, kept beside ours with the reason we did not use it."""
+
+    field: str
+    """Which figure: ``input_mtok``, ``output_mtok``, ``cache_read_mtok``, ``context_window``…"""
+    value: float | None
+    """Their figure (null: they list none)."""
+    region: str = "global"
+    service_tier: ServiceTier = "standard"
+    reason: str
+    """Why it differs and why ours stands (a reseller's price, a different definition of context…)."""
+
+
+class Model(Strict):
+    """One model of one provider, with its limits, facts and price schedules."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    """Stable kebab-case id (``gemini-3-pro``); what the CLI, workloads and benchmark results refer to."""
+    name: str = Field(min_length=1, max_length=120)
+    released: dt.date | None = None
+    context_window: int = Field(gt=0)
+    """Total tokens (prompt + output) the model can hold, as the provider advertises it."""
+    max_input_tokens: int | None = Field(default=None, gt=0)
+    """Where the provider caps the prompt separately (GPT-5.2: 272K inside 400K; Gemini: the 1M input window).
+    When set, the prompt is checked against it and the output against ``max_output_tokens``, instead of
+    prompt + output against ``context_window``."""
+    max_output_tokens: int | None = Field(default=None, gt=0)
+    open_weights: bool | None = None
+    parameters: Parameters | None = None
+    aliases: list[str] = Field(default_factory=list)
+    """Other names (API ids such as ``qwen3-max-2026-01-23``) that resolve to this model."""
+    limits_source: str | None = None
+    """Where the context window and caps were read."""
+    speed: Speed | None = None
+    tool_fees: list[ToolFee] = Field(default_factory=list)
+    prices: list[PriceSchedule] = Field(default_factory=list)
+    """Every price schedule: regions, service tiers, and history (non-overlapping dates per region + tier)."""
+    disagreements: list[Disagreement] = Field(default_factory=list)
+    note: str | None = None
+
+    @field_validator("limits_source")
+    @classmethod
+    def _limits_source_is_link(cls, value: str | None) -> str | None:
+        return None if value is None else check_source(value)
+
+    @model_validator(mode="after")
+    def _limits_and_schedules(self) -> Model:
+        cap = self.max_input_tokens or self.context_window
+        if self.max_input_tokens and self.max_input_tokens > self.context_window:
+            raise ValueError(
+                f"max_input_tokens {self.max_input_tokens} exceeds context_window {self.context_window}"
+            )
+        seen: dict[tuple[str, str, str], list[PriceSchedule]] = {}
+        for i, schedule in enumerate(self.prices):
+            for tier in schedule.tiers:
+                if tier.up_to is not None and tier.up_to > cap:
+                    raise ValueError(
+                        f"prices[{i}]: a tier reaches up_to {tier.up_to}, beyond the model's prompt limit {cap} "
+                        "(max_input_tokens, else context_window) — lower up_to or fix the limit"
+                    )
+            key = (schedule.region, schedule.service_tier, schedule.currency)
+            for other in seen.get(key, []):
+                if _periods_overlap(schedule, other):
+                    raise ValueError(
+                        f"prices[{i}]: two {schedule.region}/{schedule.service_tier}/{schedule.currency} "
+                        "schedules are in force on the same day — end the older one with effective_to "
+                        "on the day the newer one's effective_from begins"
+                    )
+            seen.setdefault(key, []).append(schedule)
+        return self
+
+
+def _periods_overlap(a: PriceSchedule | ToolFee, b: PriceSchedule | ToolFee) -> bool:
+    start_a, start_b = a.effective_from or dt.date.min, b.effective_from or dt.date.min
+    end_a, end_b = a.effective_to or dt.date.max, b.effective_to or dt.date.max
+    return start_a < end_b and start_b < end_a
+
+
+class Provider(Strict):
+    """One file of ``data/providers/``: a provider and its models."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str = Field(min_length=1, max_length=120)
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    """ISO 3166 alpha-2 code of the provider's home (the seed report colours CN red, US blue)."""
+    url: str | None = None
+    models: list[Model] = Field(min_length=1)
+
+    @field_validator("url")
+    @classmethod
+    def _url_is_link(cls, value: str | None) -> str | None:
+        return None if value is None else check_source(value)
+
+
+class BenchmarkResult(Strict):
+    """One reported score of one model; several per model and condition are normal (who reported it matters)."""
+
+    model: str
+    """A model id (or alias) of the registry."""
+    score: float = Field(ge=0, le=100, allow_inf_nan=False)
+    """Percent correct."""
+    condition: Condition
+    """``tools`` (search, code…) or ``no-tools``."""
+    subset: Subset | None
+    """``full`` benchmark or its ``text-only`` subset; null when the reporter does not say."""
+    reporter_kind: ReporterKind
+    reporter: str = Field(min_length=1)
+    source: str
+    date: dt.date
+    """When the score was published (or read, for the seed report)."""
+    note: str | None = None
+
+    @field_validator("source")
+    @classmethod
+    def _source_is_link(cls, value: str) -> str:
+        return check_source(value)
+
+
+class Benchmark(Strict):
+    """One file of ``data/benchmarks/``: a benchmark's definition and its results."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    url: str | None = None
+    description: str | None = None
+    higher_is_better: bool = True
+    results: list[BenchmarkResult] = Field(default_factory=list)
+
+    @field_validator("url")
+    @classmethod
+    def _url_is_link(cls, value: str | None) -> str | None:
+        return None if value is None else check_source(value)
+
+
+class FxRate(Sourced):
+    """How many units of ``currency`` one US dollar buys, on a date."""
+
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    units_per_usd: PositivePrice
+    note: str | None = None
+
+
+class FxTable(Strict):
+    """``data/fx.yaml``: currency rates against USD (the registry's base currency)."""
+
+    base: Literal["USD"] = "USD"
+    rates: list[FxRate] = Field(default_factory=list)
+
+
+SCHEMA_ROOTS: dict[str, type[Strict]] = {"provider": Provider, "benchmark": Benchmark, "fx": FxTable}
+
+
+def registry_json_schema() -> dict:
+    """The JSON Schema of every registry file kind, one document (``data/schema.json``) that editors use."""
+    from pydantic.json_schema import models_json_schema
+
+    _, top = models_json_schema(
+        [(kind, "validation") for kind in SCHEMA_ROOTS.values()], ref_template="#/$defs/{model}"
+    )
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "LLM cost dashboard registry file (provider, benchmark or fx)",
+        "description": "Generated from analytics/schema.py by `make schema`; do not edit by hand.",
+        "anyOf": [{"$ref": f"#/$defs/{kind.__name__}"} for kind in SCHEMA_ROOTS.values()],
+        "$defs": top["$defs"],
+    }
