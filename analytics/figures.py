@@ -57,3 +57,46 @@ def finish(fig: go.Figure, title: str, provenance: Provenance, *, height: int = 
         showarrow=False, align="left", font={"size": 10, "color": "#555"},
     )
     return fig
+
+
+@dataclass(frozen=True)
+class ChartOption:
+    """One option of a chart, shared by the CLI (``--name``) and the export catalog."""
+
+    name: str
+    """Python keyword of ``build`` (``ratio``); the CLI flag is ``--ratio``."""
+    help: str
+    default: object = None
+    choices: tuple[str, ...] | None = None
+    multiple: bool = False
+    """Repeatable on the CLI (``--model a --model b``), a list in Python."""
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """A named chart: ``build(registry, **options)`` returns the figure and the DataFrame it plots."""
+
+    name: str
+    """kebab-case, used in file names and on the CLI: ``cost-vs-hle``."""
+    title: str
+    description: str
+    build: object
+    """Callable[[Registry, ...], tuple[plotly Figure, pandas DataFrame]]; pure."""
+    options: tuple[ChartOption, ...] = ()
+
+
+def chart_catalog() -> dict[str, ChartSpec]:
+    """Every chart of every feature module, by name (each module exposes a ``CHART_SPECS`` tuple)."""
+    import importlib
+
+    specs: dict[str, ChartSpec] = {}
+    for module_name in ("analytics.charts", "analytics.workload_charts", "analytics.replay", "analytics.history"):
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue
+            raise
+        for spec in getattr(module, "CHART_SPECS", ()):
+            specs[spec.name] = spec
+    return specs
