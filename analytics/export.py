@@ -233,12 +233,13 @@ def to_html(fig: go.Figure) -> bytes:
         config={"displaylogo": False, "responsive": True, "toImageButtonOptions": {"scale": 2}},
     )
     # plotly's page has no <title>; give the browser tab the chart's name.
-    html = html.replace("<head>", f"<head><meta charset=\"utf-8\"><title>{_html_escape(title)}</title>", 1)
+    html = html.replace("<head>", f"<head><title>{_html_escape(title)}</title>", 1)
     return html.encode("utf-8")
 
 
 def _html_escape(text: str) -> str:
-    text = re.sub(r"<[^>]+>", " ", str(text))
+    text = re.sub(r"<br\s*/?>", " ", str(text), flags=re.IGNORECASE)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text))
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").strip()
 
 
@@ -332,8 +333,9 @@ _MAX_STEM = 120
 
 
 def _slug(text: str) -> str:
-    slug = _UNSAFE.sub("-", str(text)).strip("-.")
-    return re.sub(r"-{2,}", "-", slug)
+    slug = _UNSAFE.sub("-", str(text))
+    slug = re.sub(r"\.{2,}", ".", re.sub(r"-{2,}", "-", slug))
+    return slug.strip("-.")
 
 
 def export_filename(chart_name: str, fmt: str, on: dt.date | None = None, extra: str = "") -> str:
