@@ -208,6 +208,64 @@ def price_requests(
     )
 
 
+def request_totals(
+    registry: Registry,
+    model_id: str,
+    prompt_tokens: Any,
+    output_tokens: Any,
+    cached_tokens: Any = 0,
+    reasoning_tokens: Any = 0,
+    cache_write_tokens: Any = 0,
+    *,
+    schedule: PriceSchedule,
+    currency: str = "USD",
+    check: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(total, fit, tier_index)`` of many requests on one schedule: the same sum as
+    ``price_requests(...).total`` (NaN where a request does not fit or has no price), in fewer passes.
+
+    For replaying millions of requests (analytics/replay.py): the rates are gathered once per component, a schedule
+    with one tier uses scalars instead of a per-request gather, and a component no request uses is skipped.
+    ``check=False`` skips the token checks for arrays the caller has already validated.
+    """
+    model = registry.model(model_id)
+    prompt = np.asarray(prompt_tokens, dtype=np.float64)
+    output = np.asarray(output_tokens, dtype=np.float64)
+    cached = np.asarray(cached_tokens, dtype=np.float64)
+    reasoning = np.asarray(reasoning_tokens, dtype=np.float64)
+    writes = np.asarray(cache_write_tokens, dtype=np.float64)
+    if check:
+        for array, name in ((prompt, "prompt"), (output, "output"), (cached, "cached"), (reasoning, "reasoning"),
+                            (writes, "cache-write")):
+            _tokens(array, f"{name} tokens")
+    prompt, output, cached, reasoning, writes = np.broadcast_arrays(prompt, output, cached, reasoning, writes)
+    if check and np.any(cached + writes > prompt):
+        raise AnalyticsError("cached + cache-write tokens cannot exceed the prompt (the prompt includes them)")
+
+    n_tiers = len(schedule.tiers)
+    open_single_tier = n_tiers == 1 and schedule.tiers[0].up_to is None
+    index = np.zeros(prompt.shape, dtype=np.intp) if open_single_tier else tier_index(schedule, prompt)
+    fit = fit_codes(model, prompt, output + reasoning)
+    if not open_single_tier:
+        fit[(fit == FIT_OK) & (index >= n_tiers)] = FIT_PROMPT_OVER_PRICED_TIERS
+
+    factor = registry.convert(1.0, schedule.currency, currency) / MTOK
+    rates = [TierRates.of(t) for t in schedule.tiers]
+    total = np.zeros(prompt.shape, dtype=np.float64)
+    uncached = prompt - cached - writes if (cached.any() or writes.any()) else prompt
+    for tokens, attr in ((uncached, "input"), (cached, "cache_read"), (writes, "cache_write"), (output, "output"),
+                         (reasoning, "reasoning")):
+        if not tokens.any():
+            continue  # zero tokens cost nothing, even at an unknown rate
+        table = np.array([getattr(r, attr) for r in rates] + [np.nan], dtype=np.float64) * factor
+        term = tokens * (table[0] if open_single_tier else table[index])
+        if np.isnan(table[:n_tiers]).any():
+            term = np.where(tokens == 0, 0.0, term)
+        total += term
+    total[fit != FIT_OK] = np.nan
+    return total, fit, index
+
+
 @dataclass(frozen=True)
 class Quote:
     """The cost of one request, with what was applied and where the prices come from."""
