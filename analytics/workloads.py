@@ -410,6 +410,19 @@ def role_step_tokens(workload: Workload, role: Role) -> dict[str, np.ndarray]:
     }
 
 
+def _uncached_part(prompt: np.ndarray, cached: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """``prompt − cached`` where ``where``, nudged down by float rounding so that cached + writes ≤ prompt
+    holds exactly (the pricing engine checks it)."""
+    writes = np.where(where, np.maximum(prompt - cached, 0.0), 0.0)
+    for _ in range(64):
+        excess = cached + writes - prompt
+        bad = excess > 0
+        if not bad.any():
+            break
+        writes = np.where(bad, np.maximum(np.nextafter(writes - excess, -np.inf), 0.0), writes)
+    return writes
+
+
 def run_role(workload: Workload, role: Role, registry: Registry, model_id: str | None = None,
              settings: Settings = Settings()) -> RoleRun:
     """Price one instance of ``role`` on ``model_id`` (default: its own model): one ``price_requests`` call."""
@@ -452,7 +465,7 @@ def run_role(workload: Workload, role: Role, registry: Registry, model_id: str |
     writes = np.zeros(n)
     if role.cache_hit_rate > 0:
         has_write_rate = np.array([tier.cache_write_mtok is not None for tier in schedule.tiers] + [False])
-        writes = np.where(has_write_rate[index], t["prompt"] - t["cached"], 0.0)
+        writes = _uncached_part(t["prompt"], t["cached"], has_write_rate[index])
     costs = price_requests(
         registry, model_id, t["prompt"], t["output"], t["cached"], t["reasoning"], writes,
         currency=settings.currency, schedule=schedule,
