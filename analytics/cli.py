@@ -181,8 +181,9 @@ def cmd_blended(args: argparse.Namespace) -> int:
     table = blended_table(registry, ratio, args.prompt, args.cache_hit, models=args.model or None,
                           region=args.region, service_tier=args.service_tier, on=args.on, currency=args.currency)
     records = table.to_dict("records")
-    emit(args, records, records, ["model", "provider", "blended_per_mtok", "input_per_mtok", "output_per_mtok",
-                                  "tier", "status"])
+    rows = [{**r, "tier": "open" if r["tier"] is None and r["status"] == "ok" else r["tier"]} for r in records]
+    emit(args, records, rows, ["model", "provider", "blended_per_mtok", "input_per_mtok", "output_per_mtok",
+                               "tier", "status"])
     return 0
 
 

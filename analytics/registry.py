@@ -240,6 +240,8 @@ def load_registry(roots: Iterable[Path | str] | Path | str = DATA_DIR) -> Regist
     problems: list[Problem] = []
     providers: list[tuple[Provider, str]] = []
     benchmarks: dict[str, Benchmark] = {}
+    result_files: dict[tuple[str, int], str] = {}
+    provider_failed = False
     fx_rates = []
     files: list[str] = []
 
@@ -257,11 +259,16 @@ def load_registry(roots: Iterable[Path | str] | Path | str = DATA_DIR) -> Regist
             files.append(_label(path))
             if provider is not None:
                 providers.append((provider, _label(path)))
+            else:
+                provider_failed = True
         for path in bench_files:
             bench = _validate_file(path, Benchmark, problems)
             files.append(_label(path))
             if bench is None:
                 continue
+            offset = len(benchmarks[bench.id].results) if bench.id in benchmarks else 0
+            for i in range(len(bench.results)):
+                result_files[(bench.id, offset + i)] = f"{_label(path)}: results[{i}]"
             if bench.id in benchmarks:
                 merged = [*benchmarks[bench.id].results, *bench.results]
                 bench = bench.model_copy(update={"results": merged})
@@ -280,13 +287,19 @@ def load_registry(roots: Iterable[Path | str] | Path | str = DATA_DIR) -> Regist
 
     registry = Registry(providers=[p for p, _ in providers], benchmarks=benchmarks, fx=FxTable(rates=fx_rates),
                         files=files)
-    problems.extend(_index_and_cross_check(registry, providers))
+    problems.extend(_index_and_cross_check(registry, providers, result_files, check_results=not provider_failed))
     if problems:
         raise RegistryError(problems)
     return registry
 
 
-def _index_and_cross_check(registry: Registry, providers: list[tuple[Provider, str]]) -> list[Problem]:
+def _index_and_cross_check(
+    registry: Registry,
+    providers: list[tuple[Provider, str]],
+    result_files: dict[tuple[str, int], str],
+    *,
+    check_results: bool = True,
+) -> list[Problem]:
     """Registry-wide rules no single file can check: unique ids, known models, known currencies."""
     problems: list[Problem] = []
     provider_ids: dict[str, str] = {}
@@ -328,11 +341,15 @@ def _index_and_cross_check(registry: Registry, providers: list[tuple[Provider, s
                                         model=entry.model.id, field=f"tool_fees[{i}].currency",
                                         hint="add a dated rate to data/fx.yaml"))
 
+    if not check_results:  # a provider file failed: its models would all look unknown here
+        return problems
     for bench in registry.benchmarks.values():
         for i, result in enumerate(bench.results):
             if result.model not in registry.entries and result.model not in registry.aliases:
-                problems.append(Problem(f"benchmarks/{bench.id}", "result for a model that is not in the registry",
-                                        model=result.model, field=f"results[{i}].model",
+                where = result_files.get((bench.id, i), f"benchmarks/{bench.id}: results[{i}]")
+                file, _, field_path = where.partition(": ")
+                problems.append(Problem(file, "result for a model that is not in the registry",
+                                        model=result.model, field=f"{field_path}.model",
                                         hint="add the model to data/providers/ or fix the id"))
     return problems
 

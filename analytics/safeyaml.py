@@ -18,6 +18,16 @@ MAX_EXPANDED_NODES = 200_000
 """A document whose aliases expand to more nodes than this is refused (a "billion laughs" bomb)."""
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves timestamps as text: pydantic parses dates, so a bad one names its field."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int:
     """Nodes the document would have with every alias expanded, computed without expanding it."""
     key = id(node)
@@ -45,7 +55,9 @@ def parse_yaml_text(text: str, name: str) -> Any:
             [Problem(name, f"file is larger than {MAX_YAML_BYTES // (1024 * 1024)} MiB", hint="split it or trim it")]
         )
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
+    except RecursionError:
+        raise RegistryError([Problem(name, "YAML nested too deeply", hint="flatten the document")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
@@ -71,7 +83,7 @@ def parse_yaml_text(text: str, name: str) -> Any:
             ]
         )
     try:
-        return yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader: no Python tags
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader: no Python tags
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         where = f" at line {mark.line + 1}" if mark else ""
@@ -86,6 +98,10 @@ def parse_yaml_text(text: str, name: str) -> Any:
         ) from None
     except yaml.YAMLError as exc:
         raise RegistryError([Problem(name, f"not valid YAML: {exc}")]) from None
+    except (ValueError, TypeError, RecursionError) as exc:  # e.g. `!!int x`: a tag whose value does not convert
+        raise RegistryError(
+            [Problem(name, f"a value cannot be read: {str(exc)[:120]}", hint="remove explicit !!tags")]
+        ) from None
 
 
 def read_yaml_file(path: Path, name: str | None = None) -> Any:

@@ -238,6 +238,15 @@ class Model(Strict):
                         "on the day the newer one's effective_from begins"
                     )
             seen.setdefault(key, []).append(schedule)
+        fees: dict[str, list[ToolFee]] = {}
+        for i, fee in enumerate(self.tool_fees):
+            for other in fees.get(fee.tool, []):
+                if _periods_overlap(fee, other):
+                    raise ValueError(
+                        f"tool_fees[{i}]: two {fee.tool} fees are in force on the same day — end the older one "
+                        "with effective_to on the day the newer one's effective_from begins"
+                    )
+            fees.setdefault(fee.tool, []).append(fee)
         return self
 
 

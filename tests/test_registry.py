@@ -607,7 +607,7 @@ CASES: dict[str, Case] = {
                                            "max_input_tokens 300000 exceeds context_window 200000")),
     "benchmark-result-for-unknown-model": Case(
         edit("benchmarks/hle.yaml", lambda b: b["results"][0].update(model="acme-two")),
-        ("benchmarks/hle", "model acme-two", "results[0].model", "not in the registry"),
+        ("hle.yaml", "model acme-two", "results[0].model", "not in the registry"),
     ),
     "hle-score-140": Case(edit("benchmarks/hle.yaml", lambda b: b["results"][0].update(score=140)),
                           ("hle.yaml", "model acme-one", "results[0].score", "less than or equal to 100", "(got 140)")),
@@ -615,18 +615,10 @@ CASES: dict[str, Case] = {
                          ("fx.yaml", "rates[0].units_per_usd", "greater than 0")),
 }
 
-KNOWN_BUGS = {
-    # analytics/safeyaml.py lets PyYAML's own constructor errors escape: an unquoted impossible date is a YAML
-    # timestamp whose datetime.date() call raises ValueError, and deep nesting overflows the recursive composer.
-    "bad-date-unquoted": pytest.mark.xfail(raises=ValueError, strict=True,
-                                           reason="safeyaml: PyYAML's ValueError for 2026-13-01 is not caught"),
-    "deep-nesting": pytest.mark.xfail(raises=RecursionError, strict=True,
-                                      reason="safeyaml: yaml.compose's RecursionError is not caught"),
-}
 
 
 @pytest.mark.parametrize(
-    "name", [pytest.param(name, marks=KNOWN_BUGS.get(name, ())) for name in CASES],
+    "name", list(CASES),
 )
 def test_malformed_registry_is_refused_with_a_located_message(tmp_path: Path, name: str):
     case = CASES[name]
@@ -647,7 +639,7 @@ def test_malformed_registry_is_refused_with_a_located_message(tmp_path: Path, na
 
 
 def test_the_corpus_is_large_enough():
-    assert len(CASES) - len(KNOWN_BUGS) >= 22
+    assert len(CASES) >= 22
 
 
 def test_the_base_of_the_corpus_is_valid(tmp_path: Path):
@@ -668,7 +660,6 @@ def test_every_problem_is_reported_in_one_pass(tmp_path: Path):
     assert {Path(p.file).name for p in exc.value.problems} >= {"acme.yaml", "hle.yaml", "broken.yaml"}
 
 
-@pytest.mark.xfail(strict=True, reason="registry: results are cross-checked against models whose file did not load")
 def test_a_broken_provider_file_is_not_also_reported_as_unknown_models(tmp_path: Path):
     files = base_files()
     set_path(files["providers/acme.yaml"], "models[0].prices[0].tiers[0].input_mtok", 0)
@@ -676,3 +667,15 @@ def test_a_broken_provider_file_is_not_also_reported_as_unknown_models(tmp_path:
     with pytest.raises(RegistryError) as exc:
         load_registry(tmp_path)
     assert [Path(p.file).name for p in exc.value.problems] == ["acme.yaml"], str(exc.value)
+
+
+def test_two_web_search_fees_in_force_on_the_same_day_are_refused(tmp_path: Path):
+    """Regression: a duplicate tool fee was accepted and tool_fee() silently returned the first one."""
+    files = base_files()
+    model = files["providers/acme.yaml"]["models"][0]
+    fee = {"tool": "web_search", "per_thousand_calls": 10, "source": "https://example.com/p",
+           "checked_on": "2026-11-29"}
+    model["tool_fees"] = [fee, {**fee, "per_thousand_calls": 14}]
+    write_registry(tmp_path, files)
+    with pytest.raises(RegistryError, match="two web_search fees"):
+        load_registry(tmp_path)
