@@ -320,7 +320,7 @@ def validate_usage(frame: pd.DataFrame, label: str = "usage log", *, csv_lines: 
 
 
 def _parse_timestamps(raw: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    """UTC timestamps; naive ones are taken as UTC, numbers as Unix seconds (milliseconds above 1e11)."""
+    """UTC timestamps; naive ones are taken as UTC, numbers as Unix seconds (as milliseconds above 1e11)."""
     blank = raw.isna().to_numpy()
     if isinstance(raw.dtype, pd.DatetimeTZDtype):
         stamps = raw.dt.tz_convert("UTC")
@@ -328,8 +328,8 @@ def _parse_timestamps(raw: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray
         stamps = raw.dt.tz_localize("UTC")
     elif pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         seconds = raw.to_numpy(dtype=np.float64, na_value=np.nan)
-        unit = "ms" if np.nanmax(np.abs(seconds), initial=0) > 1e11 else "s"
-        stamps = pd.to_datetime(raw, unit=unit, utc=True, errors="coerce")
+        seconds = np.where(np.abs(seconds) > 1e11, seconds / 1000, seconds)  # milliseconds, per value
+        stamps = pd.Series(pd.to_datetime(seconds, unit="s", utc=True, errors="coerce"), index=raw.index)
     else:
         stamps = pd.to_datetime(raw, utc=True, errors="coerce", format="ISO8601")
     failed = stamps.isna().to_numpy()
@@ -531,6 +531,7 @@ class ReplayResult:
         if high <= low:
             high = low * 1.01
         edges = np.logspace(np.log10(low), np.log10(high), bins + 1)
+        edges[0], edges[-1] = low, high  # exact ends: the cheapest and dearest requests stay inside the bins
         rows = []
         for model, values in finite.items():
             counts = np.histogram(values, bins=edges)[0] if len(values) else np.zeros(bins, dtype=int)
