@@ -626,6 +626,55 @@ CHART_SPECS: tuple[ChartSpec, ...] = (
                _SERVICE, _ON)),
 )
 
-__all__ = ["CHART_SPECS", "RATIO_PRESETS", "blended_prices", "blended_prices_data", "context_tiers", "cost_vs_hle",
+__all__ = ["CHART_SPECS", "RATIO_PRESETS", "blend_formula", "blend_worked_example", "blended_prices", "blended_prices_data", "context_tiers", "cost_vs_hle",
            "cost_vs_hle_data", "hle_conditions", "label_positions", "model_frame", "price_history",
            "price_history_data", "results_frame"]
+
+
+# -- the blend formula, as text (LaTeX needs MathJax from a CDN: not offline) -------------------------------------------
+
+def blend_formula(ratio: str | tuple[float, float] = "3:1", cache_hit: float = 0.0) -> str:
+    """The blended-price formula with the current settings filled in, as plain text for a code block."""
+    (a, b), label = _ratio(ratio)
+    lines = [
+        "blended = (a × input_eff + b × output) / (a + b)          per 1M tokens",
+        "input_eff = (1 − h) × input + h × cache_read              h = cache-hit share",
+        f"now: a:b = {label}, h = {cache_hit:.0%}",
+    ]
+    return "\n".join(lines)
+
+
+def blend_worked_example(
+    registry: Registry,
+    model: str,
+    ratio: str | tuple[float, float] = "3:1",
+    cache_hit: float = 0.0,
+    prompt: float | None = None,
+    currency: str = "USD",
+    on: dt.date | str | None = None,
+    region: str = "global",
+    service_tier: str = "standard",
+) -> str:
+    """One model's blended price worked by hand: "Kimi K2.5: (3 × $0.600 + 1 × $3.000) / 4 = $1.200 / 1M"."""
+    from .pricing import blended_price
+
+    (a, b), _ = _ratio(ratio)
+    result = blended_price(registry, model, (a, b), _prompt(prompt), cache_hit, region=region,
+                           service_tier=service_tier, on=_day(on), currency=currency)
+    name = registry.model(model).name
+    if result.blended_per_mtok is None:
+        return f"{name}: {result.status}"
+    sym = _money_axis(currency)
+
+    def m(value: float) -> str:
+        return f"{sym}{value:,.3f}" if sym else f"{value:,.3f} {currency}"
+
+    inp, out = result.input_per_mtok, result.output_per_mtok
+    if cache_hit:
+        read = result.cache_read_per_mtok if result.cache_read_per_mtok is not None else inp
+        effective = (1 - cache_hit) * inp + cache_hit * read
+        first = (f"{name}: input_eff = {1 - cache_hit:g} × {m(inp)} + {cache_hit:g} × {m(read)} = {m(effective)}\n"
+                 f"{' ' * len(name)}  ")
+    else:
+        effective, first = inp, f"{name}: "
+    return (f"{first}({a:g} × {m(effective)} + {b:g} × {m(out)}) / {a + b:g} = {m(result.blended_per_mtok)} / 1M")

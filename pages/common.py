@@ -1,12 +1,25 @@
-"""Shared page helpers: the cached registry and the sidebar controls. Layout only; numbers come from analytics/."""
+"""Shared page helpers: the cached registry, the shared sidebar, and the two functions that place every chart and
+every table. Layout only; every number comes from analytics/.
+
+View state lives in the URL: widgets are created with ``bind="query-params"``, so a widget's key is its query
+parameter name (``?ratio=1:1&currency=CNY``) and a shared link reloads the view as it was. That is why keys are
+short words rather than page-prefixed names; a key is only reused on another page for the same meaning.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable
 
+import pandas as pd
 import streamlit as st
 
+from analytics.formatting import money
 from analytics.registry import Registry, bundled_registry
+
+CURRENCY_KEY = "currency"
+ON_KEY = "on"
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the registry…")
@@ -20,11 +33,72 @@ def registry() -> Registry:
     return _registry("bundled")
 
 
-def sidebar_currency_and_date(reg: Registry) -> tuple[str, dt.date]:
-    """The shared sidebar: display currency and the as-of date prices are taken at."""
+def shared_sidebar(reg: Registry) -> None:
+    """The sidebar every page shares (called by dashboard.py before the page runs): currency and as-of date."""
     with st.sidebar:
-        currency = st.selectbox("Currency", reg.currencies(), key="sidebar_currency",
-                                help="Prices in other currencies are converted with the dated rates in data/fx.yaml")
-        on = st.date_input("Prices as of", value=dt.date.today(), key="sidebar_on",
-                           help="Every price is taken from the schedule in force on this day")
-    return currency, on
+        st.selectbox("Currency", reg.currencies(), key=CURRENCY_KEY, bind="query-params",
+                     help="Prices in other currencies are converted with the dated rates in data/fx.yaml")
+        st.date_input("Prices as of", value=dt.date.today(), key=ON_KEY, bind="query-params",
+                      min_value=dt.date(2023, 1, 1), max_value=dt.date(2030, 12, 31),
+                      help="Every price is taken from the schedule in force on this day")
+        st.caption(f"Registry checked up to {reg.as_of().isoformat()}.")
+
+
+def currency() -> str:
+    """The display currency chosen in the shared sidebar."""
+    return st.session_state.get(CURRENCY_KEY) or "USD"
+
+
+def as_of() -> dt.date:
+    """The date prices are taken at, chosen in the shared sidebar."""
+    value = st.session_state.get(ON_KEY)
+    return value if isinstance(value, dt.date) else dt.date.today()
+
+
+def show_chart(fig, data: pd.DataFrame | None, name: str) -> None:
+    """Place a chart. ``name`` is the chart's stable id (``cost-vs-hle``); ``data`` is the frame it plots (the
+    export engineer adds the download buttons here)."""
+    del data
+    st.plotly_chart(fig, key=f"chart-{name}", width="stretch",
+                    config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]})
+
+
+def show_table(df: pd.DataFrame | object, name: str, **dataframe_kwargs) -> None:
+    """Place a table (a DataFrame or a pandas Styler). ``name`` is the table's stable id."""
+    dataframe_kwargs.setdefault("hide_index", True)
+    dataframe_kwargs.setdefault("width", "stretch")
+    st.dataframe(df, key=f"table-{name}", **dataframe_kwargs)
+
+
+def unknown_as_text(df: pd.DataFrame, money_columns: Iterable[str], currency_code: str, *,
+                    percent_columns: Iterable[str] = (), signed_money: Iterable[str] = ()):
+    """A Styler that shows money as "$1.20" and a null as "unknown" (never blank, never 0)."""
+    formats = {c: (lambda v, cur=currency_code: money(v, cur)) for c in money_columns if c in df.columns}
+    for c in signed_money:
+        if c in df.columns:
+            formats[c] = lambda v, cur=currency_code: "unknown" if pd.isna(v) else (
+                ("+" if v > 0 else "−" if v < 0 else "±") + money(abs(v), cur))
+    for c in percent_columns:
+        if c in df.columns:
+            formats[c] = lambda v: "unknown" if pd.isna(v) else f"{v:+.1f}%"
+    return df.style.format(formats, na_rep="unknown")
+
+
+_HTTP = re.compile(r"^https?://")
+
+
+def http_only(values: pd.Series) -> pd.Series:
+    """Keep http(s) URLs, blank anything else (``seed-report``, or text that is not a link we should render)."""
+    return values.map(lambda v: v if isinstance(v, str) and _HTTP.match(v) else None)
+
+
+def source_label(values: pd.Series) -> pd.Series:
+    """Where a figure comes from, as plain text: the host of a URL, or "seed report"."""
+    def label(value: object) -> str:
+        if not isinstance(value, str) or not value:
+            return "unknown"
+        if value == "seed-report":
+            return "seed report (Jan 2026)"
+        match = re.match(r"^https?://([^/]+)", value)
+        return match.group(1) if match else "unknown"
+    return values.map(label)

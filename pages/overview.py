@@ -1,32 +1,64 @@
-"""Overview: what the dashboard answers and the registry's price table."""
+"""Overview: what the dashboard answers, the seed models' prices, cost vs HLE at a glance, and when each figure
+was last checked."""
 
 import streamlit as st
 
 from analytics.catalog import price_table
-from pages.common import registry, sidebar_currency_and_date
+from analytics.charts import cost_vs_hle
+from analytics.scores import results_frame
+from pages.common import as_of, currency, http_only, registry, show_chart, show_table, source_label, unknown_as_text
+
+SEED_MODELS = ["qwen3-max-thinking", "kimi-k2.5", "gpt-5.2", "gemini-3-pro", "claude-opus-4.5"]
+"""The five models of the seed report's price table, in its order."""
 
 reg = registry()
-currency, on = sidebar_currency_and_date(reg)
+cur, on = currency(), as_of()
 
-st.title("LLM cost-performance")
-st.caption(
-    "Which model gives the most capability per dollar, and what does a request or an agent task really cost? "
-    "Every figure below comes from a dated, sourced record in the registry (data/)."
+st.title("💸 LLM cost-performance")
+st.markdown(
+    "Which model gives the most capability per dollar? What does one request, or one agent task, really cost once "
+    "long-context tiers and caching are counted? Every figure here comes from a dated, sourced record in the "
+    "registry (`data/`); an unknown price is shown as **unknown**, never as zero."
 )
-table = price_table(reg, on=on, currency=currency)
-st.dataframe(
-    table[["name", "provider", "country", "context_window", "input_per_mtok", "output_per_mtok",
-           "cache_read_per_mtok", "long_context", "checked_on", "source"]],
-    hide_index=True,
-    column_config={
-        "name": "Model",
-        "context_window": st.column_config.NumberColumn("Context", format="compact"),
-        "input_per_mtok": st.column_config.NumberColumn(f"Input {currency}/1M", format="%.3f"),
-        "output_per_mtok": st.column_config.NumberColumn(f"Output {currency}/1M", format="%.3f"),
-        "cache_read_per_mtok": st.column_config.NumberColumn(f"Cache read {currency}/1M", format="%.3f"),
-        "long_context": "Long-context tiers",
-        "checked_on": st.column_config.DateColumn("Checked"),
-        "source": st.column_config.LinkColumn("Source"),
-    },
-)
-st.caption(f"Registry as of {reg.as_of()}. Empty cells are unknown prices, never zero.")
+
+left, right = st.columns([5, 4], gap="large")
+with left:
+    st.subheader("The seed report's models")
+    table = price_table(reg, on=on, currency=cur)
+    order = {m: i for i, m in enumerate(SEED_MODELS)}
+    seed = table[table["id"].isin(SEED_MODELS)].assign(_o=lambda d: d["id"].map(order)).sort_values("_o")
+    seed = seed.assign(link=http_only(seed["source"]), where=source_label(seed["source"]))
+    shown = seed[["name", "provider", "country", "input_per_mtok", "output_per_mtok", "context_window",
+                  "long_context", "checked_on", "link"]].reset_index(drop=True)
+    show_table(
+        unknown_as_text(shown, ["input_per_mtok", "output_per_mtok"], cur), "overview-prices",
+        column_config={
+            "name": st.column_config.TextColumn("Model", pinned=True),
+            "provider": "Provider",
+            "country": "Country",
+            "input_per_mtok": st.column_config.NumberColumn(f"Input {cur}/1M"),
+            "output_per_mtok": st.column_config.NumberColumn(f"Output {cur}/1M"),
+            "context_window": st.column_config.NumberColumn("Context", format="compact"),
+            "long_context": "Long-context tiers (input / output)",
+            "checked_on": st.column_config.DateColumn("Last checked", format="YYYY-MM-DD"),
+            "link": st.column_config.LinkColumn("Source", display_text=r"https?://([^/]+)"),
+        },
+    )
+    st.caption(f"Prices in force on {on.isoformat()}, global standard tier, in {cur}. "
+               "The seed report quoted the first tier only; later tiers re-price the whole request.")
+    hle = results_frame(reg)
+    if not hle.empty:
+        st.caption(f"HLE scores: {len(hle)} reports from {hle['reporter'].nunique()} reporters, published "
+                   f"{hle['date'].min().isoformat()} to {hle['date'].max().isoformat()}.")
+
+with right:
+    st.subheader("Cost vs HLE at a glance")
+    fig, data = cost_vs_hle(reg, currency=cur, on=on)
+    show_chart(fig, data, "cost-vs-hle")
+
+st.subheader("Go deeper")
+cols = st.columns(4)
+cols[0].page_link("pages/prices.py", label="Prices, tiers and sources", icon="💲")
+cols[1].page_link("pages/blended.py", label="Blended price at your ratio", icon="⚖️")
+cols[2].page_link("pages/context_tiers.py", label="Cost by prompt length", icon="📏")
+cols[3].page_link("pages/cost_vs_hle.py", label="Cost vs HLE, your policy", icon="🎯")

@@ -1,0 +1,79 @@
+"""Cost vs HLE: blended price against HLE score under a score policy you choose, the Pareto frontier, and the
+seed report's other chart (HLE without tools against with tools)."""
+
+import streamlit as st
+
+from analytics.charts import RATIO_PRESETS, cost_vs_hle, hle_conditions
+from analytics.frontier import pareto_frontier
+from analytics.scores import CONDITION_LABELS, CONDITIONS, PICKS, REPORTER_KINDS
+from pages.common import as_of, currency, http_only, registry, show_chart, show_table, unknown_as_text
+
+REPORTER_LABELS = {"vendor": "vendor (the lab itself)", "third-party": "third-party (a rival's table)",
+                   "press": "press", "seed-report": "the seed report"}
+PICK_LABELS = {"best": "best score", "latest": "latest report"}
+
+reg = registry()
+cur, on = currency(), as_of()
+
+st.title("🎯 Cost vs HLE")
+st.caption("Humanity's Last Exam against the blended price. The same model has several published scores "
+           "(with or without tools, by its lab, by a rival, in the press): choose which count.")
+
+with st.sidebar:
+    st.subheader("Score policy")
+    condition = st.radio("Condition", CONDITIONS, format_func=CONDITION_LABELS.get, key="condition",
+                         bind="query-params", help="best available: the best score whatever the condition")
+    reporters = st.multiselect("Reporters that count", REPORTER_KINDS, default=list(REPORTER_KINDS),
+                               format_func=REPORTER_LABELS.get, key="reporters", bind="query-params",
+                               help="none selected counts as any")
+    pick = st.radio("Of several eligible scores, take the", PICKS, format_func=PICK_LABELS.get, key="pick",
+                    bind="query-params", horizontal=True)
+    ratio = st.selectbox("Blend ratio (input:output)", list(RATIO_PRESETS), format_func=RATIO_PRESETS.get,
+                         key="ratio", bind="query-params")
+
+fig, data = cost_vs_hle(reg, ratio, condition, reporters or "any", pick, currency=cur, on=on)
+left, right = st.columns([3, 2], gap="large")
+with left:
+    show_chart(fig, data, "cost-vs-hle")
+with right:
+    st.subheader("Not plotted")
+    missing = data[data["status"] != "ok"]
+    if missing.empty:
+        st.caption("Every model has a price and a score under this policy.")
+    else:
+        show_table(missing[["name", "provider", "status"]].reset_index(drop=True), "cost-vs-hle-missing",
+                   column_config={"name": "Model", "provider": "Provider", "status": "Why"})
+    st.subheader("Pareto frontier")
+    st.caption("No other model is both cheaper and higher-scoring than these.")
+    frontier = pareto_frontier(data[data["status"] == "ok"])
+    show_table(
+        unknown_as_text(frontier[["name", "blended_per_mtok", "score", "condition", "reporter"]].reset_index(drop=True),
+                        ["blended_per_mtok"], cur),
+        "cost-vs-hle-frontier",
+        column_config={"name": "Model", "blended_per_mtok": st.column_config.NumberColumn(f"Blended {cur}/1M"),
+                       "score": st.column_config.NumberColumn("HLE", format="%.1f%%"), "condition": "Condition",
+                       "reporter": "Reporter"},
+    )
+
+st.subheader("The scores plotted, and where they come from")
+plotted = data[data["status"] == "ok"].assign(link=lambda d: http_only(d["source"]))
+show_table(
+    unknown_as_text(plotted[["name", "score", "condition", "subset", "reporter_kind", "reporter", "date",
+                             "candidates", "blended_per_mtok", "link"]].reset_index(drop=True),
+                    ["blended_per_mtok"], cur),
+    "cost-vs-hle-scores",
+    column_config={
+        "name": "Model", "score": st.column_config.NumberColumn("HLE", format="%.1f%%"), "condition": "Condition",
+        "subset": "Subset", "reporter_kind": "Reporter kind", "reporter": "Reporter",
+        "date": st.column_config.DateColumn("Published", format="YYYY-MM-DD"),
+        "candidates": st.column_config.NumberColumn("Eligible reports", help="how many reports the pick chose from"),
+        "blended_per_mtok": st.column_config.NumberColumn(f"Blended {cur}/1M"),
+        "link": st.column_config.LinkColumn("Source", display_text=r"https?://([^/]+)"),
+    },
+)
+
+st.subheader("HLE without tools vs with tools")
+bars, bar_data = hle_conditions(reg, reporters or "any", pick)
+show_chart(bars, bar_data, "hle-conditions")
+st.caption("Each bar is picked under the same reporter and pick policy as above. Labs, rivals, the press and "
+           "the seed report do not always agree: keep only 'vendor' to see each lab's own figures.")
