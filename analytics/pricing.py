@@ -140,6 +140,56 @@ def _tokens(value: Any, name: str) -> np.ndarray:
     return array
 
 
+COMPONENTS = (("input", "input"), ("cached_input", "cache_read"), ("cache_write", "cache_write"),
+              ("output", "output"), ("reasoning", "reasoning"))
+"""Cost components in breakdown order, each with the ``TierRates`` rate it is billed at."""
+
+
+def _checked_tokens(prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens, *, check=True):
+    """The five token arrays as float64, broadcast to one shape; validated unless ``check`` is False."""
+    arrays = [np.asarray(a, dtype=np.float64) for a in
+              (prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens)]
+    if check:
+        for array, name in zip(arrays, ("prompt", "output", "cached", "reasoning", "cache-write"), strict=True):
+            _tokens(array, f"{name} tokens")
+    prompt, output, cached, reasoning, writes = np.broadcast_arrays(*arrays)
+    if check and np.any(cached + writes > prompt):
+        raise AnalyticsError("cached + cache-write tokens cannot exceed the prompt (the prompt includes them)")
+    return prompt, output, cached, reasoning, writes
+
+
+def _component_costs(registry, model, schedule, prompt, output, cached, reasoning, writes, currency):
+    """The engine: per component, the cost array (None where no request uses it), the fit codes and the tier index.
+
+    One gather per component over the per-tier rate table, not a loop per request; a schedule with one open
+    tier uses scalars. Costs of requests that do not fit are not yet NaN: callers mask with ``fit``.
+    """
+    n_tiers = len(schedule.tiers)
+    open_single_tier = n_tiers == 1 and schedule.tiers[0].up_to is None
+    index = np.zeros(prompt.shape, dtype=np.intp) if open_single_tier else tier_index(schedule, prompt)
+    fit = fit_codes(model, prompt, output + reasoning)
+    if not open_single_tier:
+        fit[(fit == FIT_OK) & (index >= n_tiers)] = FIT_PROMPT_OVER_PRICED_TIERS
+
+    factor = registry.convert(1.0, schedule.currency, currency) / MTOK
+    rates = [TierRates.of(t) for t in schedule.tiers]
+    uncached = prompt - cached - writes if (cached.any() or writes.any()) else prompt
+    tokens_of = {"input": uncached, "cached_input": cached, "cache_write": writes, "output": output,
+                 "reasoning": reasoning}
+    components: dict[str, np.ndarray | None] = {}
+    for name, attr in COMPONENTS:
+        tokens = tokens_of[name]
+        if not tokens.any():
+            components[name] = None  # zero tokens cost nothing, even at an unknown rate
+            continue
+        table = np.array([getattr(r, attr) for r in rates] + [np.nan], dtype=np.float64) * factor
+        term = tokens * (table[0] if open_single_tier else table[index])
+        if np.isnan(table[:n_tiers]).any():
+            term = np.where(tokens == 0, 0.0, term)
+        components[name] = term
+    return components, fit, index
+
+
 def price_requests(
     registry: Registry,
     model_id: str,
@@ -155,57 +205,25 @@ def price_requests(
     currency: str = "USD",
     schedule: PriceSchedule | None = None,
 ) -> RequestCosts:
-    """Price arrays of requests on one model: one numpy pass per tier, no Python loop per request.
+    """Price arrays of requests on one model: one numpy pass per component, no Python loop per request.
 
     ``prompt_tokens`` includes ``cached_tokens`` and ``cache_write_tokens``. Requests that break a limit come back
     with NaN costs and a non-zero ``fit`` code rather than an exception; ``price_request`` raises instead.
     """
     model = registry.model(model_id)
     schedule = schedule or registry.schedule(model.id, region, service_tier, on)
-    prompt = _tokens(prompt_tokens, "prompt tokens")
-    output = _tokens(output_tokens, "output tokens")
-    cached = _tokens(cached_tokens, "cached tokens")
-    reasoning = _tokens(reasoning_tokens, "reasoning tokens")
-    writes = _tokens(cache_write_tokens, "cache-write tokens")
-    prompt, output, cached, reasoning, writes = np.broadcast_arrays(prompt, output, cached, reasoning, writes)
-    if np.any(cached + writes > prompt):
-        raise AnalyticsError("cached + cache-write tokens cannot exceed the prompt (the prompt includes them)")
-
-    index = tier_index(schedule, prompt)
-    fit = fit_codes(model, prompt, output + reasoning)
-    fit[(fit == FIT_OK) & (index >= len(schedule.tiers))] = FIT_PROMPT_OVER_PRICED_TIERS
-
-    rates = [TierRates.of(t) for t in schedule.tiers]
+    arrays = _checked_tokens(prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens)
+    components, fit, index = _component_costs(registry, model, schedule, *arrays, currency)
+    outside = fit != FIT_OK
+    costs = {}
+    for name, term in components.items():
+        array = np.zeros(fit.shape) if term is None else np.array(term, dtype=np.float64, copy=True)
+        array[outside] = np.nan
+        costs[name] = array
     nan = float("nan")
-
-    def per_tier(attr: str) -> np.ndarray:
-        table = np.array([getattr(r, attr) for r in rates] + [nan], dtype=np.float64)
-        return table[index]
-
-    factor = registry.convert(1.0, schedule.currency, currency) / MTOK
-    ok = fit == FIT_OK
-    uncached = prompt - cached - writes
-
-    def cost(tokens: np.ndarray, attr: str) -> np.ndarray:
-        result = tokens * per_tier(attr) * factor
-        # zero tokens cost nothing even at an unknown rate; a request that does not fit has no cost
-        result = np.where(tokens == 0, 0.0, result)
-        return np.where(ok, result, nan)
-
     up_to = np.array([t.up_to if t.up_to is not None else nan for t in schedule.tiers] + [nan], dtype=np.float64)
-    return RequestCosts(
-        model=model.id,
-        currency=currency,
-        schedule=schedule,
-        tier_index=index,
-        tier_up_to=up_to[index],
-        input=cost(uncached, "input"),
-        cached_input=cost(cached, "cache_read"),
-        cache_write=cost(writes, "cache_write"),
-        output=cost(output, "output"),
-        reasoning=cost(reasoning, "reasoning"),
-        fit=fit,
-    )
+    return RequestCosts(model=model.id, currency=currency, schedule=schedule, tier_index=index,
+                        tier_up_to=up_to[index], fit=fit, **costs)
 
 
 def request_totals(
@@ -222,46 +240,18 @@ def request_totals(
     check: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(total, fit, tier_index)`` of many requests on one schedule: the same sum as
-    ``price_requests(...).total`` (NaN where a request does not fit or has no price), in fewer passes.
-
-    For replaying millions of requests (analytics/replay.py): the rates are gathered once per component, a schedule
-    with one tier uses scalars instead of a per-request gather, and a component no request uses is skipped.
-    ``check=False`` skips the token checks for arrays the caller has already validated.
+    ``price_requests(...).total`` (NaN where a request does not fit or has no price), without keeping the
+    components — for replaying millions of requests. ``check=False`` skips the token checks for arrays the
+    caller has already validated.
     """
     model = registry.model(model_id)
-    prompt = np.asarray(prompt_tokens, dtype=np.float64)
-    output = np.asarray(output_tokens, dtype=np.float64)
-    cached = np.asarray(cached_tokens, dtype=np.float64)
-    reasoning = np.asarray(reasoning_tokens, dtype=np.float64)
-    writes = np.asarray(cache_write_tokens, dtype=np.float64)
-    if check:
-        for array, name in ((prompt, "prompt"), (output, "output"), (cached, "cached"), (reasoning, "reasoning"),
-                            (writes, "cache-write")):
-            _tokens(array, f"{name} tokens")
-    prompt, output, cached, reasoning, writes = np.broadcast_arrays(prompt, output, cached, reasoning, writes)
-    if check and np.any(cached + writes > prompt):
-        raise AnalyticsError("cached + cache-write tokens cannot exceed the prompt (the prompt includes them)")
-
-    n_tiers = len(schedule.tiers)
-    open_single_tier = n_tiers == 1 and schedule.tiers[0].up_to is None
-    index = np.zeros(prompt.shape, dtype=np.intp) if open_single_tier else tier_index(schedule, prompt)
-    fit = fit_codes(model, prompt, output + reasoning)
-    if not open_single_tier:
-        fit[(fit == FIT_OK) & (index >= n_tiers)] = FIT_PROMPT_OVER_PRICED_TIERS
-
-    factor = registry.convert(1.0, schedule.currency, currency) / MTOK
-    rates = [TierRates.of(t) for t in schedule.tiers]
-    total = np.zeros(prompt.shape, dtype=np.float64)
-    uncached = prompt - cached - writes if (cached.any() or writes.any()) else prompt
-    for tokens, attr in ((uncached, "input"), (cached, "cache_read"), (writes, "cache_write"), (output, "output"),
-                         (reasoning, "reasoning")):
-        if not tokens.any():
-            continue  # zero tokens cost nothing, even at an unknown rate
-        table = np.array([getattr(r, attr) for r in rates] + [np.nan], dtype=np.float64) * factor
-        term = tokens * (table[0] if open_single_tier else table[index])
-        if np.isnan(table[:n_tiers]).any():
-            term = np.where(tokens == 0, 0.0, term)
-        total += term
+    arrays = _checked_tokens(prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens,
+                             check=check)
+    components, fit, index = _component_costs(registry, model, schedule, *arrays, currency)
+    total = np.zeros(fit.shape, dtype=np.float64)
+    for term in components.values():
+        if term is not None:
+            total += term
     total[fit != FIT_OK] = np.nan
     return total, fit, index
 
