@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .errors import AnalyticsError, NoPriceError, Problem, RegistryError
+from .errors import AnalyticsError, NoPriceError, Problem
 from .figures import ChartOption, ChartSpec, Provenance, country_color, finish
 from .pricing import (
     FIT_OK,
@@ -67,8 +67,20 @@ _FIT_REASONS = {
 }
 
 
-def _error(label: str, message: str, *, column: str | None = None, hint: str | None = None) -> RegistryError:
-    return RegistryError([Problem(label, message, field=column, hint=hint)])
+class UsageLogError(AnalyticsError):
+    """A usage log that cannot be replayed; holds every problem found, each naming the file, column and rows."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        lines = [str(p) for p in self.problems]
+        if len(lines) == 1:
+            super().__init__(lines[0])
+        else:
+            super().__init__(f"the usage log has {len(lines)} problems:\n  " + "\n  ".join(lines))
+
+
+def _error(label: str, message: str, *, column: str | None = None, hint: str | None = None) -> UsageLogError:
+    return UsageLogError([Problem(label, message, field=column, hint=hint)])
 
 
 # -- reading --------------------------------------------------------------------------------------------------
@@ -105,7 +117,7 @@ def read_usage(
     """Read a usage log (CSV, or Parquet when pyarrow is installed) as it is, within the bounds.
 
     ``name`` labels the file in messages and decides the format with the content (Parquet starts with ``PAR1``).
-    Raises ``RegistryError`` with one clear problem: empty, binary, too large, too many rows or columns, malformed.
+    Raises ``UsageLogError`` with one clear problem: empty, binary, too large, too many rows or columns, malformed.
     """
     data, label = _read_bounded(source, name, max_bytes)
     if data[:4] == b"PAR1" or label.lower().endswith((".parquet", ".pq")):
@@ -223,7 +235,7 @@ def apply_mapping(frame: pd.DataFrame, mapping: Mapping[str, str] | None = None,
                                     hint=f"the file's columns: {shown}; map one with --map {target}=COLUMN "
                                          "(CLI) or the column mapping (page)"))
     if problems:
-        raise RegistryError(problems)
+        raise UsageLogError(problems)
     frame.columns = columns
     return pd.DataFrame({target: frame[column] for target, column in chosen.items()})
 
@@ -251,7 +263,7 @@ def validate_usage(frame: pd.DataFrame, label: str = "usage log", *, csv_lines: 
 
     Every problem names the column and the rows: text in a number column, an empty required cell, a negative or
     infinite count, cached tokens above the prompt, a timestamp that is not a date. An empty optional token cell
-    counts as 0 (the log did not record any). Raises one ``RegistryError`` listing every problem found.
+    counts as 0 (the log did not record any). Raises one ``UsageLogError`` listing every problem found.
     """
     problems: list[Problem] = []
     clean: dict[str, Any] = {}
@@ -315,7 +327,7 @@ def validate_usage(frame: pd.DataFrame, label: str = "usage log", *, csv_lines: 
         # categorical: a log repeats a handful of names, and the replay groups by them
         clean["model"] = names.where(names.isna(), names.astype(str).str.strip()).astype("category")
     if problems:
-        raise RegistryError(problems)
+        raise UsageLogError(problems)
     return pd.DataFrame(clean)
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.errors import AnalyticsError, RegistryError
+from analytics.errors import AnalyticsError
 from analytics.pricing import price_requests, request_totals
 from analytics.registry import load_registry
 from analytics.replay import (
@@ -20,6 +20,7 @@ from analytics.replay import (
     NO_PRICE,
     NOT_FITTING,
     SEED_MODELS,
+    UsageLogError,
     apply_mapping,
     cost_distribution_figure,
     cost_per_model_figure,
@@ -299,7 +300,7 @@ def problems_of(excinfo) -> str:
 
 
 def test_missing_required_column_names_it_and_the_columns_found():
-    with pytest.raises(RegistryError) as excinfo:
+    with pytest.raises(UsageLogError) as excinfo:
         load_usage(csv_bytes("prompt_tokens,completion\n10,5\n"), "log.csv")
     text = problems_of(excinfo)
     assert "log.csv: output_tokens: missing required column 'output_tokens'" in text
@@ -307,20 +308,20 @@ def test_missing_required_column_names_it_and_the_columns_found():
 
 
 def test_negative_tokens_name_the_column_and_the_row():
-    with pytest.raises(RegistryError) as excinfo:
+    with pytest.raises(UsageLogError) as excinfo:
         load_usage(csv_bytes("prompt_tokens,output_tokens\n10,5\n10,-3\n"), "log.csv")
     assert "log.csv: output_tokens: row 2 (line 3): -3 is negative" in problems_of(excinfo)
 
 
 def test_text_in_a_number_column_names_the_column_row_and_value():
-    with pytest.raises(RegistryError) as excinfo:
+    with pytest.raises(UsageLogError) as excinfo:
         load_usage(csv_bytes("prompt_tokens,output_tokens\n10,5\n12,abc\n"), "log.csv")
     assert "log.csv: output_tokens: row 2 (line 3): 'abc' is not a number" in problems_of(excinfo)
 
 
 def test_every_problem_is_listed_at_once_with_a_bounded_list_of_rows():
     rows = "\n".join(["-1,x"] * 8)
-    with pytest.raises(RegistryError) as excinfo:
+    with pytest.raises(UsageLogError) as excinfo:
         load_usage(csv_bytes(f"prompt_tokens,output_tokens\n{rows}\n"), "log.csv")
     text = problems_of(excinfo)
     assert "prompt_tokens: row 1 (line 2), row 2 (line 3)" in text and "and 3 more rows" in text
@@ -328,17 +329,17 @@ def test_every_problem_is_listed_at_once_with_a_bounded_list_of_rows():
 
 
 def test_empty_required_cell_is_an_error():
-    with pytest.raises(RegistryError, match=r"prompt_tokens: row 1 \(line 2\): empty"):
+    with pytest.raises(UsageLogError, match=r"prompt_tokens: row 1 \(line 2\): empty"):
         load_usage(csv_bytes("prompt_tokens,output_tokens\n,5\n"), "log.csv")
 
 
 def test_cached_above_prompt_is_an_error_that_explains_the_convention():
-    with pytest.raises(RegistryError, match="prompt_tokens include the cached tokens"):
+    with pytest.raises(UsageLogError, match="prompt_tokens include the cached tokens"):
         load_usage(csv_bytes("prompt_tokens,cached_tokens,output_tokens\n100,200,5\n"), "log.csv")
 
 
 def test_bad_timestamp_names_the_row():
-    with pytest.raises(RegistryError, match=r"timestamp: row 2 \(line 3\): 'yesterday' is not a date and time"):
+    with pytest.raises(UsageLogError, match=r"timestamp: row 2 \(line 3\): 'yesterday' is not a date and time"):
         load_usage(csv_bytes("prompt_tokens,output_tokens,timestamp\n1,1,2026-01-01\n1,1,yesterday\n"), "log.csv")
 
 
@@ -357,7 +358,7 @@ def test_unix_seconds_and_milliseconds_are_timestamps():
     (b"prompt_tokens,output_tokens\n1,2\n\xff\xfe,3\n", "not UTF-8 text"),
 ])
 def test_malformed_files_give_one_clear_error(data, message):
-    with pytest.raises(RegistryError, match=message) as excinfo:
+    with pytest.raises(UsageLogError, match=message) as excinfo:
         load_usage(data, "bad.csv")
     assert str(excinfo.value).startswith("bad.csv: ")
 
@@ -365,25 +366,25 @@ def test_malformed_files_give_one_clear_error(data, message):
 def test_a_million_columns_are_refused_before_the_rows_are_parsed():
     header = ",".join(f"c{i}" for i in range(1_000_000))
     data = f"{header}\n{','.join(['1'] * 3)}\n".encode()
-    with pytest.raises(RegistryError, match=f"the header has 1,000,000 columns; at most {MAX_COLUMNS} are read"):
+    with pytest.raises(UsageLogError, match=f"the header has 1,000,000 columns; at most {MAX_COLUMNS} are read"):
         read_usage(data, "wide.csv")
 
 
 def test_size_and_row_bounds():
     data = csv_bytes("prompt_tokens,output_tokens\n" + "1,2\n" * 11)
-    with pytest.raises(RegistryError, match="more than 10 rows"):
+    with pytest.raises(UsageLogError, match="more than 10 rows"):
         read_usage(data, "long.csv", max_rows=10)
     assert len(read_usage(data, "long.csv", max_rows=11)) == 11
-    with pytest.raises(RegistryError, match="larger than the"):
+    with pytest.raises(UsageLogError, match="larger than the"):
         read_usage(data, "big.csv", max_bytes=20)
 
 
 def test_file_too_large_on_disk_is_refused_before_reading(tmp_path):
     path = tmp_path / "big.csv"
     path.write_bytes(b"prompt_tokens,output_tokens\n" + b"1,2\n" * 100)
-    with pytest.raises(RegistryError, match="larger than the"):
+    with pytest.raises(UsageLogError, match="larger than the"):
         read_usage(path, max_bytes=100)
-    with pytest.raises(RegistryError, match="file not found"):
+    with pytest.raises(UsageLogError, match="file not found"):
         read_usage(tmp_path / "missing.csv")
 
 
@@ -400,9 +401,9 @@ def test_column_mapping():
     usage = load_usage(data, "mapped.csv", mapping)
     assert list(usage.columns) == ["prompt_tokens", "output_tokens", "cached_tokens", "reasoning_tokens",
                                    "timestamp"]
-    with pytest.raises(RegistryError, match="the file has no column 'nope' to map to prompt_tokens"):
+    with pytest.raises(UsageLogError, match="the file has no column 'nope' to map to prompt_tokens"):
         load_usage(data, "mapped.csv", {"prompt_tokens": "nope", "output_tokens": "out"})
-    with pytest.raises(RegistryError, match="cannot map to 'tokens'"):
+    with pytest.raises(UsageLogError, match="cannot map to 'tokens'"):
         apply_mapping(pd.DataFrame({"a": [1]}), {"tokens": "a"})
     with pytest.raises(AnalyticsError, match="write CANONICAL=COLUMN"):
         parse_mapping(["prompt_tokens"])
@@ -419,9 +420,9 @@ def test_parquet_round_trip(tmp_path):
     sample_log(50).to_parquet(path)
     usage = load_usage(path)
     assert len(usage) == 50 and usage["timestamp"].dt.tz is not None
-    with pytest.raises(RegistryError, match="at most 10 requests"):
+    with pytest.raises(UsageLogError, match="at most 10 requests"):
         read_usage(path, max_rows=10)
-    with pytest.raises(RegistryError, match="not a readable Parquet file"):
+    with pytest.raises(UsageLogError, match="not a readable Parquet file"):
         read_usage(b"PAR1 this is not parquet", "broken.parquet")
 
 
@@ -430,7 +431,7 @@ def test_parquet_without_pyarrow_says_what_to_do(monkeypatch):
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pyarrow" else real(name, *a))
-    with pytest.raises(RegistryError, match="needs the pyarrow package.*pip install pyarrow"):
+    with pytest.raises(UsageLogError, match="needs the pyarrow package.*pip install pyarrow"):
         read_usage(b"PAR1....", "log.parquet")
 
 
