@@ -105,7 +105,7 @@ def blended_table(
             "input_per_mtok": np.nan if result.input_per_mtok is None else result.input_per_mtok,
             "output_per_mtok": np.nan if result.output_per_mtok is None else result.output_per_mtok,
             "cache_read_per_mtok": np.nan if result.cache_read_per_mtok is None else result.cache_read_per_mtok,
-            "tier": result.tier, "status": result.status, "currency": currency,
+            "tier": result.tier, "tier_label": result.tier_label, "status": result.status, "currency": currency,
         })
     frame = pd.DataFrame(rows)
     if frame.empty:

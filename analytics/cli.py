@@ -165,7 +165,10 @@ def cmd_price(args: argparse.Namespace) -> int:
     if args.json:
         emit(args, data)
     else:
-        tier = "open last tier" if quote.tier is None else f"prompt ≤ {quote.tier:,} tokens"
+        from .pricing import tier_label
+
+        schedule = registry.schedule(quote.model, quote.region, quote.service_tier, quote.on)
+        tier = f"prompts {tier_label(schedule, quote.tier_index)} tokens"
         print(f"{quote.model}: {quote.cost:.6g} {quote.currency}  (tier: {tier}; "
               f"{quote.region}/{quote.service_tier}; prices checked {quote.checked_on}; {quote.source})")
         print(format_table(rows, ["component", "cost"]))
@@ -181,9 +184,8 @@ def cmd_blended(args: argparse.Namespace) -> int:
     table = blended_table(registry, ratio, args.prompt, args.cache_hit, models=args.model or None,
                           region=args.region, service_tier=args.service_tier, on=args.on, currency=args.currency)
     records = table.to_dict("records")
-    rows = [{**r, "tier": "open" if r["tier"] is None and r["status"] == "ok" else r["tier"]} for r in records]
-    emit(args, records, rows, ["model", "provider", "blended_per_mtok", "input_per_mtok", "output_per_mtok",
-                               "tier", "status"])
+    emit(args, records, records, ["model", "provider", "blended_per_mtok", "input_per_mtok", "output_per_mtok",
+                                  "tier_label", "status"])
     return 0
 
 

@@ -77,6 +77,19 @@ def tier_index(schedule: PriceSchedule, prompt_tokens: Any) -> np.ndarray:
     return np.minimum(index, len(schedule.tiers))
 
 
+def tier_label(schedule: PriceSchedule, index: int) -> str:
+    """Which prompts a tier covers, for people: "all", "≤ 200,000", "> 200,000", "32,769–131,072"."""
+    if index >= len(schedule.tiers):
+        return "beyond every tier"
+    tier = schedule.tiers[index]
+    previous = schedule.tiers[index - 1].up_to if index > 0 else None
+    if tier.up_to is None:
+        return "all" if previous is None else f"> {previous:,}"
+    if previous is None:
+        return f"≤ {tier.up_to:,}"
+    return f"{previous + 1:,}–{tier.up_to:,}"
+
+
 def prompt_cap(model: Model) -> int:
     return model.max_input_tokens or model.context_window
 
@@ -369,6 +382,8 @@ class Blended:
     status: str
     """``ok``, ``no price`` or the limit broken."""
     currency: str
+    tier_label: str = ""
+    """The prompts the tier applied covers ("all", "≤ 200,000", "> 200,000")."""
 
 
 def blended_price(
@@ -416,4 +431,5 @@ def blended_price(
         tier=tier.up_to,
         status="ok" if not np.isnan(value) else "no price",
         currency=currency,
+        tier_label=tier_label(schedule, index),
     )

@@ -299,3 +299,13 @@ def test_cliff_at_each_threshold(registry, model, bound):
     one_token = registry.schedule(model, on=ON).tiers[1].input_mtok / 1e6
     assert over - at > 1_000 * one_token
     assert math.isfinite(over)
+
+
+@pytest.mark.parametrize(("model", "index", "label"), [
+    ("kimi-k2.5", 0, "all"), ("gemini-3-pro", 0, "≤ 200,000"), ("gemini-3-pro", 1, "> 200,000"),
+    ("qwen3-max-thinking", 1, "32,769–131,072"), ("qwen3-max-thinking", 3, "beyond every tier"),
+])
+def test_tier_labels(registry, model, index, label):
+    from analytics.pricing import tier_label
+
+    assert tier_label(registry.schedule(model, on=ON), index) == label
