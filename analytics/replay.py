@@ -236,8 +236,8 @@ def apply_mapping(frame: pd.DataFrame, mapping: Mapping[str, str] | None = None,
                                          "(CLI) or the column mapping (page)"))
     if problems:
         raise UsageLogError(problems)
-    frame.columns = columns
-    return pd.DataFrame({target: frame[column] for target, column in chosen.items()})
+    position = {name: i for i, name in enumerate(columns)}  # by position: the caller's frame is left untouched
+    return pd.DataFrame({target: frame.iloc[:, position[column]] for target, column in chosen.items()})
 
 
 # -- validation ---------------------------------------------------------------------------------------------
