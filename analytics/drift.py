@@ -176,7 +176,7 @@ def _their_bounds(prices: Any) -> list[int]:
 
 def _their_prices(their_model: Any, day: dt.date, service_tier: str) -> Any | None:
     """Their prices on ``day`` for a service tier; None for a non-standard tier they do not record then."""
-    when = dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.timezone.utc)
+    when = dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.UTC)
     if service_tier == "standard":
         return their_model.get_prices(when)
     context = _CONTEXT[service_tier]

@@ -65,7 +65,8 @@ def test_history_dates_are_explained_too(capsys, day):
 
 def test_a_changed_price_is_caught(tmp_path, monkeypatch, capsys):
     data = copy_registry(tmp_path)
-    edit(data / "providers" / "xai.yaml", "input_mtok: 3.00, output_mtok: 15.00", "input_mtok: 3.50, output_mtok: 15.00")
+    xai = data / "providers" / "xai.yaml"
+    edit(xai, "input_mtok: 3.00, output_mtok: 15.00", "input_mtok: 3.50, output_mtok: 15.00")
     report = drift.check_drift(load_registry(data), CHECK_DAY)
     [item] = report.unexplained
     assert (item.model, item.field, item.ours, item.theirs) == ("grok-4", "input_mtok", 3.5, 3.0)
