@@ -717,7 +717,7 @@ def _unpriced_rows(model: Model, pricing: _ModelPricing, not_fitting: np.ndarray
 def _provenance(result: ReplayResult, registry: Registry, what: str) -> Provenance:
     settings = {"requests": f"{result.requests:,}", "prices": f"{result.region}/{result.service_tier}"}
     if result.period:
-        settings["log"] = f"{result.period[0]} to {result.period[1]} (each request at the price of its day)"
+        settings["log"] = f"{result.period[0]} to {result.period[1]}"
     else:
         settings["priced on"] = str(result.priced_on)
     return Provenance(what, registry.as_of(), settings)
@@ -742,7 +742,7 @@ def cost_per_model_figure(result: ReplayResult, registry: Registry, title: str |
     fig.update_layout(showlegend=False, xaxis_title="model (red: CN, blue: US)",
                       yaxis_title=f"total cost ({result.currency})")
     return finish(fig, title or f"What the log would have cost on each model ({result.requests:,} requests)",
-                  _provenance(result, registry, "Usage replay: total cost of the priced requests"))
+                  _provenance(result, registry, "Usage replay at each request's tier and day's price, priced requests"))
 
 
 def cost_distribution_figure(result: ReplayResult, registry: Registry, title: str | None = None) -> go.Figure:
@@ -766,7 +766,7 @@ def cost_distribution_figure(result: ReplayResult, registry: Registry, title: st
                       yaxis_title="share of priced requests", yaxis_tickformat=".0%",
                       legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
     return finish(fig, title or "Distribution of the cost per request",
-                  _provenance(result, registry, "Usage replay: per-request cost, 40 log-spaced bins"))
+                  _provenance(result, registry, "Usage replay, cost per request in 40 log-spaced bins"))
 
 
 def _sample_result(registry: Registry, models: list[str] | None, requests: int, seed: int, currency: str
