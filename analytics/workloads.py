@@ -35,6 +35,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,7 @@ import pandas as pd
 from pydantic import Field, ValidationError, model_validator
 
 from .errors import AnalyticsError, NoPriceError, Problem, RegistryError, UnknownModelError
-from .pricing import FIT_OK, describe_fit, fit_codes, price_requests, prompt_cap, tier_index
+from .pricing import FIT_OK, FIT_OVER_CONTEXT_WINDOW, describe_fit, fit_codes, price_requests, prompt_cap, tier_index
 from .registry import DATA_DIR, Registry
 from .safeyaml import parse_yaml_text, read_yaml_file
 from .schema import Strict
@@ -366,20 +367,20 @@ class RoleRun:
     no_price: str | None = None
     """Why the role could not be priced at all (no schedule for the region/tier/date), else None."""
 
-    @property
+    @cached_property
     def instance_cost(self) -> float:
         return float(self.steps["cost"].sum(skipna=False)) if self.no_price is None else math.nan
 
-    @property
+    @cached_property
     def step_time_s(self) -> float:
         return float(self.steps["latency_s"].sum())
 
-    @property
+    @cached_property
     def exceeds_at_step(self) -> int | None:
         bad = self.steps.loc[~self.steps["fits"], "step"]
         return int(bad.iloc[0]) if len(bad) else None
 
-    @property
+    @cached_property
     def tier_switch_steps(self) -> list[int]:
         return [int(s) for s in self.steps.loc[self.steps["tier_switch"], "step"]]
 
@@ -439,27 +440,32 @@ def run_role(workload: Workload, role: Role, registry: Registry, model_id: str |
     codes = fit_codes(model, t["prompt"], completion)
     fits = ~(over_window | over_cap | (codes != FIT_OK))
 
-    frame = pd.DataFrame({
-        "role": role.name, "model": model_id, "count": role.count, "step": t["step"],
-        "prompt_tokens": t["prompt"], "cached_tokens": t["cached"], "output_tokens": t["output"],
-        "reasoning_tokens": t["reasoning"], "tool_calls": t["tool_calls"], "fits": fits, "latency_s": latency,
-    })
-    frame["limit"] = [
-        "" if ok else describe_fit(model, int(code) or 3, p, c)
+    limits = np.array([
+        "" if ok else describe_fit(model, int(code) or FIT_OVER_CONTEXT_WINDOW, p, c)
         for ok, code, p, c in zip(fits, codes, t["prompt"], completion, strict=True)
-    ]
-
+    ], dtype=object)
+    columns: dict[str, Any] = {
+        "role": np.full(n, role.name, dtype=object), "model": np.full(n, model_id, dtype=object),
+        "count": np.full(n, role.count), "step": t["step"], "prompt_tokens": t["prompt"],
+        "cached_tokens": t["cached"], "output_tokens": t["output"], "reasoning_tokens": t["reasoning"],
+        "tool_calls": t["tool_calls"], "fits": fits, "latency_s": latency,
+    }
     fee = registry.tool_fee(model_id, role.tool, settings.on) if role.tool else None
     fee_known = role.tool is None or fee is not None
+    columns["unpriced_tool_calls"] = np.zeros(n) if fee_known else t["tool_calls"]
+
+    def frame() -> pd.DataFrame:
+        columns["limit"] = limits
+        return pd.DataFrame(columns, columns=STEP_COLUMNS)
+
     try:
         schedule = registry.schedule(model_id, settings.region, settings.service_tier, settings.on)
     except NoPriceError as exc:
         nan = np.full(n, np.nan)
-        frame = frame.assign(cache_write_tokens=0.0, tier_index=-1, tier_up_to=nan, tier_switch=False,
-                             input_cost=nan, cached_input_cost=nan, cache_write_cost=nan, output_cost=nan,
-                             reasoning_cost=nan, tool_fee_cost=nan,
-                             unpriced_tool_calls=0.0 if fee_known else t["tool_calls"], cost=nan)
-        return RoleRun(role, model_id, frame[STEP_COLUMNS], fee_known, speed, no_price=str(exc))
+        columns.update(cache_write_tokens=np.zeros(n), tier_index=np.full(n, -1), tier_up_to=nan,
+                       tier_switch=np.zeros(n, dtype=bool), input_cost=nan, cached_input_cost=nan,
+                       cache_write_cost=nan, output_cost=nan, reasoning_cost=nan, tool_fee_cost=nan, cost=nan)
+        return RoleRun(role, model_id, frame(), fee_known, speed, no_price=str(exc))
 
     index = tier_index(schedule, t["prompt"])
     writes = np.zeros(n)
@@ -481,20 +487,14 @@ def run_role(workload: Workload, role: Role, registry: Registry, model_id: str |
         "output_cost": costs.output, "reasoning_cost": costs.reasoning, "tool_fee_cost": tool_cost,
     }
     components = {k: v * nan_unless_fits for k, v in components.items()}
-    unpriced_tier = fits & (costs.fit != FIT_OK)
-    if unpriced_tier.any():
-        frame.loc[unpriced_tier, "limit"] = [
-            describe_fit(model, int(code), p, c)
-            for code, p, c in zip(costs.fit[unpriced_tier], t["prompt"][unpriced_tier],
-                                  completion[unpriced_tier], strict=True)
-        ]
-    switch = np.concatenate([[False], index[1:] != index[:-1]])
-    frame = frame.assign(
-        cache_write_tokens=writes, tier_index=index, tier_up_to=costs.tier_up_to, tier_switch=switch,
-        **components, unpriced_tool_calls=0.0 if fee_known else t["tool_calls"],
+    for i in np.flatnonzero(fits & (costs.fit != FIT_OK)):  # beyond every priced tier: no price, not 0
+        limits[i] = describe_fit(model, int(costs.fit[i]), t["prompt"][i], completion[i])
+    columns.update(
+        cache_write_tokens=writes, tier_index=index, tier_up_to=costs.tier_up_to,
+        tier_switch=np.concatenate([[False], index[1:] != index[:-1]]), **components,
         cost=sum(components.values()),
     )
-    return RoleRun(role, model_id, frame[STEP_COLUMNS], fee_known, speed)
+    return RoleRun(role, model_id, frame(), fee_known, speed)
 
 
 @dataclass(frozen=True)
@@ -506,12 +506,12 @@ class SuccessMath:
     proxy: str | None = None
     """What stands in for p when it is not measured (``HLE 50.2% (tools) as a proxy``), else None."""
 
-    @property
+    @cached_property
     def expected_attempts(self) -> float:
         p, k = self.success_rate, self.max_attempts
         return (1 - (1 - p) ** k) / p
 
-    @property
+    @cached_property
     def success_probability(self) -> float:
         return 1 - (1 - self.success_rate) ** self.max_attempts
 
@@ -532,66 +532,66 @@ class WorkloadResult:
         """Σ over roles of count × Σ over the steps of one instance (NaN stays NaN)."""
         return float(sum(run.role.count * run.steps[column].sum(skipna=False) for run in self.roles))
 
-    @property
+    @cached_property
     def steps(self) -> pd.DataFrame:
         """Every role's steps (one instance each), stacked; ``count`` says how many instances run them."""
         return pd.concat([run.steps for run in self.roles], ignore_index=True)
 
-    @property
+    @cached_property
     def breakdown(self) -> dict[str, float]:
         """Cost per task by component (``COMPONENTS``)."""
         names = {"input": "input_cost", "cached_input": "cached_input_cost", "cache_write": "cache_write_cost",
                  "output": "output_cost", "reasoning": "reasoning_cost", "tool_fees": "tool_fee_cost"}
         return {k: self._task_sum(col) for k, col in names.items()}
 
-    @property
+    @cached_property
     def cost_per_task(self) -> float:
         """NaN when any step cannot be priced or does not fit: unknown, never a partial sum."""
         return float(sum(run.role.count * run.instance_cost for run in self.roles))
 
-    @property
+    @cached_property
     def prompt_tokens(self) -> float:
         return self._task_sum("prompt_tokens")
 
-    @property
+    @cached_property
     def cached_tokens(self) -> float:
         return self._task_sum("cached_tokens")
 
-    @property
+    @cached_property
     def cache_write_tokens(self) -> float:
         return self._task_sum("cache_write_tokens")
 
-    @property
+    @cached_property
     def output_tokens(self) -> float:
         """Billed output: visible output + reasoning."""
         return self._task_sum("output_tokens") + self._task_sum("reasoning_tokens")
 
-    @property
+    @cached_property
     def reasoning_tokens(self) -> float:
         return self._task_sum("reasoning_tokens")
 
-    @property
+    @cached_property
     def tool_calls(self) -> float:
         return self._task_sum("tool_calls")
 
-    @property
+    @cached_property
     def unpriced_tool_calls(self) -> float:
         return self._task_sum("unpriced_tool_calls")
 
-    @property
+    @cached_property
     def monthly_cost(self) -> float:
         return self.tasks_per_month * self.cost_per_task
 
-    @property
+    @cached_property
     def cost_per_successful_task(self) -> float | None:
         return None if self.success is None else self.cost_per_task / self.success.success_rate
 
-    @property
+    @cached_property
     def no_price(self) -> list[str]:
         return [run.no_price for run in self.roles if run.no_price]
 
     # -- limits and tiers ---------------------------------------------------------------------------------------
-    @property
+    @cached_property
     def exceeds_context(self) -> list[dict[str, Any]]:
         """Per role that breaks a limit: the first such step and why."""
         out = []
@@ -602,13 +602,13 @@ class WorkloadResult:
                 out.append({"role": run.role.name, "model": run.model, "step": step, "reason": reason})
         return out
 
-    @property
+    @cached_property
     def exceeds_context_at_step(self) -> int | None:
         """The earliest step (in its role's loop) at which any role breaks its model's window or input cap."""
         steps = [e["step"] for e in self.exceeds_context]
         return min(steps) if steps else None
 
-    @property
+    @cached_property
     def tier_switches(self) -> list[dict[str, Any]]:
         """Every step at which a role's prompt moves to another price tier."""
         out = []
@@ -636,15 +636,15 @@ class WorkloadResult:
             serial += child.count * child_serial
         return wall, serial
 
-    @property
+    @cached_property
     def wall_time_s(self) -> float:
         return self._times(None)[0]
 
-    @property
+    @cached_property
     def serial_time_s(self) -> float:
         return self._times(None)[1]
 
-    @property
+    @cached_property
     def speedup(self) -> float:
         wall = self.wall_time_s
         return self.serial_time_s / wall if wall > 0 else math.nan
@@ -858,15 +858,64 @@ def break_even(workload: Workload, registry: Registry, model_a: str, model_b: st
     return BreakEven(name, registry.resolve_id(model_a), registry.resolve_id(model_b), table, crossings)
 
 
-def benchmark_proxy(registry: Registry, model_id: str, benchmark: str = "hle",
-                    condition: str = "tools") -> tuple[float, str] | None:
-    """The best reported score of ``model_id`` on ``benchmark`` under ``condition``, as a success-rate proxy:
-    (score / 100, label); None where none is reported."""
-    model_id = registry.resolve_id(model_id)
-    scores = [r for r in registry.results(benchmark)
-              if r.condition == condition and registry.aliases.get(r.model, r.model) == model_id]
-    if not scores:
+def benchmark_proxies(registry: Registry, models: Iterable[str], condition: str = "tools",
+                      reporters: Iterable[str] | str | None = None) -> dict[str, tuple[float, str] | None]:
+    """Per model, its HLE score (chosen by ``scores.select_scores``: best under ``condition`` from ``reporters``)
+    as a stand-in success rate: (score / 100, a label that says it is a proxy); None where none is reported."""
+    from .scores import select_scores
+
+    table = select_scores(registry, condition, reporters, "best").set_index("model")
+    out: dict[str, tuple[float, str] | None] = {}
+    for model in models:
+        model_id = registry.resolve_id(model)
+        score = table["score"].get(model_id) if model_id in table.index else None
+        if score is None or not np.isfinite(score) or score <= 0:
+            out[model_id] = None
+            continue
+        row = table.loc[model_id]
+        out[model_id] = (float(score) / 100,
+                         f"HLE {float(score):g}% ({row['condition']}, {row['reporter']}) as a proxy")
+    return out
+
+
+# -- editing as a table ------------------------------------------------------------------------------------------
+
+ROLE_FIELDS = tuple(Role.model_fields)
+"""The columns of a role table, in the YAML's order."""
+_INTEGER_FIELDS = ("count", "parallelism", "steps")
+_OPTIONAL_TEXT = ("parent", "tool")
+
+
+def roles_frame(workload: Workload) -> pd.DataFrame:
+    """One row per role, one column per field: what a table editor shows."""
+    return pd.DataFrame([role.model_dump() for role in workload.roles], columns=list(ROLE_FIELDS))
+
+
+def _cell(field_name: str, value: Any) -> Any:
+    """A table cell back to a YAML value: empty text and NaN are null; whole numbers stay whole."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return None
-    best = max(scores, key=lambda r: r.score)
-    label = f"{benchmark.upper()} {best.score:g}% ({condition}, {best.reporter}) as a proxy"
-    return best.score / 100, label
+    if isinstance(value, str):
+        value = value.strip()
+        if field_name in _OPTIONAL_TEXT and value in ("", "none", "null", "None"):
+            return None
+        return value
+    if isinstance(value, np.generic):
+        value = value.item()
+    if field_name in _INTEGER_FIELDS and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def workload_from_frame(base: Workload, frame: pd.DataFrame, name: str = "edited workload",
+                        **fields: Any) -> Workload:
+    """``base`` with its roles replaced by the rows of ``frame`` (and top-level ``fields`` changed); validated,
+    a ``WorkloadError`` naming the role and field otherwise. Rows left wholly empty are dropped."""
+    roles = []
+    for record in frame.to_dict("records"):
+        row = {k: _cell(k, v) for k, v in record.items() if k in ROLE_FIELDS}
+        if all(v is None for v in row.values()):
+            continue
+        roles.append({k: v for k, v in row.items() if v is not None or k in _OPTIONAL_TEXT})
+    raw = {**base.model_dump(mode="json"), **fields, "roles": roles}
+    return workload_from_data(raw, name)

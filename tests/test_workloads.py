@@ -26,7 +26,7 @@ from analytics.workloads import (
     SpeedAssumption,
     Workload,
     WorkloadError,
-    benchmark_proxy,
+    benchmark_proxies,
     break_even,
     compare,
     cumulative_cost,
@@ -269,10 +269,12 @@ def test_speeds_default_and_override(registry):
 def test_benchmark_proxy(registry):
     if not registry.results("hle"):
         pytest.skip("no HLE results in the registry")
-    proxy = benchmark_proxy(registry, "kimi-k2.5")
-    assert proxy is not None
-    rate, label = proxy
+    proxies = benchmark_proxies(registry, ["kimi-k2.5", "gpt-5-nano"])
+    assert proxies["kimi-k2.5"] is not None
+    rate, label = proxies["kimi-k2.5"]
     assert 0 < rate <= 1 and "proxy" in label and "HLE" in label
+    if not any(r.model == "gpt-5-nano" for r in registry.results("hle")):
+        assert proxies["gpt-5-nano"] is None
 
 
 # -- presets ---------------------------------------------------------------------------------------------------
@@ -458,3 +460,36 @@ def registry_():
     from analytics.registry import bundled_registry
 
     return bundled_registry()
+
+
+# -- editing as a table (the page's role editor) ---------------------------------------------------------------
+
+
+def test_roles_table_round_trip_and_edits():
+    from analytics.workloads import roles_frame, workload_from_frame
+
+    w = load_workload("agent-swarm")
+    frame = roles_frame(w)
+    assert workload_from_frame(w, frame) == w
+    frame.loc[1, "count"] = 50.0  # a table editor hands back floats
+    frame.loc[1, "tool"] = ""     # an emptied cell is null: a tool you run yourself
+    edited = workload_from_frame(w, frame, success_rate=0.9)
+    assert edited.role("researcher").count == 50 and edited.role("researcher").tool is None
+    assert edited.success_rate == 0.9
+
+
+def test_roles_table_errors_name_the_role_and_field():
+    import pandas as pd
+
+    from analytics.workloads import roles_frame, workload_from_frame
+
+    w = load_workload("agent-swarm")
+    frame = roles_frame(w)
+    frame.loc[1, "parent"] = "nobody"
+    with pytest.raises(WorkloadError, match=r"roles\[1\] \(researcher\)\.parent: no role named 'nobody'"):
+        workload_from_frame(w, frame, name="edited")
+    blank = pd.concat([roles_frame(w), pd.DataFrame([{}])], ignore_index=True)
+    assert workload_from_frame(w, blank) == w  # a wholly empty new row is ignored
+    half = pd.concat([roles_frame(w), pd.DataFrame([{"name": "extra"}])], ignore_index=True)
+    with pytest.raises(WorkloadError, match=r"roles\[2\] \(extra\)\.model.*required"):
+        workload_from_frame(w, half)

@@ -1,0 +1,121 @@
+"""The Agent workloads page, headless (AppTest): no exception, every chart, and controls that change the results.
+
+AppTest cannot drive a file upload, type into a data editor, or start from a URL's query parameters (bound
+widgets read them in the browser); those paths go through ``parse_workload`` and ``workload_from_frame``
+(tests/test_workloads.py) and through the real browser (tests/e2e/test_workloads_e2e.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+
+from tests.app.conftest import open_page
+
+PAGE = "pages/workloads.py"
+TITLES = ["What one task costs", "Cumulative cost across steps", "Wall time vs serial time per task",
+          "Monthly projection", "What moves the cost of a task", "Break-even"]
+
+
+def _specs(at) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def _titles(at) -> list[str]:
+    return [spec["layout"]["title"]["text"] for spec in _specs(at)]
+
+
+def _values(array) -> list:
+    if isinstance(array, dict) and "bdata" in array:
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def _results(at):
+    return at.dataframe[1].value  # [0] is the roles editor
+
+
+@pytest.fixture(scope="module")
+def page():
+    at = open_page(PAGE)
+    assert not at.exception, at.exception
+    return at
+
+
+def test_page_renders_every_chart_and_the_results(page):
+    titles = _titles(page)
+    assert len(titles) == 6
+    for expected, title in zip(TITLES, titles, strict=True):
+        assert title.startswith(expected)
+    assert "Agent swarm" in titles[0]
+    results = _results(page)
+    assert len(results) == 5 and (results["cost_per_task"] > 0).all()
+    assert not page.error
+
+
+def test_volume_slider_changes_the_monthly_projection():
+    at = open_page(PAGE)
+    before = _results(at)["monthly_cost"].tolist()
+    at.select_slider(key="volume").set_value(10_000).run()
+    assert not at.exception
+    assert "10,000 tasks a month" in _titles(at)[3]
+    after = _results(at)["monthly_cost"].tolist()
+    assert after == pytest.approx([b * 10_000 / 500 for b in before])
+
+
+def test_preset_and_models_change_the_results():
+    at = open_page(PAGE)
+    at.selectbox(key="workload").set_value("research-loop").run()
+    assert not at.exception
+    assert "Research loop" in _titles(at)[0]
+    at.multiselect(key="models").set_value(["kimi-k2.5", "gemini-3-pro"]).run()
+    assert not at.exception
+    assert list(_results(at)["name"]) == ["Kimi K2.5", "Gemini 3 Pro"]
+    bars = _specs(at)[0]["data"]
+    assert all(len(_values(trace["y"])) == 2 for trace in bars)
+
+
+def test_empty_model_choice_runs_each_role_on_its_own_model():
+    at = open_page(PAGE)
+    at.multiselect(key="models").set_value([]).run()
+    assert not at.exception
+    assert list(_results(at)["name"]) == ["Roles' own models"]
+
+
+def test_hle_proxy_is_labelled():
+    at = open_page(PAGE)
+    at.radio(key="success").set_value("hle").run()
+    assert not at.exception
+    results = _results(at).set_index("name")
+    assert "proxy" in results.loc["Kimi K2.5", "success_proxy"]
+    assert results.loc["Kimi K2.5", "cost_per_successful_task"] == pytest.approx(
+        results.loc["Kimi K2.5", "cost_per_task"] / results.loc["Kimi K2.5", "success_rate"])
+
+
+def test_upload_choice_without_a_file_keeps_the_page_working():
+    at = open_page(PAGE)
+    at.selectbox(key="workload").set_value("upload").run()
+    assert not at.exception
+    assert any("Upload a workload YAML" in info.value for info in at.info)
+    assert len(_titles(at)) == 6
+
+
+def test_break_even_models_change_the_chart():
+    at = open_page(PAGE)
+    at.selectbox(key="model_a").set_value("kimi-k2.5").run()
+    assert not at.exception
+    assert _titles(at)[5].startswith("Break-even: Kimi K2.5 vs Claude Opus 4.5")
+    at.selectbox(key="model_b").set_value("kimi-k2.5").run()
+    assert any("two different models" in info.value for info in at.info)
+
+
+def test_success_rate_entry_changes_cost_per_success():
+    at = open_page(PAGE)
+    key = next(w.key for w in at.number_input if w.key and w.key.startswith("success-"))
+    at.number_input(key=key).set_value(0.25).run()
+    assert not at.exception
+    results = _results(at)
+    assert list(results["cost_per_successful_task"]) == pytest.approx(list(results["cost_per_task"] * 4))
