@@ -268,7 +268,8 @@ def _extension_commands() -> list[CommandSpec]:
     import importlib
 
     specs: list[CommandSpec] = []
-    for name in ("analytics.workloads_cli", "analytics.export_cli", "analytics.replay_cli", "analytics.drift"):
+    for name in ("analytics.workloads_cli", "analytics.export_cli", "analytics.replay_cli", "analytics.drift",
+                 "analytics.importer"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
