@@ -12,6 +12,7 @@ PAGES = [
     st.Page("pages/blended.py", title="Blended price", icon="⚖️"),
     st.Page("pages/context_tiers.py", title="Context tiers", icon="📏"),
     st.Page("pages/cost_vs_hle.py", title="Cost vs HLE", icon="🎯"),
+    st.Page("pages/history.py", title="Capability over time", icon="📉"),
     st.Page("pages/replay.py", title="Replay usage", icon="🧾"),
     st.Page("pages/workloads.py", title="Agent workloads", icon="🤖"),
 ]
