@@ -38,8 +38,20 @@ from .scores import (
 )
 from .tiers import cost_curves, window_ends
 
+HEADLINE_MODELS = ("qwen3-max-thinking", "kimi-k2.5", "gpt-5.2", "gemini-3-pro", "claude-opus-4.5", "deepseek-v3.2")
+"""The seed report's five models and DeepSeek V3.2: the default set where one line per model would crowd a chart."""
+
+
+def headline_models(registry: Registry) -> list[str]:
+    """The headline models the registry holds (all models when it holds none of them)."""
+    present = [m for m in HEADLINE_MODELS if m in registry.entries]
+    return present or registry.model_ids()
+
+
 RATIO_PRESETS = {"3:1": "3:1 convention", "1:1": "1:1", "10:1": "10:1 agent loop", "30:1": "30:1 retrieval"}
 """Input:output ratios offered as presets; any other ``a:b`` may be entered."""
+TOP_LEGEND = {"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "left", "x": 0.0}
+"""Legends sit between the title and the plot, left-aligned: at the right they collide with a long title."""
 CONDITION_SYMBOLS = {"tools": "circle", "no-tools": "diamond"}
 COUNTRY_NAMES = {"CN": "China", "US": "United States"}
 CONDITION_BAR_COLORS = {"no-tools": "#9db4c8", "tools": "#1b4f72"}
@@ -89,6 +101,15 @@ def _money_axis(currency: str) -> str:
     return SYMBOLS.get(currency, "")
 
 
+def not_plotted(missing: pd.DataFrame, limit: int = 4) -> str:
+    """The footnote's list of models left out, with why; beyond ``limit`` a count by reason (a footnote that
+    runs off the figure helps nobody — the page lists them all beside the chart)."""
+    if len(missing) <= limit:
+        return ", ".join(f"{_esc(n)} ({s})" for n, s in zip(missing["name"], missing["status"], strict=True))
+    counts = missing["status"].value_counts()
+    return f"{len(missing)} models (" + ", ".join(f"{n} {_esc(s)}" for s, n in counts.items()) + ")"
+
+
 def log_ticks(low: float, high: float) -> list[float]:
     """1-2-5 tick values covering [low, high] for a log axis (plotly's own minor labels read as clutter)."""
     if not (low > 0 and high > 0):
@@ -121,7 +142,7 @@ _POSITIONS = ["top center", "bottom center", "middle right", "middle left", "top
 
 
 def label_positions(x: Iterable[float], y: Iterable[float], labels: Iterable[str], *, x_range: tuple[float, float],
-                    y_range: tuple[float, float], width_px: float = 760, height_px: float = 330,
+                    y_range: tuple[float, float], width_px: float = 560, height_px: float = 330,
                     char_px: float = 7.2, line_px: float = 16) -> list[str]:
     """A ``textposition`` per point chosen greedily so that labels overlap neither each other nor the markers.
 
@@ -265,7 +286,7 @@ def cost_vs_hle(
             ], axis=-1)
             fig.add_trace(go.Scatter(
                 x=group["blended_per_mtok"], y=group["score"], mode="markers+text",
-                text=group["name"].map(_esc), textposition=group["label_position"].tolist(),
+                text=group["name"].map(_esc), textposition=group["label_position"].tolist(), cliponaxis=False,
                 textfont={"size": 12, "color": country_color(country)},
                 marker={"size": 13, "color": country_color(country), "symbol": CONDITION_SYMBOLS.get(cond, "circle"),
                         "line": {"width": 1, "color": "white"}},
@@ -288,7 +309,7 @@ def cost_vs_hle(
 
     fig.update_xaxes(title_text=f"Blended price, {currency} per 1M tokens ({ratio_label} input:output, log scale)")
     fig.update_yaxes(title_text="HLE score (%)", ticksuffix="%")
-    fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0})
+    fig.update_layout(legend=TOP_LEGEND)
 
     missing = data[data["status"] != "ok"]
     settings = {
@@ -301,11 +322,12 @@ def cost_vs_hle(
     if cache_hit:
         settings["cache hit"] = f"{cache_hit:.0%}"
     if not missing.empty:
-        settings["not plotted"] = ", ".join(f"{_esc(n)} ({s})" for n, s in zip(missing["name"], missing["status"],
-                                                                               strict=True))
-    prov = Provenance("HLE score against blended price; dashed line: Pareto frontier (cheaper and higher)",
+        settings["not plotted"] = not_plotted(missing)
+    # the <br> keeps the footnote inside a half-width chart (the page shows this chart beside two tables)
+    prov = Provenance("HLE score against blended price; dashed line: Pareto frontier (cheaper and higher)<br>",
                       registry.as_of(), settings)
-    finish(fig, f"Cost vs HLE: blended price ({ratio_label}) against HLE score", prov, height=560)
+    finish(fig, f"Cost vs HLE: blended price ({ratio_label}) against HLE score", prov, height=580)
+    fig.update_layout(margin={"t": 110})
     return fig, data
 
 
@@ -319,6 +341,9 @@ def hle_conditions(
 ) -> tuple[go.Figure, pd.DataFrame]:
     """The seed report's HLE chart: per model, the score without tools beside the score with tools."""
     data = conditions_table(registry, reporters, pick, subset)
+    scored = data.groupby("model")["score"].transform(lambda s: s.notna().any())
+    unscored = data.loc[~scored, "name"].drop_duplicates()
+    data = data[scored].reset_index(drop=True)
     order = (data[data["condition"] == "tools"].sort_values("score", ascending=False, na_position="last")["model"]
              .tolist())
     data["_order"] = data["model"].map({m: i for i, m in enumerate(order)})
@@ -347,7 +372,7 @@ def hle_conditions(
                            font={"size": 10, "color": "#888"})
     top = data["score"].max()
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05,
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0})
+                      legend=TOP_LEGEND)
     fig.update_xaxes(categoryorder="array", categoryarray=names, title_text=None)
     fig.update_yaxes(title_text="HLE score (%)", ticksuffix="%",
                      range=[0, (top if pd.notna(top) else 50) * 1.15])
@@ -356,9 +381,13 @@ def hle_conditions(
             normalise_reporters(reporters)),
         "pick": pick, "subset": subset,
     }
+    if len(unscored):
+        settings["no score"] = (", ".join(map(_esc, unscored)) if len(unscored) <= 4
+                                else f"{len(unscored)} models")
     prov = Provenance("HLE (Humanity's Last Exam) without tools and with tools (search, code)", registry.as_of(),
                       settings)
     finish(fig, "HLE without tools vs with tools", prov, height=520)
+    fig.update_layout(margin={"t": 100})
     return fig, data
 
 
@@ -378,7 +407,7 @@ def context_tiers(
     """The cost of one request against prompt length (1K → window), as step lines: each cliff where a tier
     re-prices the whole request, and an end marker where each model's window ends."""
     day = _day(on)
-    models = list(models) if models else None
+    models = list(models) if models else headline_models(registry)
     curves = cost_curves(registry, models, float(output_tokens), cache_hit, region=region,
                          service_tier=service_tier, on=day, currency=currency)
     ends = window_ends(registry, models, float(output_tokens), cache_hit, region=region,
@@ -423,8 +452,7 @@ def context_tiers(
     if cache_hit:
         settings["cache hit"] = f"{cache_hit:.0%}"
     if not missing.empty:
-        settings["not plotted"] = ", ".join(f"{_esc(n)} ({s})" for n, s in zip(missing["name"], missing["status"],
-                                                                               strict=True))
+        settings["not plotted"] = not_plotted(missing)
     prov = Provenance("Cost of one request against its prompt; vertical ticks: where each window ends",
                       registry.as_of(), settings)
     finish(fig, f"Cost of one request by prompt length ({float(output_tokens):,.0f} output tokens)", prov,
@@ -494,10 +522,9 @@ def blended_prices(
         settings["cache hit"] = f"{cache_hit:.0%}"
     missing = data[data["blended_per_mtok"].isna()]
     if not missing.empty:
-        settings["not plotted"] = ", ".join(f"{_esc(n)} ({s})" for n, s in zip(missing["name"], missing["status"],
-                                                                               strict=True))
+        settings["not plotted"] = not_plotted(missing)
     prov = Provenance("Blended price = (a × input + b × output) / (a + b) per 1M tokens", registry.as_of(), settings)
-    finish(fig, f"Blended price per 1M tokens at {ratio_label}", prov, height=max(380, 60 * len(shown) + 200))
+    finish(fig, f"Blended price per 1M tokens at {ratio_label}", prov, height=max(380, 26 * len(shown) + 220))
     fig.update_layout(margin={"l": 150})
     return fig, data
 
@@ -613,7 +640,8 @@ CHART_SPECS: tuple[ChartSpec, ...] = (
               "Cost of one request from a 1K prompt to each model's window: tier cliffs and window ends",
               context_tiers,
               (ChartOption("output_tokens", "output tokens per request", 1000), _CACHE,
-               ChartOption("models", "model ids (default: all)", None, multiple=True), _CURRENCY, _ON, _REGION,
+               ChartOption("models", "model ids (default: the seed report's models and DeepSeek V3.2)", None,
+                           multiple=True), _CURRENCY, _ON, _REGION,
                _SERVICE, ChartOption("y_scale", "log or linear cost axis", "log", ("log", "linear")))),
     ChartSpec("blended-prices", "Blended prices",
               "Blended price per 1M tokens at an input:output ratio, sorted, with the change against 3:1",

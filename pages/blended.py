@@ -16,8 +16,9 @@ st.caption("One number per model: the price of 1M tokens mixed at your input:out
 
 with st.sidebar:
     st.subheader("Blend")
+    # options are the URL values themselves (?ratio=10:1): a bound widget stores its option, not a label
     preset = st.radio("Input:output ratio", [*RATIO_PRESETS, "custom"], key="ratio", bind="query-params",
-                      format_func=lambda r: RATIO_PRESETS.get(r, "custom…"))
+                      captions=[*(RATIO_PRESETS[r].removeprefix(r).strip() for r in RATIO_PRESETS), "your own"])
     custom = st.text_input("Custom ratio (input:output)", value="5:1", key="custom", bind="query-params",
                            disabled=preset != "custom", help="e.g. 5:1 or 2.5:1")
     cache_pct = st.slider("Cache-hit share of input", 0, 100, 0, step=5, format="%d%%", key="cache",

@@ -56,18 +56,50 @@ def as_of() -> dt.date:
 
 
 def show_chart(fig, data: pd.DataFrame | None, name: str) -> None:
-    """Place a chart. ``name`` is the chart's stable id (``cost-vs-hle``); ``data`` is the frame it plots (the
-    export engineer adds the download buttons here)."""
-    del data
-    st.plotly_chart(fig, key=f"chart-{name}", width="stretch",
+    """Place a chart with its downloads. ``name`` is the chart's stable id (``cost-vs-hle``); ``data`` is the frame
+    it plots. Each file is made on click (a callable ``data``, ``on_click="ignore"``), never on a rerun."""
+    from analytics import export
+
+    # theme=None: the figure keeps its own template (figures.finish), so it looks the same on screen and exported
+    st.plotly_chart(fig, key=f"chart-{name}", width="stretch", theme=None,
                     config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]})
+    with st.popover("Download ⬇", key=f"download-{name}", help="PNG, SVG, PDF, standalone HTML, or the data as CSV"):
+        problem = export.static_export_problem()
+        formats = ("html", "csv") if problem else export.CHART_FORMATS
+        scale = 2
+        if not problem:
+            scale = st.segmented_control("PNG scale", export.SCALES, default=2, format_func=lambda s: f"{s}x",
+                                         key=f"download-scale-{name}", required=True)
+        with st.container(horizontal=True, gap="small"):
+            for fmt in formats:
+                st.download_button(
+                    fmt.upper(), data=lambda fmt=fmt: export.export_chart(fig, data, fmt, scale=scale),
+                    file_name=export.export_filename(name, fmt), mime=export.MIME_TYPES[fmt],
+                    on_click="ignore", key=f"download-{name}-{fmt}",
+                )
+        if problem:
+            st.info(problem, icon="ℹ️")
 
 
 def show_table(df: pd.DataFrame | object, name: str, **dataframe_kwargs) -> None:
-    """Place a table (a DataFrame or a pandas Styler). ``name`` is the table's stable id."""
+    """Place a table (a DataFrame or a pandas Styler) with its CSV download (and JSON when cells are nested).
+    ``name`` is the table's stable id."""
+    from analytics import export
+
     dataframe_kwargs.setdefault("hide_index", True)
     dataframe_kwargs.setdefault("width", "stretch")
     st.dataframe(df, key=f"table-{name}", **dataframe_kwargs)
+    frame = df if isinstance(df, pd.DataFrame) else getattr(df, "data", None)  # a Styler keeps its frame in .data
+    if not isinstance(frame, pd.DataFrame):
+        return
+    writers = {"csv": export.to_csv, "json": export.to_json} if export.is_nested(frame) else {"csv": export.to_csv}
+    with st.container(horizontal=True, gap="small"):
+        for fmt in writers:
+            st.download_button(
+                f"⬇ {fmt.upper()}", data=lambda write=writers[fmt]: write(frame),
+                file_name=export.export_filename(name, fmt), mime=export.MIME_TYPES[fmt],
+                on_click="ignore", key=f"download-table-{name}-{fmt}", type="tertiary",
+            )
 
 
 def unknown_as_text(df: pd.DataFrame, money_columns: Iterable[str], currency_code: str, *,

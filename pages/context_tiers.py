@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics.charts import context_tiers
+from analytics.charts import context_tiers, headline_models
 from analytics.tiers import crossovers, window_ends
 from pages.common import as_of, currency, registry, show_chart, show_table, unknown_as_text
 
@@ -19,10 +19,11 @@ output_tokens = c1.number_input("Output tokens per request", min_value=0, max_va
                                 key="output", bind="query-params")
 cache_pct = c2.slider("Cache-hit share of prompt", 0, 100, 0, step=5, format="%d%%", key="cache",
                       bind="query-params")
-chosen = c3.multiselect("Models", list(names), format_func=names.get, key="models", bind="query-params",
-                        placeholder="all models")
+chosen = c3.multiselect("Models (ids)", list(names), default=headline_models(reg), key="models",
+                        bind="query-params", placeholder="choose models",
+                        help="model ids, as in the URL and the CLI; default: the seed report's models and DeepSeek")
 scale = c4.radio("Cost axis", ["log", "linear"], horizontal=True, key="scale", bind="query-params")
-models = chosen or None
+models = chosen or headline_models(reg)
 cache_hit = cache_pct / 100
 
 fig, curves = context_tiers(reg, output_tokens, cache_hit, models, currency=cur, on=on, y_scale=scale)

@@ -21,18 +21,21 @@ st.caption("Humanity's Last Exam against the blended price. The same model has s
 
 with st.sidebar:
     st.subheader("Score policy")
-    condition = st.radio("Condition", CONDITIONS, format_func=CONDITION_LABELS.get, key="condition",
-                         bind="query-params", help="best available: the best score whatever the condition")
+    # options are the URL values themselves (?condition=no-tools): a bound widget stores its option, not a label
+    condition = st.radio("Condition", CONDITIONS, key="condition", bind="query-params",
+                         captions=[CONDITION_LABELS[c] if c != "best" else "best available, any condition"
+                                   for c in CONDITIONS])
     reporters = st.multiselect("Reporters that count", REPORTER_KINDS, default=list(REPORTER_KINDS),
-                               format_func=REPORTER_LABELS.get, key="reporters", bind="query-params",
-                               help="none selected counts as any")
-    pick = st.radio("Of several eligible scores, take the", PICKS, format_func=PICK_LABELS.get, key="pick",
-                    bind="query-params", horizontal=True)
-    ratio = st.selectbox("Blend ratio (input:output)", list(RATIO_PRESETS), format_func=RATIO_PRESETS.get,
-                         key="ratio", bind="query-params")
+                               key="reporters", bind="query-params",
+                               help="; ".join(f"{k}: {v}" for k, v in REPORTER_LABELS.items())
+                               + ". None selected counts as any.")
+    pick = st.radio("Of several eligible scores, take the", PICKS, key="pick", bind="query-params",
+                    captions=[PICK_LABELS[p] for p in PICKS], horizontal=True)
+    ratio = st.selectbox("Blend ratio (input:output)", list(RATIO_PRESETS), key="ratio", bind="query-params",
+                         help="; ".join(f"{v}" for v in RATIO_PRESETS.values()))
 
 fig, data = cost_vs_hle(reg, ratio, condition, reporters or "any", pick, currency=cur, on=on)
-left, right = st.columns([3, 2], gap="large")
+left, right = st.columns([2, 1], gap="medium")
 with left:
     show_chart(fig, data, "cost-vs-hle")
 with right:
@@ -41,18 +44,17 @@ with right:
     if missing.empty:
         st.caption("Every model has a price and a score under this policy.")
     else:
-        show_table(missing[["name", "provider", "status"]].reset_index(drop=True), "cost-vs-hle-missing",
-                   column_config={"name": "Model", "provider": "Provider", "status": "Why"})
+        show_table(missing[["name", "status"]].reset_index(drop=True), "cost-vs-hle-missing", height=260,
+                   column_config={"name": "Model", "status": "Why"})
     st.subheader("Pareto frontier")
     st.caption("No other model is both cheaper and higher-scoring than these.")
     frontier = pareto_frontier(data[data["status"] == "ok"])
     show_table(
-        unknown_as_text(frontier[["name", "blended_per_mtok", "score", "condition", "reporter"]].reset_index(drop=True),
+        unknown_as_text(frontier[["name", "blended_per_mtok", "score"]].reset_index(drop=True),
                         ["blended_per_mtok"], cur),
         "cost-vs-hle-frontier",
-        column_config={"name": "Model", "blended_per_mtok": st.column_config.NumberColumn(f"Blended {cur}/1M"),
-                       "score": st.column_config.NumberColumn("HLE", format="%.1f%%"), "condition": "Condition",
-                       "reporter": "Reporter"},
+        column_config={"name": "Model", "blended_per_mtok": st.column_config.NumberColumn(f"{cur}/1M"),
+                       "score": st.column_config.NumberColumn("HLE", format="%.1f%%")},
     )
 
 st.subheader("The scores plotted, and where they come from")

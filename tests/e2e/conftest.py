@@ -6,6 +6,7 @@ Screenshots go to ``artifacts/screenshots/`` (printed at the end of the run); lo
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -65,10 +66,14 @@ def start_server(extra_env: dict[str, str] | None = None) -> tuple[subprocess.Po
          "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
+    # keep the log file referenced (and close it with the server): an unreferenced open file is garbage-collected
+    # with a ResourceWarning, which filterwarnings=error turns into a setup error of the first test
+    proc.log_file = log  # type: ignore[attr-defined]
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
+            log.close()
             raise RuntimeError(f"streamlit exited early; see {log.name}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
@@ -77,6 +82,8 @@ def start_server(extra_env: dict[str, str] | None = None) -> tuple[subprocess.Po
         except OSError:
             time.sleep(0.3)
     proc.kill()
+    proc.wait(timeout=10)
+    log.close()
     raise RuntimeError("streamlit did not become healthy within 60 s")
 
 
@@ -92,15 +99,31 @@ def app_url():
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+        proc.wait(timeout=10)
+    proc.log_file.close()
 
 
 @pytest.fixture
 def console_errors(page):
     """Console errors and page errors seen during the test; assert it is empty at the end."""
     errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+
+    def on_console(msg) -> None:
+        if msg.type == "error" and not is_base_path_probe(msg.location.get("url", "")):
+            errors.append(msg.text)
+
+    page.on("console", on_console)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
+
+
+_BASE_PATH_PROBE = re.compile(r"^https?://[^/]+/[^?#]+/_stcore/(host-config|health)$")
+
+
+def is_base_path_probe(url: str) -> bool:
+    """Opened at a page's own URL (``/prices``), Streamlit's frontend first asks ``/prices/_stcore/host-config``
+    and ``/prices/_stcore/health`` to discover the server's base path; their 404s are expected, not app errors."""
+    return bool(_BASE_PATH_PROBE.match(url))
 
 
 def wait_for_app(page, timeout: float = 30_000) -> None:

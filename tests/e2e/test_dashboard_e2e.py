@@ -1,0 +1,148 @@
+"""The dashboard in a real browser (Playwright driving Debian's Chromium): every page renders a chart with no
+Streamlit error and no console error; a control redraws its chart; a shared link reproduces a view.
+
+Screenshots of every page go to ``artifacts/screenshots/`` (the run prints the folder): look at them.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from tests.e2e.conftest import assert_no_streamlit_error, screenshot, wait_for_app
+
+PAGES = [
+    # (url path, screenshot name, the chart every one of them must show)
+    ("", "overview", "cost-vs-hle"),
+    ("prices", "prices", "price-history"),
+    ("blended", "blended", "blended-prices"),
+    ("context_tiers", "context-tiers", "context-tiers"),
+    ("cost_vs_hle", "cost-vs-hle", "cost-vs-hle"),
+]
+
+
+def chart(page, name: str, has_text: str | None = None):
+    """The plot of chart ``name`` (by its stable key), optionally the one whose SVG shows ``has_text``.
+
+    During a rerun the old and new chart briefly coexist, so never insist on a single match: take the first
+    that matches what we wait for.
+    """
+    locator = page.locator(f".st-key-chart-{name} [data-testid='stPlotlyChart']")
+    if has_text is not None:
+        locator = locator.filter(has=page.locator("svg text", has_text=has_text))
+    return locator.first
+
+
+def wait_for_chart(page, name: str, has_text: str | None = None, timeout: float = 30_000):
+    plot = chart(page, name, has_text)
+    plot.wait_for(state="visible", timeout=timeout)
+    plot.locator("svg.main-svg").first.wait_for(state="attached", timeout=timeout)
+    return plot
+
+
+def svg_texts(locator) -> list[str]:
+    """The text of SVG elements (``inner_text`` is None for SVG)."""
+    return locator.evaluate_all("els => els.map(e => e.textContent)")
+
+
+def full_screenshot(page, name: str):
+    """Screenshot the whole page: Streamlit scrolls inside its main block, so grow the viewport to fit it first."""
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": max(1000, min(int(height) + 40, 7000))})
+    page.wait_for_timeout(800)  # plotly redraws at the new size
+    path = screenshot(page, name)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    return path
+
+
+def open_page(page, app_url: str, path: str, query: str = ""):
+    page.goto(f"{app_url}/{path}{'?' + query if query else ''}")
+    wait_for_app(page)
+
+
+@pytest.mark.parametrize(("path", "name", "chart_name"), PAGES, ids=[p[1] for p in PAGES])
+def test_every_page_renders_a_chart_without_errors(page, app_url, console_errors, path, name, chart_name):
+    open_page(page, app_url, path)
+    plot = wait_for_chart(page, chart_name)
+    assert plot.locator("svg .scatterlayer, svg .barlayer").count() > 0, "the chart has no data layer"
+    assert_no_streamlit_error(page)
+    page.wait_for_timeout(500)  # let late tracebacks and console errors arrive before judging
+    full_screenshot(page, name)
+    assert console_errors == []
+
+
+def test_blend_ratio_control_redraws_the_chart_and_updates_the_url(page, app_url, console_errors):
+    open_page(page, app_url, "blended")
+    wait_for_chart(page, "blended-prices", has_text="at 3:1")
+    before = svg_texts(chart(page, "blended-prices").locator(".barlayer text"))
+    assert "$1.20" in before  # Kimi K2.5 at 3:1: (3 × 0.60 + 3.00) / 4
+
+    page.locator("[data-testid='stSidebar'] label").filter(has_text=re.compile(r"^1:1")).first.click()
+    wait_for_chart(page, "blended-prices", has_text="at 1:1")
+    wait_for_app(page)
+    after = svg_texts(chart(page, "blended-prices", has_text="at 1:1").locator(".barlayer text"))
+    assert "$1.80" in after  # (0.60 + 3.00) / 2
+    assert after != before
+    assert parse_qs(urlparse(page.url).query).get("ratio") == ["1:1"]
+    assert_no_streamlit_error(page)
+    assert console_errors == []
+
+
+def test_output_tokens_control_redraws_the_context_tier_chart(page, app_url, console_errors):
+    open_page(page, app_url, "context_tiers")
+    wait_for_chart(page, "context-tiers", has_text="1,000 output tokens")
+    box = page.get_by_label("Output tokens per request")
+    box.fill("8000")
+    box.press("Enter")
+    wait_for_chart(page, "context-tiers", has_text="8,000 output tokens")
+    wait_for_app(page)
+    assert parse_qs(urlparse(page.url).query).get("output") == ["8000"]
+    assert_no_streamlit_error(page)
+    assert console_errors == []
+
+
+def test_condition_control_changes_the_cost_vs_hle_markers(page, app_url, console_errors):
+    open_page(page, app_url, "cost_vs_hle")
+    wait_for_chart(page, "cost-vs-hle", has_text="with tools")
+    page.locator("[data-testid='stSidebar'] label").filter(has_text=re.compile(r"^no-tools")).first.click()
+    wait_for_chart(page, "cost-vs-hle", has_text="condition: no tools")
+    wait_for_app(page)
+    legend = " ".join(svg_texts(chart(page, "cost-vs-hle", has_text="condition: no tools").locator(".legend text")))
+    assert "no tools" in legend and "with tools" not in legend
+    assert_no_streamlit_error(page)
+    assert console_errors == []
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "chart_name", "expected"),
+    [
+        ("blended", "ratio=10:1&cache=50", "blended-prices", "at 10:1"),
+        ("context_tiers", "output=4000&scale=linear", "context-tiers", "4,000 output tokens"),
+        ("cost_vs_hle", "condition=no-tools&reporters=vendor&ratio=1:1", "cost-vs-hle", "(1:1)"),
+        ("prices", "history=output", "price-history", "Output price history"),
+    ],
+    ids=["blended", "context-tiers", "cost-vs-hle", "prices"],
+)
+def test_a_shared_link_reproduces_the_view(page, app_url, console_errors, path, query, chart_name, expected):
+    open_page(page, app_url, path, query)
+    wait_for_chart(page, chart_name, has_text=expected)
+    assert_no_streamlit_error(page)
+    # the URL still carries the view after the page has run (nothing reset it to the defaults)
+    shown = parse_qs(urlparse(page.url).query)
+    for key, values in parse_qs(query).items():
+        assert shown.get(key) == values, (key, shown)
+    full_screenshot(page, f"shared-link-{path}")
+    assert console_errors == []
+
+
+def test_the_shared_link_sets_the_controls_too(page, app_url, console_errors):
+    open_page(page, app_url, "cost_vs_hle", "condition=no-tools&reporters=vendor&ratio=1:1")
+    wait_for_chart(page, "cost-vs-hle", has_text="condition: no tools")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    assert sidebar.get_by_role("radio", name=re.compile(r"^no-tools")).is_checked()
+    chosen = sidebar.locator("[data-testid='stMultiSelect'] [data-tag]").evaluate_all(
+        "els => els.map(e => e.getAttribute('aria-label'))")
+    assert chosen == ["vendor"]
+    assert console_errors == []
