@@ -483,3 +483,13 @@ def test_chart_specs_build_on_the_sample(registry):
 
 def test_read_from_a_file_object():
     assert len(read_usage(io.BytesIO(b"prompt_tokens,output_tokens\n1,2\n"), "f.csv")) == 1
+
+
+def test_percentiles_equal_numpys_linear_interpolation():
+    """The bucketed selection gives np.percentile's answer exactly: skewed, tied, all-zero and narrow inputs."""
+    from analytics.replay import percentiles
+
+    rng = np.random.default_rng(0)
+    for n in (1, 2, 999, 1_000, 1_001, 20_000):
+        for values in (rng.lognormal(-4, 2, n), rng.integers(0, 5, n) / 7, np.zeros(n), 1 + rng.random(n) * 1e-9):
+            assert percentiles(values, (50, 95)) == pytest.approx(list(np.percentile(values, [50, 95])), rel=1e-13)
