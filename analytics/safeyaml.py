@@ -28,13 +28,21 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+MAX_DEPTH = 200
+"""Deeper nesting than this is refused (no registry or workload needs more than a dozen levels)."""
+
+
+class _TooDeep(Exception):
+    pass
+
+
 def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int:
     """Nodes the document would have with every alias expanded, computed without expanding it."""
     key = id(node)
     if key in memo:
         return memo[key]
-    if depth > 200:
-        raise RecursionError
+    if depth > MAX_DEPTH:
+        raise _TooDeep
     memo[key] = MAX_EXPANDED_NODES + 1  # a node reached again while being sized is a cycle: treat as huge
     if isinstance(node, yaml.SequenceNode):
         size = 1 + sum(_expanded_size(child, memo, depth + 1) for child in node.value)
@@ -46,6 +54,31 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int
         size = 1
     memo[key] = min(size, MAX_EXPANDED_NODES + 1)
     return memo[key]
+
+
+def _first_duplicate_key(node: yaml.Node, seen: set[int]) -> tuple[str, int] | None:
+    """(key, line) of the first plain key written twice in one mapping; each node is visited once (aliases
+    share nodes, so this stays linear in the document's size, not its expanded size)."""
+    if id(node) in seen:
+        return None
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        keys: set[tuple[str, str]] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if (key_node.tag, key_node.value) in keys:
+                    return key_node.value[:80], key_node.start_mark.line + 1
+                keys.add((key_node.tag, key_node.value))
+        children = [child for pair in node.value for child in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = node.value
+    else:
+        return None
+    for child in children:
+        found = _first_duplicate_key(child, seen)
+        if found is not None:
+            return found
+    return None
 
 
 def parse_yaml_text(text: str, name: str) -> Any:
@@ -70,6 +103,9 @@ def parse_yaml_text(text: str, name: str) -> Any:
         raise RegistryError([Problem(name, "the file is empty", hint="see data/README.md for the format")])
     try:
         too_big = _expanded_size(node, {}) > MAX_EXPANDED_NODES
+    except _TooDeep:
+        raise RegistryError([Problem(name, f"YAML nested more than {MAX_DEPTH} levels deep",
+                                     hint="flatten the document")]) from None
     except RecursionError:
         too_big = True
     if too_big:
@@ -79,6 +115,18 @@ def parse_yaml_text(text: str, name: str) -> Any:
                     name,
                     "YAML aliases expand to too many nodes (an alias bomb?)",
                     hint="write the values out instead of nesting anchors and aliases",
+                )
+            ]
+        )
+    duplicate = _first_duplicate_key(node, set())
+    if duplicate is not None:
+        key, line = duplicate
+        raise RegistryError(
+            [
+                Problem(
+                    name,
+                    f"duplicate key {key!r} at line {line}",
+                    hint="a key may appear once per mapping (YAML would silently keep only the last one)",
                 )
             ]
         )
@@ -99,6 +147,9 @@ def parse_yaml_text(text: str, name: str) -> Any:
     except yaml.YAMLError as exc:
         raise RegistryError([Problem(name, f"not valid YAML: {exc}")]) from None
     except (ValueError, TypeError, RecursionError) as exc:  # e.g. `!!int x`: a tag whose value does not convert
+        if "integer string conversion" in str(exc):  # Python refuses ints of more than 4,300 digits
+            raise RegistryError([Problem(name, "a number has more than 4,300 digits",
+                                         hint="write a plausible figure")]) from None
         raise RegistryError(
             [Problem(name, f"a value cannot be read: {str(exc)[:120]}", hint="remove explicit !!tags")]
         ) from None

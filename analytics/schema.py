@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9.\-]*[a-z0-9]$"
 ServiceTier = Literal["standard", "batch", "flex", "priority"]
@@ -18,8 +18,26 @@ Condition = Literal["tools", "no-tools"]
 Subset = Literal["full", "text-only"]
 ReporterKind = Literal["vendor", "third-party", "press", "seed-report"]
 
-PositivePrice = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+def _not_a_boolean(value: object) -> object:
+    # pydantic's lax mode reads YAML `true` as 1: a price or a token count written as true/false is a mistake
+    if isinstance(value, bool):
+        raise ValueError(f"got {str(value).lower()}: write a number, not true/false")
+    return value
+
+
+NotBool = BeforeValidator(_not_a_boolean)
+MAX_PRICE = 1_000_000
+"""Bound on any price (per 1M tokens, per 1,000 calls): far above every real one, low enough that no cost of
+a plausible request can overflow to infinity."""
+MAX_TOKENS = 1_000_000_000_000
+"""Bound on any token limit (10^12, as for the CLI's token counts): keeps tier bounds within 64-bit integers."""
+
+PositivePrice = Annotated[float, NotBool, Field(gt=0, le=MAX_PRICE, allow_inf_nan=False)]
 """A known price is > 0 and finite; an unknown one is null (never 0)."""
+TokenLimit = Annotated[int, NotBool, Field(gt=0, le=MAX_TOKENS)]
+"""A positive whole number of tokens, at most ``MAX_TOKENS``."""
 
 SEED_REPORT = "seed-report"
 """The ``source`` value that cites the January 2026 market report the project grew from."""
@@ -61,7 +79,7 @@ class Tier(Strict):
     re-prices every token of the request, not just the tokens above it (Gemini's 200K, Qwen's 32K/128K).
     """
 
-    up_to: int | None = Field(default=None, gt=0)
+    up_to: TokenLimit | None = None
     """Largest prompt (input + cached tokens) this tier covers, inclusive; null on an open last tier."""
     input_mtok: PositivePrice | None
     """Uncached input, per 1M tokens; null if unknown."""
@@ -152,15 +170,15 @@ class ToolFee(Sourced):
 class Speed(Sourced):
     """Measured serving speed; used for latency estimates of agent workloads."""
 
-    output_tokens_per_s: float | None = Field(default=None, gt=0)
-    time_to_first_token_s: float | None = Field(default=None, ge=0)
+    output_tokens_per_s: float | None = Field(default=None, gt=0, le=1_000_000, allow_inf_nan=False)
+    time_to_first_token_s: float | None = Field(default=None, ge=0, le=3_600, allow_inf_nan=False)
 
 
 class Parameters(Strict):
     """Parameter counts in billions (mixture-of-experts models: total and active per token)."""
 
-    total_b: float | None = Field(default=None, gt=0)
-    active_b: float | None = Field(default=None, gt=0)
+    total_b: float | None = Field(default=None, gt=0, allow_inf_nan=False)
+    active_b: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     source: str
 
     @field_validator("source")
@@ -189,13 +207,13 @@ class Model(Strict):
     """Stable kebab-case id (``gemini-3-pro``); what the CLI, workloads and benchmark results refer to."""
     name: str = Field(min_length=1, max_length=120)
     released: dt.date | None = None
-    context_window: int = Field(gt=0)
+    context_window: TokenLimit
     """Total tokens (prompt + output) the model can hold, as the provider advertises it."""
-    max_input_tokens: int | None = Field(default=None, gt=0)
+    max_input_tokens: TokenLimit | None = None
     """Where the provider caps the prompt separately (GPT-5.2: 272K inside 400K; Gemini: the 1M input window).
     When set, the prompt is checked against it and the output against ``max_output_tokens``, instead of
     prompt + output against ``context_window``."""
-    max_output_tokens: int | None = Field(default=None, gt=0)
+    max_output_tokens: TokenLimit | None = None
     open_weights: bool | None = None
     parameters: Parameters | None = None
     aliases: list[str] = Field(default_factory=list)
@@ -317,7 +335,15 @@ class FxRate(Sourced):
 
     currency: str = Field(pattern=r"^[A-Z]{3}$")
     units_per_usd: PositivePrice
+    """At least 10^-6 (and at most 10^6): any real currency, and no conversion that overflows."""
     note: str | None = None
+
+    @field_validator("units_per_usd")
+    @classmethod
+    def _plausible_rate(cls, value: float) -> float:
+        if value < 1e-6:
+            raise ValueError(f"units_per_usd {value:g} is below 0.000001: no currency is worth a million dollars")
+        return value
 
 
 class FxTable(Strict):
