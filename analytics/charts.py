@@ -461,7 +461,7 @@ def context_tiers(
     return fig, curves
 
 
-# -- blended prices -----------------------------------------------------------------------------------------------------
+# -- blended prices ----------------------------------------------------------------------------------------------------
 
 def blended_prices_data(
     registry: Registry,
@@ -529,7 +529,7 @@ def blended_prices(
     return fig, data
 
 
-# -- price history ------------------------------------------------------------------------------------------------------
+# -- price history -----------------------------------------------------------------------------------------------------
 
 PRICE_KINDS = ("input", "output")
 
@@ -654,12 +654,9 @@ CHART_SPECS: tuple[ChartSpec, ...] = (
                _SERVICE, _ON)),
 )
 
-__all__ = ["CHART_SPECS", "RATIO_PRESETS", "blend_formula", "blend_worked_example", "blended_prices", "blended_prices_data", "context_tiers", "cost_vs_hle",
-           "cost_vs_hle_data", "hle_conditions", "label_positions", "model_frame", "price_history",
-           "price_history_data", "results_frame"]
 
 
-# -- the blend formula, as text (LaTeX needs MathJax from a CDN: not offline) -------------------------------------------
+# -- the blend formula, as text (LaTeX needs MathJax from a CDN: not offline) ------------------------------------------
 
 def blend_formula(ratio: str | tuple[float, float] = "3:1", cache_hit: float = 0.0) -> str:
     """The blended-price formula with the current settings filled in, as plain text for a code block."""
@@ -706,3 +703,11 @@ def blend_worked_example(
     else:
         effective, first = inp, f"{name}: "
     return (f"{first}({a:g} × {m(effective)} + {b:g} × {m(out)}) / {a + b:g} = {m(result.blended_per_mtok)} / 1M")
+
+
+__all__ = [
+    "CHART_SPECS", "HEADLINE_MODELS", "RATIO_PRESETS", "blend_formula", "blend_worked_example", "blended_prices",
+    "blended_prices_data", "context_tiers", "cost_vs_hle", "cost_vs_hle_data", "headline_models", "hle_conditions",
+    "label_positions", "log_ticks", "model_frame", "not_plotted", "price_history", "price_history_data",
+    "results_frame",
+]

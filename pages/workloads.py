@@ -43,7 +43,8 @@ from analytics.workloads import (
 )
 from pages.common import as_of, currency, registry, show_chart, show_table, unknown_as_text
 
-UPLOAD = "upload"
+UPLOAD = "upload a file"
+ENTERED, HLE = "as entered", "HLE score as a proxy"
 VOLUMES = [10, 20, 50, 100, 200, 300, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000,
            1_000_000]
 """Tasks per month on the volume slider (a preset's own volume is always one of them)."""
@@ -76,8 +77,8 @@ st.caption("Agents make dozens to hundreds of calls per task, each re-sending a 
 top = st.columns([3, 5, 2])
 source = top[0].selectbox(
     "Workload", [*presets, UPLOAD], key="workload", bind="query-params",
-    format_func=lambda n: "Upload a YAML file…" if n == UPLOAD else _preset(n).name,
-    help="A preset from data/workloads/, or your own workload YAML (same format; download a preset to start)")
+    help="A preset from data/workloads/ (the same names as `python -m analytics workload PRESET`), or your own "
+         "workload YAML (same format: download a preset below to start)")
 base = _preset("agent-swarm" if "agent-swarm" in presets else presets[0])
 label = source
 if source == UPLOAD:
@@ -147,13 +148,13 @@ compared = chosen or [MIXED]
 with st.sidebar:
     st.subheader("Workload")
     volume = st.select_slider("Tasks per month", VOLUMES, value=_nearest_volume(workload.tasks_per_month),
-                              key="volume", bind="query-params", format_func=lambda v: f"{v:,}",
+                              key="volume", bind="query-params",
                               help="For the monthly projection; the workload file says "
                                    f"{workload.tasks_per_month:,.0f}")
     success_mode = st.radio(
-        "Success rate", ["entered", "hle"], key="success", bind="query-params",
-        format_func=lambda m: "As entered (edit the roles)" if m == "entered" else "HLE score as a proxy",
-        help="A benchmark score is not your task's success rate: it is shown labelled as a proxy")
+        "Success rate", [ENTERED, HLE], key="success", bind="query-params",
+        help="Entered: the rate under “Edit the roles”. A benchmark score is not your task's success rate: "
+             "it is shown labelled as a proxy")
     st.subheader("Latency assumptions")
     tps = st.number_input("Output tokens/s where unknown", 1.0, 5_000.0, DEFAULT_SPEED.output_tokens_per_s, 5.0,
                           key="tps", help="Used for models with no measured speed in the registry")
@@ -162,15 +163,15 @@ with st.sidebar:
 
 settings = Settings(on=on, currency=cur, default_speed=SpeedAssumption(tps, ttft, "default you set"))
 
-proxies = benchmark_proxies(reg, chosen) if success_mode == "hle" and chosen else {}
+proxies = benchmark_proxies(reg, chosen) if success_mode == HLE and chosen else {}
 results = []
 for model in compared:
     forced = None if model == MIXED else model
-    proxy = proxies.get(model) if success_mode == "hle" else None
+    proxy = proxies.get(model) if success_mode == HLE else None
     results.append(run_workload(workload, reg, forced, settings, tasks_per_month=volume,
                                 success_rate=proxy[0] if proxy else None,
                                 success_proxy=proxy[1] if proxy else None))
-if success_mode == "hle" and not chosen:
+if success_mode == HLE and not chosen:
     st.info("The HLE proxy needs models to compare; with each role on its own model the entered rate is used.")
 
 # -- results --------------------------------------------------------------------------------------------------------
