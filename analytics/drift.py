@@ -50,6 +50,8 @@ THEIR_PROVIDER = {
 }
 """Our provider id → the genai-prices provider searched for its models."""
 
+IMPORTED_PREFIX = "genai-prices-"
+"""Provider ids written by the importer: ``genai-prices-<their provider id>``, compared with that provider."""
 MODEL_MAP: dict[str, tuple[str, str]] = {}
 """Explicit overrides, our model id → (genai-prices provider id, model id), where matching by aliases fails."""
 
@@ -138,6 +140,11 @@ def find_their_model(model: Model, provider_id: str, their_providers: list[Any])
                 return provider, candidate
         return None
     provider = by_id.get(THEIR_PROVIDER.get(provider_id, provider_id))
+    if provider is None and provider_id.startswith(IMPORTED_PREFIX):  # written by `import genai-prices`
+        from .importer import slug
+
+        wanted = provider_id.removeprefix(IMPORTED_PREFIX)
+        provider = next((p for p in their_providers if slug(p.id) == wanted), None)
     if provider is None:
         return None
     for name in [model.id, *model.aliases]:

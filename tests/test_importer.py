@@ -135,3 +135,15 @@ def test_dashboard_loads_an_imported_provider(tmp_path, capsys, monkeypatch):
         assert {"Grok 4", "Grok 3"} <= names
     finally:
         st.cache_resource.clear()
+
+
+def test_an_import_agrees_with_genai_prices(tmp_path, capsys):
+    """Round trip: what the importer writes, the drift check finds no new disagreement with (dated history,
+    tiers, variants and web-search fees included)."""
+    from analytics.drift import check_drift
+
+    run_import(capsys, tmp_path, "x-ai", "google", "openai")
+    report = check_drift(load_registry([DATA_DIR, tmp_path]), dt.date(2026, 11, 29))
+    assert report.matches["grok-4.20"] == "x-ai/grok-4.20"
+    assert len(report.matches) > 100
+    assert not report.unexplained, report.unexplained[:3]
