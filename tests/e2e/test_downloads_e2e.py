@@ -6,22 +6,30 @@ import csv
 import io
 import re
 import struct
+import subprocess
 
 import pytest
 
 from analytics import export
-from tests.e2e.conftest import ROOT, assert_no_streamlit_error, screenshot, wait_for_app
-
-# tests/e2e/conftest.py's start_server opens the server log and lets it be garbage-collected unclosed; under
-# filterwarnings=error that ResourceWarning fails whichever test starts the session server. Ignore exactly that one
-# (reported to the conftest owner) and nothing else.
-pytestmark = pytest.mark.filterwarnings(
-    r"ignore:Exception ignored in. <_io\.FileIO name='[^']*streamlit-\d+\.log':pytest.PytestUnraisableExceptionWarning"
-)
+from tests.e2e.conftest import assert_no_streamlit_error, screenshot, start_server, wait_for_app
 
 CHART = "cost-vs-hle"
-# The cost-vs-HLE page; the overview (default page) shows the same chart when that page is not there.
-PAGE = "cost_vs_hle" if (ROOT / "pages" / "cost_vs_hle.py").is_file() else ""
+PAGE = "cost_vs_hle"
+
+
+@pytest.fixture(scope="module")
+def no_browser_url(tmp_path_factory):
+    """A second dashboard server whose kaleido can find no browser (BROWSER_PATH names a missing file)."""
+    missing = tmp_path_factory.mktemp("nobrowser") / "no-such-chromium"
+    proc, url = start_server({"BROWSER_PATH": str(missing)})
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+    proc.log_file.close()
 
 
 def open_downloads(page, app_url: str, chart: str = CHART):
@@ -65,4 +73,36 @@ def test_csv_download_saves_the_chart_data(page, app_url, tmp_path):
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
     assert len(rows) >= 3
     assert any("Qwen" in " ".join(row.values()) for row in rows)
+    assert_no_streamlit_error(page)
+
+
+def test_table_csv_download(page, app_url, tmp_path):
+    page.goto(f"{app_url}/{PAGE}")
+    wait_for_app(page)
+    button = page.locator("[class*='st-key-download-table-'][class*='-csv']").first.get_by_role("button")
+    button.wait_for(timeout=30_000)
+    with page.expect_download(timeout=60_000) as info:
+        button.click()
+    saved = info.value
+    assert saved.suggested_filename.endswith(".csv")
+    path = tmp_path / saved.suggested_filename
+    saved.save_as(path)
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert len(rows) >= 2 and len(rows[0]) >= 2
+
+
+def test_without_a_browser_the_page_says_so_and_still_offers_html_and_csv(page, no_browser_url, tmp_path):
+    open_downloads(page, no_browser_url)
+    screenshot(page, "downloads-no-browser")
+    notice = page.get_by_text(re.compile(r"PNG/SVG/PDF export needs Chromium")).first
+    notice.wait_for(timeout=15_000)
+    assert "no-such-chromium" in notice.inner_text() and "HTML and CSV export still work" in notice.inner_text()
+    for fmt in ("png", "svg", "pdf"):
+        assert page.locator(f".st-key-download-{CHART}-{fmt}").count() == 0
+    saved = download(page, CHART, "html")
+    path = tmp_path / saved.suggested_filename
+    saved.save_as(path)
+    html = path.read_text(encoding="utf-8")
+    assert 'class="plotly-graph-div"' in html and not re.search(r"<script[^>]*\bsrc\s*=", html)
+    assert download(page, CHART, "csv").suggested_filename.endswith(".csv")
     assert_no_streamlit_error(page)
