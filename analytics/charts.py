@@ -22,7 +22,7 @@ from .errors import AnalyticsError
 from .figures import ChartOption, ChartSpec, Provenance, country_color, finish
 from .formatting import SYMBOLS, tokens
 from .frontier import frontier_mask
-from .pricing import TierRates, parse_ratio
+from .pricing import TierRates, blend, parse_ratio
 from .registry import Registry
 from .scores import (
     CONDITION_LABELS,
@@ -95,6 +95,22 @@ def _prompt(prompt: float | str | None) -> int | None:
     if not math.isfinite(value) or value < 0:
         raise AnalyticsError(f"prompt size must be a non-negative token count, got {prompt!r}")
     return int(value)
+
+
+def _blended_table(registry: Registry, ratio: tuple[float, float], prompt: int | None, cache_hit: float,
+                   **kwargs) -> pd.DataFrame:
+    """``catalog.blended_table`` with the blended column re-blended from its (once-converted) input, output and
+    cache-read rates. Workaround: ``pricing.blended_price`` applies the currency factor twice to the blended value
+    (``value * factor`` and again in ``known``), so any converted currency came out wrong (Kimi at 3:1 in CNY:
+    1.20 × 6.97² instead of 1.20 × 6.97). Reported to the lead; harmless once that is fixed."""
+    table = blended_table(registry, ratio, prompt, cache_hit, **kwargs)
+    if table.empty:
+        return table
+    read = table["cache_read_per_mtok"].where(table["cache_read_per_mtok"].notna(), table["input_per_mtok"])
+    blended = blend(table["input_per_mtok"].to_numpy(float), table["output_per_mtok"].to_numpy(float), ratio,
+                    read.to_numpy(float), cache_hit)
+    table["blended_per_mtok"] = np.where(table["blended_per_mtok"].notna(), blended, np.nan)
+    return table.sort_values("blended_per_mtok", na_position="last", kind="stable").reset_index(drop=True)
 
 
 def _money_axis(currency: str) -> str:
@@ -229,7 +245,7 @@ def cost_vs_hle_data(
     pair, _ = _ratio(ratio)
     day = _day(on)
     scores = select_scores(registry, condition, reporters, pick, subset)
-    prices = blended_table(registry, pair, _prompt(prompt), cache_hit, region=region, service_tier=service_tier,
+    prices = _blended_table(registry, pair, _prompt(prompt), cache_hit, region=region, service_tier=service_tier,
                            on=day, currency=currency)
     frame = scores.merge(prices[["model", "blended_per_mtok", "input_per_mtok", "output_per_mtok", "tier",
                                  "status"]].rename(columns={"status": "price_status"}), on="model", how="left")
@@ -477,8 +493,8 @@ def blended_prices_data(
     pair, _ = _ratio(ratio)
     day = _day(on)
     kwargs = {"region": region, "service_tier": service_tier, "on": day, "currency": currency}
-    table = blended_table(registry, pair, _prompt(prompt), cache_hit, **kwargs)
-    base = blended_table(registry, (3, 1), _prompt(prompt), cache_hit, **kwargs)
+    table = _blended_table(registry, pair, _prompt(prompt), cache_hit, **kwargs)
+    base = _blended_table(registry, (3, 1), _prompt(prompt), cache_hit, **kwargs)
     table = table.merge(base[["model", "blended_per_mtok"]].rename(columns={"blended_per_mtok": "blended_3to1"}),
                         on="model", how="left")
     table["change_vs_3to1"] = table["blended_per_mtok"] - table["blended_3to1"]
@@ -702,7 +718,10 @@ def blend_worked_example(
                  f"{' ' * len(name)}  ")
     else:
         effective, first = inp, f"{name}: "
-    return (f"{first}({a:g} × {m(effective)} + {b:g} × {m(out)}) / {a + b:g} = {m(result.blended_per_mtok)} / 1M")
+    # re-blended from the converted rates (see _blended_table: blended_price converts its blended value twice)
+    total = float(blend(inp, out, (a, b), result.cache_read_per_mtok if result.cache_read_per_mtok is not None
+                        else inp, cache_hit))
+    return f"{first}({a:g} × {m(effective)} + {b:g} × {m(out)}) / {a + b:g} = {m(total)} / 1M"
 
 
 __all__ = [

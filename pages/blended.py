@@ -5,7 +5,7 @@ import streamlit as st
 from analytics.charts import RATIO_PRESETS, blend_formula, blend_worked_example, blended_prices
 from analytics.errors import AnalyticsError
 from analytics.pricing import parse_ratio
-from pages.common import as_of, currency, registry, show_chart, show_table, unknown_as_text
+from pages.common import as_of, currency, money_column, registry, show_chart, show_table
 
 reg = registry()
 cur, on = currency(), as_of()
@@ -41,21 +41,20 @@ show_chart(fig, data, "blended-prices")
 table = data[["name", "provider", "blended_per_mtok", "input_per_mtok", "output_per_mtok", "cache_read_per_mtok",
               "tier", "blended_3to1", "change_vs_3to1", "change_pct", "status"]]
 show_table(
-    unknown_as_text(table, ["blended_per_mtok", "input_per_mtok", "output_per_mtok", "cache_read_per_mtok",
-                            "blended_3to1"], cur, signed_money=["change_vs_3to1"], percent_columns=["change_pct"]),
-    "blended",
+    table, "blended",
     column_config={
         "name": st.column_config.TextColumn("Model", pinned=True),
         "provider": "Provider",
-        "blended_per_mtok": st.column_config.NumberColumn(f"Blended {cur}/1M"),
-        "input_per_mtok": st.column_config.NumberColumn(f"Input {cur}/1M"),
-        "output_per_mtok": st.column_config.NumberColumn(f"Output {cur}/1M"),
-        "cache_read_per_mtok": st.column_config.NumberColumn(f"Cache read {cur}/1M"),
+        "blended_per_mtok": money_column(f"Blended {cur}/1M", cur),
+        "input_per_mtok": money_column(f"Input {cur}/1M", cur),
+        "output_per_mtok": money_column(f"Output {cur}/1M", cur),
+        "cache_read_per_mtok": money_column(f"Cache read {cur}/1M", cur,
+                                            help="unknown: no cache-read price known (the input price applies)"),
         "tier": st.column_config.NumberColumn("Tier (prompt ≤)", format="compact",
                                               help="the tier this prompt size falls in; empty: the open last tier"),
-        "blended_3to1": st.column_config.NumberColumn(f"At 3:1 {cur}/1M"),
-        "change_vs_3to1": st.column_config.NumberColumn("Change vs 3:1"),
-        "change_pct": st.column_config.NumberColumn("Change vs 3:1 (%)"),
+        "blended_3to1": money_column(f"At 3:1 {cur}/1M", cur),
+        "change_vs_3to1": money_column("Change vs 3:1", cur, signed=True),
+        "change_pct": st.column_config.NumberColumn("Change vs 3:1", format="%+.1f%%"),
         "status": "Status",
     },
 )

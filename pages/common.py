@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import pandas as pd
 import streamlit as st
 
-from analytics.formatting import money
+from analytics.formatting import SYMBOLS, money
 from analytics.registry import Registry, bundled_registry
 
 CURRENCY_KEY = "currency"
@@ -88,6 +88,7 @@ def show_table(df: pd.DataFrame | object, name: str, **dataframe_kwargs) -> None
 
     dataframe_kwargs.setdefault("hide_index", True)
     dataframe_kwargs.setdefault("width", "stretch")
+    dataframe_kwargs.setdefault("placeholder", "unknown")  # a null is unknown: never blank, never 0
     st.dataframe(df, key=f"table-{name}", **dataframe_kwargs)
     frame = df if isinstance(df, pd.DataFrame) else getattr(df, "data", None)  # a Styler keeps its frame in .data
     if not isinstance(frame, pd.DataFrame):
@@ -100,6 +101,13 @@ def show_table(df: pd.DataFrame | object, name: str, **dataframe_kwargs) -> None
                 file_name=export.export_filename(name, fmt), mime=export.MIME_TYPES[fmt],
                 on_click="ignore", key=f"download-table-{name}-{fmt}", type="tertiary",
             )
+
+
+def money_column(label: str, currency_code: str, *, signed: bool = False, help: str | None = None):
+    """A price column: "$1.200" (¥ for CNY…), three decimals so $0.028 cache reads do not round away."""
+    symbol = SYMBOLS.get(currency_code, "")
+    fmt = f"{symbol}%{'+' if signed else ''}.3f" if symbol else f"%{'+' if signed else ''}.3f {currency_code}"
+    return st.column_config.NumberColumn(label, format=fmt, help=help)
 
 
 def unknown_as_text(df: pd.DataFrame, money_columns: Iterable[str], currency_code: str, *,

@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics.charts import context_tiers, headline_models
 from analytics.tiers import crossovers, window_ends
-from pages.common import as_of, currency, registry, show_chart, show_table, unknown_as_text
+from pages.common import as_of, currency, money_column, registry, show_chart, show_table
 
 reg = registry()
 cur, on = currency(), as_of()
@@ -34,14 +34,13 @@ with left:
     st.subheader("Where each window ends")
     ends = window_ends(reg, models, output_tokens, cache_hit, currency=cur, on=on)
     show_table(
-        unknown_as_text(ends[["name", "max_prompt_tokens", "cost_at_end", "tier_bounds", "status"]],
-                        ["cost_at_end"], cur),
+        ends[["name", "max_prompt_tokens", "cost_at_end", "tier_bounds", "status"]],
         "window-ends",
         column_config={
             "name": "Model",
             "max_prompt_tokens": st.column_config.NumberColumn("Largest prompt", format="localized",
                                                                help="with this many output tokens"),
-            "cost_at_end": st.column_config.NumberColumn(f"Cost there ({cur})"),
+            "cost_at_end": money_column("Cost of that request", cur),
             "tier_bounds": "Tier bounds (prompt tokens)",
             "status": "Status",
         },
@@ -53,15 +52,14 @@ with right:
         st.info("No two of these models swap places between 1K tokens and the end of the shorter window.")
     else:
         show_table(
-            unknown_as_text(table[["prompt_tokens", "dearer_name", "cheaper_name", "dearer_cost", "cheaper_cost",
-                                   "kind"]], ["dearer_cost", "cheaper_cost"], cur),
+            table[["prompt_tokens", "dearer_name", "cheaper_name", "dearer_cost", "cheaper_cost", "kind"]],
             "crossovers",
             column_config={
                 "prompt_tokens": st.column_config.NumberColumn("From prompt (tokens)", format="localized"),
                 "dearer_name": "becomes dearer",
                 "cheaper_name": "than",
-                "dearer_cost": st.column_config.NumberColumn(f"its cost ({cur})"),
-                "cheaper_cost": st.column_config.NumberColumn(f"vs ({cur})"),
+                "dearer_cost": money_column("its cost", cur),
+                "cheaper_cost": money_column("vs", cur),
                 "kind": st.column_config.TextColumn("How", help="cliff: a tier re-prices the whole request; "
                                                                "slope: two rising lines cross inside a tier"),
             },

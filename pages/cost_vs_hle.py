@@ -6,7 +6,7 @@ import streamlit as st
 from analytics.charts import RATIO_PRESETS, cost_vs_hle, hle_conditions
 from analytics.frontier import pareto_frontier
 from analytics.scores import CONDITION_LABELS, CONDITIONS, PICKS, REPORTER_KINDS
-from pages.common import as_of, currency, http_only, registry, show_chart, show_table, unknown_as_text
+from pages.common import as_of, currency, http_only, money_column, registry, show_chart, show_table
 
 REPORTER_LABELS = {"vendor": "vendor (the lab itself)", "third-party": "third-party (a rival's table)",
                    "press": "press", "seed-report": "the seed report"}
@@ -50,26 +50,24 @@ with right:
     st.caption("No other model is both cheaper and higher-scoring than these.")
     frontier = pareto_frontier(data[data["status"] == "ok"])
     show_table(
-        unknown_as_text(frontier[["name", "blended_per_mtok", "score"]].reset_index(drop=True),
-                        ["blended_per_mtok"], cur),
+        frontier[["name", "blended_per_mtok", "score"]].reset_index(drop=True),
         "cost-vs-hle-frontier",
-        column_config={"name": "Model", "blended_per_mtok": st.column_config.NumberColumn(f"{cur}/1M"),
+        column_config={"name": "Model", "blended_per_mtok": money_column(f"{cur}/1M", cur),
                        "score": st.column_config.NumberColumn("HLE", format="%.1f%%")},
     )
 
 st.subheader("The scores plotted, and where they come from")
 plotted = data[data["status"] == "ok"].assign(link=lambda d: http_only(d["source"]))
 show_table(
-    unknown_as_text(plotted[["name", "score", "condition", "subset", "reporter_kind", "reporter", "date",
-                             "candidates", "blended_per_mtok", "link"]].reset_index(drop=True),
-                    ["blended_per_mtok"], cur),
+    plotted[["name", "score", "condition", "subset", "reporter_kind", "reporter", "date", "candidates",
+             "blended_per_mtok", "link"]].reset_index(drop=True),
     "cost-vs-hle-scores",
     column_config={
         "name": "Model", "score": st.column_config.NumberColumn("HLE", format="%.1f%%"), "condition": "Condition",
         "subset": "Subset", "reporter_kind": "Reporter kind", "reporter": "Reporter",
         "date": st.column_config.DateColumn("Published", format="YYYY-MM-DD"),
         "candidates": st.column_config.NumberColumn("Eligible reports", help="how many reports the pick chose from"),
-        "blended_per_mtok": st.column_config.NumberColumn(f"Blended {cur}/1M"),
+        "blended_per_mtok": money_column(f"Blended {cur}/1M", cur),
         "link": st.column_config.LinkColumn("Source", display_text=r"https?://([^/]+)"),
     },
 )

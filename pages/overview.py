@@ -6,7 +6,7 @@ import streamlit as st
 from analytics.catalog import price_table
 from analytics.charts import cost_vs_hle
 from analytics.scores import results_frame
-from pages.common import as_of, currency, http_only, registry, show_chart, show_table, source_label, unknown_as_text
+from pages.common import as_of, currency, http_only, money_column, registry, show_chart, show_table, source_label
 
 SEED_MODELS = ["qwen3-max-thinking", "kimi-k2.5", "gpt-5.2", "gemini-3-pro", "claude-opus-4.5"]
 """The five models of the seed report's price table, in its order."""
@@ -31,13 +31,13 @@ with left:
     shown = seed[["name", "provider", "country", "input_per_mtok", "output_per_mtok", "context_window",
                   "long_context", "checked_on", "link"]].reset_index(drop=True)
     show_table(
-        unknown_as_text(shown, ["input_per_mtok", "output_per_mtok"], cur), "overview-prices",
+        shown, "overview-prices",
         column_config={
             "name": st.column_config.TextColumn("Model", pinned=True),
             "provider": "Provider",
             "country": "Country",
-            "input_per_mtok": st.column_config.NumberColumn(f"Input {cur}/1M"),
-            "output_per_mtok": st.column_config.NumberColumn(f"Output {cur}/1M"),
+            "input_per_mtok": money_column(f"Input {cur}/1M", cur),
+            "output_per_mtok": money_column(f"Output {cur}/1M", cur),
             "context_window": st.column_config.NumberColumn("Context", format="compact"),
             "long_context": "Long-context tiers (input / output)",
             "checked_on": st.column_config.DateColumn("Last checked", format="YYYY-MM-DD"),

@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics.catalog import price_table
 from analytics.charts import price_history
-from pages.common import as_of, currency, http_only, registry, show_chart, show_table, source_label, unknown_as_text
+from pages.common import as_of, currency, http_only, money_column, registry, show_chart, show_table, source_label
 
 reg = registry()
 cur, on = currency(), as_of()
@@ -41,20 +41,21 @@ shown = table.assign(link=http_only(table["source"]), where=source_label(table["
     "cache_write_per_mtok", "context_window", "max_input_tokens", "max_output_tokens", "long_context", "status",
     "checked_on", "link", "where",
 ]].reset_index(drop=True)
-money_columns = ["input_per_mtok", "output_per_mtok", "cache_read_per_mtok", "cache_write_per_mtok"]
+# no separate input cap: the prompt is bounded by the context window itself (null here is not "unknown")
+shown["max_input_tokens"] = shown["max_input_tokens"].fillna(shown["context_window"])
 show_table(
-    unknown_as_text(shown, money_columns, cur), "prices",
+    shown, "prices",
     column_config={
         "name": st.column_config.TextColumn("Model", pinned=True),
         "provider": "Provider",
         "country": "Country",
         "open_weights": st.column_config.CheckboxColumn("Open weights"),
-        "input_per_mtok": st.column_config.NumberColumn(f"Input {cur}/1M", help="uncached input"),
-        "output_per_mtok": st.column_config.NumberColumn(f"Output {cur}/1M"),
-        "cache_read_per_mtok": st.column_config.NumberColumn(
-            f"Cache read {cur}/1M", help="unknown: the provider's cache-read price is not in our sources"),
-        "cache_write_per_mtok": st.column_config.NumberColumn(
-            f"Cache write {cur}/1M", help="unknown: no separate cache-write charge is known"),
+        "input_per_mtok": money_column(f"Input {cur}/1M", cur, help="uncached input"),
+        "output_per_mtok": money_column(f"Output {cur}/1M", cur),
+        "cache_read_per_mtok": money_column(
+            f"Cache read {cur}/1M", cur, help="unknown: the provider's cache-read price is not in our sources"),
+        "cache_write_per_mtok": money_column(
+            f"Cache write {cur}/1M", cur, help="unknown: no separate cache-write charge is known"),
         "context_window": st.column_config.NumberColumn("Context", format="compact"),
         "max_input_tokens": st.column_config.NumberColumn("Max input", format="compact"),
         "max_output_tokens": st.column_config.NumberColumn("Max output", format="compact"),
