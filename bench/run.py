@@ -18,8 +18,10 @@ import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+# run as a script, bench/ itself comes first on sys.path: put the repository root there instead, so that
+# `pages`, `analytics` and `tests` resolve to the project's packages
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
 
 RESULTS = ROOT / "bench" / "results.json"
 SECTIONS = ("replay", "csv", "registry", "apptest", "browser", "export", "memory")

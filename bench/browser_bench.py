@@ -1,0 +1,108 @@
+"""(4) In Chromium, per page: navigation → first chart drawn, and a control change → the chart redrawn.
+
+A server is started as the browser tests start it (tests/e2e/conftest.py ``start_server``); the entry point is
+loaded once first (a fresh server serves a first direct page URL from the pages/ folder otherwise). "Chart drawn"
+is a Plotly ``.main-svg`` inside ``[data-testid="stPlotlyChart"]``; "redrawn" is a chart whose ``_fullLayout``
+object is new after the change (Plotly replaces it on every draw). The control is the shared sidebar's currency.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+from bench.common import median, ms, print_table
+from bench.page_list import discover_pages
+
+CHART_DRAWN = '[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg'
+MARK_CHARTS = """() => { window.__benchOld = new Set(Array.from(document.querySelectorAll('.js-plotly-plot'))
+                                             .map(g => g._fullLayout)); }"""
+REDRAWN = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+                    .some(g => g._fullLayout && !window.__benchOld.has(g._fullLayout))"""
+
+
+def _url(base: str, page) -> str:
+    query = urlencode(page.query)
+    return f"{base}/{page.url_path}" + (f"?{query}" if query else "")
+
+
+def _choose_currency(browser_page, currency: str) -> None:
+    box = browser_page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Currency")
+    box.click()
+    option = browser_page.get_by_role("option", name=currency, exact=True)
+    option.wait_for(timeout=10_000)
+    browser_page.evaluate(MARK_CHARTS)
+    start = time.perf_counter()
+    option.click()
+    return start
+
+
+def run(quick: bool = False) -> dict[str, Any]:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import sync_playwright
+
+    from analytics.registry import bundled_registry
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, start_server, wait_for_app
+
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    other = next(c for c in bundled_registry().currencies() if c != "USD")
+    navigations = 2 if quick else 3
+    changes = 2 if quick else 3
+    proc, base = start_server()
+    results: dict[str, Any] = {}
+    rows = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            page.goto(base)
+            wait_for_app(page)
+            page.locator(CHART_DRAWN).first.wait_for(timeout=60_000)  # the server is warm: caches, imports
+            for ref in discover_pages():
+                url = _url(base, ref)
+                first_chart: list[float] = []
+                note = ""
+                for _ in range(navigations):
+                    page.goto("about:blank")
+                    start = time.perf_counter()
+                    page.goto(url)
+                    try:
+                        page.locator(CHART_DRAWN).first.wait_for(timeout=20_000)
+                    except PlaywrightTimeout:
+                        note = "no chart within 20 s"
+                        break
+                    first_chart.append(time.perf_counter() - start)
+                redraw: list[float] = []
+                if first_chart:
+                    wait_for_app(page)
+                    for i in range(changes):
+                        start = _choose_currency(page, other if i % 2 == 0 else "USD")
+                        try:
+                            page.wait_for_function(REDRAWN, timeout=15_000)
+                        except PlaywrightTimeout:
+                            note = "no redraw within 15 s"
+                            break
+                        redraw.append(time.perf_counter() - start)
+                        wait_for_app(page)
+                results[ref.path] = {
+                    "title": ref.title, "url": url.removeprefix(base) or "/",
+                    "navigation_to_first_chart_s": median(first_chart) if first_chart else None,
+                    "navigation_runs_s": first_chart,
+                    "change_to_redrawn_chart_s": median(redraw) if redraw else None, "change_runs_s": redraw,
+                    "note": note,
+                }
+                rows.append({"page": ref.title,
+                             "navigation → first chart": ms(results[ref.path]["navigation_to_first_chart_s"]),
+                             "currency change → redrawn": ms(results[ref.path]["change_to_redrawn_chart_s"]),
+                             "note": note})
+            browser.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except Exception:  # noqa: BLE001
+            proc.kill()
+    print_table(f"(4) Chromium, median of {navigations} navigations and {changes} currency changes per page", rows)
+    return {"navigations": navigations, "changes": changes, "pages": results}
