@@ -101,3 +101,14 @@ def test_page_follows_the_band_choice():
     assert not at.exception, at.exception
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert [t["name"] for t in spec["data"] if t.get("mode") == "lines"] == ["HLE ≥ 50%"]
+
+
+def test_page_follows_the_shared_as_of_date():
+    """The sidebar's "Prices as of" (query parameter ``on``): on 2026-01-25 Kimi K2.5 is not released yet."""
+    from tests.app.conftest import open_page
+
+    at = open_page("pages/history.py", query={"on": "2026-01-25", "bands": "50"})
+    assert not at.exception, at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    markers = [t for t in spec["data"] if t.get("mode") == "markers+text"]
+    assert [m["text"] for m in markers] == [["Qwen3-Max-Thinking"]]
