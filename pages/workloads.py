@@ -45,9 +45,10 @@ from pages.common import as_of, currency, registry, show_chart, show_table, unkn
 
 UPLOAD = "upload a file"
 ENTERED, HLE = "as entered", "HLE score as a proxy"
+# Tasks per month on the volume slider (every preset's own volume is one of them). No bare string literals in a
+# page: Streamlit's "magic" would print them.
 VOLUMES = [10, 20, 50, 100, 200, 300, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000,
            1_000_000]
-"""Tasks per month on the volume slider (a preset's own volume is always one of them)."""
 
 reg = registry()
 cur, on = currency(), as_of()

@@ -87,7 +87,7 @@ def test_empty_model_choice_runs_each_role_on_its_own_model():
 
 def test_hle_proxy_is_labelled():
     at = open_page(PAGE)
-    at.radio(key="success").set_value("hle").run()
+    at.radio(key="success").set_value("HLE score as a proxy").run()
     assert not at.exception
     results = _results(at).set_index("name")
     assert "proxy" in results.loc["Kimi K2.5", "success_proxy"]
@@ -97,7 +97,7 @@ def test_hle_proxy_is_labelled():
 
 def test_upload_choice_without_a_file_keeps_the_page_working():
     at = open_page(PAGE)
-    at.selectbox(key="workload").set_value("upload").run()
+    at.selectbox(key="workload").set_value("upload a file").run()
     assert not at.exception
     assert any("Upload a workload YAML" in info.value for info in at.info)
     assert len(_titles(at)) == 6

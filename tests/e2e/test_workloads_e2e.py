@@ -1,0 +1,151 @@
+"""The Agent workloads page in a real browser: renders without errors, a control redraws the charts, a shared link
+reproduces the view, an uploaded workload is priced and a malformed one is a clear error (the page keeps working).
+
+Screenshots go to ``artifacts/screenshots/workloads-*.png``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+from tests.e2e.conftest import assert_no_streamlit_error, screenshot, wait_for_app
+
+PATH = "workloads"
+
+
+def chart(page, name: str, has_text: str | None = None):
+    """The plot of chart ``name`` (its stable key); old and new plots coexist during a rerun, so take the first."""
+    locator = page.locator(f".st-key-chart-{name} [data-testid='stPlotlyChart']")
+    if has_text is not None:
+        locator = locator.filter(has=page.locator("svg text", has_text=has_text))
+    return locator.first
+
+
+def wait_for_chart(page, name: str, has_text: str | None = None, timeout: float = 45_000):
+    plot = chart(page, name, has_text)
+    plot.wait_for(state="visible", timeout=timeout)
+    plot.locator("svg.main-svg").first.wait_for(state="attached", timeout=timeout)
+    return plot
+
+
+def svg_texts(locator) -> list[str]:
+    return locator.evaluate_all("els => els.map(e => e.textContent)")
+
+
+def open_workloads(page, app_url: str, query: str = "") -> None:
+    # Warm-up: when a fresh server's very first request is a page path (/workloads), Streamlit serves
+    # pages/workloads.py as a legacy pages/ page and never runs dashboard.py's st.navigation, for every later
+    # session too (reported to the lead; dashboard.py is not this page's file). Load the root first.
+    nav = page.locator("[data-testid='stSidebarNav']").get_by_text("Agent workloads")
+    page.goto(app_url)
+    nav.wait_for(timeout=60_000)
+    page.goto(f"{app_url}/{PATH}{'?' + query if query else ''}")
+    nav.wait_for(timeout=60_000)
+    wait_for_app(page)
+
+
+def full_screenshot(page, name: str):
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": max(1000, min(int(height) + 40, 9000))})
+    page.wait_for_timeout(1000)
+    path = screenshot(page, name)
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    return path
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label``."""
+    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option, exact=True).first.click()
+
+
+def test_page_renders_every_chart_without_errors(page, app_url, console_errors):
+    open_workloads(page, app_url)
+    for name in ("workload-cost-breakdown", "workload-cumulative-cost", "workload-latency", "workload-monthly",
+                 "workload-sensitivity", "workload-break-even"):
+        plot = wait_for_chart(page, name)
+        assert plot.locator("svg .barlayer, svg .scatterlayer").count() > 0, name
+    breakdown = chart(page, "workload-cost-breakdown")
+    assert "Agent swarm" in " ".join(svg_texts(breakdown.locator("svg text")))
+    page.locator("[data-testid='stDataFrame']").filter(visible=True).first.wait_for()
+    assert_no_streamlit_error(page)
+    page.wait_for_timeout(500)
+    full_screenshot(page, "workloads-page")
+    assert console_errors == []
+
+
+def test_changing_the_preset_redraws_the_charts(page, app_url, console_errors):
+    open_workloads(page, app_url)
+    wait_for_chart(page, "workload-cost-breakdown", has_text="Agent swarm")
+    before = svg_texts(chart(page, "workload-cost-breakdown").locator("svg .annotation-text"))
+    choose(page, "Workload", "research-loop")
+    wait_for_chart(page, "workload-cost-breakdown", has_text="Research loop")
+    wait_for_chart(page, "workload-cumulative-cost", has_text="researcher")
+    wait_for_app(page)
+    after = svg_texts(chart(page, "workload-cost-breakdown", has_text="Research loop").locator(
+        "svg .annotation-text"))
+    assert after != before
+    assert parse_qs(urlparse(page.url).query).get("workload") == ["research-loop"]
+    # Qwen crosses its 32K and 128K tiers in this loop: the cumulative chart marks both
+    marks = svg_texts(chart(page, "workload-cumulative-cost", has_text="researcher").locator("svg text"))
+    assert any(t.startswith("tier 2") for t in marks) and any(t.startswith("tier 3") for t in marks)
+    assert_no_streamlit_error(page)
+    screenshot(page, "workloads-research-loop")
+    assert console_errors == []
+
+
+def test_a_shared_link_reproduces_the_view(page, app_url, console_errors):
+    # models appear in the link by name, as on every page of the dashboard
+    query = "workload=coding-agent&volume=20000&models=Claude+Opus+4.5&models=Kimi+K2.5"
+    open_workloads(page, app_url, query)
+    wait_for_chart(page, "workload-cost-breakdown", has_text="Coding agent")
+    wait_for_chart(page, "workload-monthly", has_text="20,000 tasks a month")
+    wait_for_app(page)
+    bars = svg_texts(chart(page, "workload-cost-breakdown").locator("svg .ytick text"))
+    assert sorted(bars) == ["Claude Opus 4.5", "Kimi K2.5"]
+    shown = parse_qs(urlparse(page.url).query)
+    assert shown.get("workload") == ["coding-agent"] and shown.get("volume") == ["20000"]
+    assert_no_streamlit_error(page)
+    assert console_errors == []
+
+
+def _upload(page, path) -> None:
+    choose(page, "Workload", "upload a file")
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(path))
+
+
+def test_upload_a_workload(page, app_url, tmp_path, console_errors):
+    workload = tmp_path / "my-agent.yaml"
+    workload.write_text(
+        "name: My triage agent\n"
+        "tasks_per_month: 1000\n"
+        "roles:\n"
+        "  - {name: triage, model: gpt-5.2, steps: 4, system_prompt_tokens: 2000, task_tokens: 800,\n"
+        "     output_tokens_per_step: 300, tool_result_tokens_per_step: 1200, tool_calls_per_step: 1,\n"
+        "     tool: web_search, cache_hit_rate: 0.5}\n", encoding="utf-8")
+    open_workloads(page, app_url)
+    wait_for_chart(page, "workload-cost-breakdown", has_text="Agent swarm")
+    _upload(page, workload)
+    wait_for_chart(page, "workload-cost-breakdown", has_text="My triage agent")
+    wait_for_app(page)
+    assert_no_streamlit_error(page)
+    screenshot(page, "workloads-upload")
+    assert console_errors == []
+
+
+def test_malformed_upload_is_a_clear_error_and_the_page_keeps_working(page, app_url, tmp_path):
+    bad = tmp_path / "broken.yaml"
+    bad.write_text(
+        "name: broken\nroles:\n"
+        "  - {name: worker, model: kimi-k2.5, parent: boss, steps: 1, system_prompt_tokens: 10,\n"
+        "     task_tokens: -5, output_tokens_per_step: 10}\n", encoding="utf-8")
+    open_workloads(page, app_url)
+    wait_for_chart(page, "workload-cost-breakdown", has_text="Agent swarm")
+    _upload(page, bad)
+    error = page.locator("[data-testid='stAlertContentError']")
+    error.first.wait_for(timeout=30_000)
+    text = error.first.inner_text()
+    assert "broken.yaml" in text and "task_tokens" in text and "must not be negative" in text
+    assert page.locator("[data-testid='stException']").count() == 0
+    wait_for_chart(page, "workload-cost-breakdown", has_text="Agent swarm")  # the rest of the page still works
+    screenshot(page, "workloads-malformed")
