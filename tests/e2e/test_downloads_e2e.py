@@ -1,4 +1,4 @@
-"""In a real browser: a click on a chart's download button saves a valid PNG, and one saves its data as CSV."""
+"""In a real browser: download buttons save valid PNG, SVG, PDF, HTML and CSV files; without a browser, HTML and CSV."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import io
 import re
 import struct
 import subprocess
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -32,8 +33,8 @@ def no_browser_url(tmp_path_factory):
     proc.log_file.close()
 
 
-def open_downloads(page, app_url: str, chart: str = CHART):
-    page.goto(f"{app_url}/{PAGE}")
+def open_downloads(page, app_url: str, chart: str = CHART, path: str = PAGE):
+    page.goto(f"{app_url}/{path}")
     wait_for_app(page)
     assert_no_streamlit_error(page)
     popover = page.locator(f".st-key-download-{chart}").first
@@ -105,4 +106,37 @@ def test_without_a_browser_the_page_says_so_and_still_offers_html_and_csv(page, 
     html = path.read_text(encoding="utf-8")
     assert 'class="plotly-graph-div"' in html and not re.search(r"<script[^>]*\bsrc\s*=", html)
     assert download(page, CHART, "csv").suggested_filename.endswith(".csv")
+    assert_no_streamlit_error(page)
+
+
+def check_file(fmt: str, data: bytes) -> None:
+    """A valid file of its kind, carrying the provenance footnote where it is a figure."""
+    if fmt == "png":
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        assert struct.unpack(">II", data[16:24])[0] == export.EXPORT_WIDTH * 2
+    elif fmt == "svg":
+        assert "registry as of" in " ".join(ET.fromstring(data).itertext())
+    elif fmt == "pdf":
+        assert data.startswith(b"%PDF")
+    elif fmt == "html":
+        html = data.decode("utf-8")
+        assert 'class="plotly-graph-div"' in html and "registry as of" in html
+        assert not re.search(r"<script[^>]*\bsrc\s*=", html)
+    else:
+        rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
+        assert len(rows) >= 2 and len(rows[0]) >= 2
+
+
+@pytest.mark.skipif(not export.static_export_available(), reason="no Chromium for kaleido")
+@pytest.mark.parametrize("path, chart", [
+    ("cost_vs_hle", "cost-vs-hle"), ("context_tiers", "context-tiers"), ("workloads", "workload-cost-breakdown"),
+])
+def test_every_format_downloads_from_the_page(page, app_url, tmp_path, path, chart):
+    open_downloads(page, app_url, chart, path)
+    for fmt in export.CHART_FORMATS:
+        saved = download(page, chart, fmt)
+        assert re.fullmatch(rf"{chart}_\d{{4}}-\d{{2}}-\d{{2}}\.{fmt}", saved.suggested_filename)
+        target = tmp_path / saved.suggested_filename
+        saved.save_as(target)
+        check_file(fmt, target.read_bytes())
     assert_no_streamlit_error(page)
