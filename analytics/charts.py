@@ -113,6 +113,16 @@ def _blended_table(registry: Registry, ratio: tuple[float, float], prompt: int |
     return table.sort_values("blended_per_mtok", na_position="last", kind="stable").reset_index(drop=True)
 
 
+def _where(region: str, service_tier: str) -> dict[str, str]:
+    """Region and service tier for a footnote, only when they are not the defaults (global, standard)."""
+    where = {}
+    if region != "global":
+        where["region"] = region
+    if service_tier != "standard":
+        where["service tier"] = service_tier
+    return where
+
+
 def _money_axis(currency: str) -> str:
     return SYMBOLS.get(currency, "")
 
@@ -123,7 +133,7 @@ def not_plotted(missing: pd.DataFrame, limit: int = 4) -> str:
     if len(missing) <= limit:
         return ", ".join(f"{_esc(n)} ({s})" for n, s in zip(missing["name"], missing["status"], strict=True))
     counts = missing["status"].value_counts()
-    return f"{len(missing)} models (" + ", ".join(f"{n} {_esc(s)}" for s, n in counts.items()) + ")"
+    return f"{len(missing)} models (" + ", ".join(f"{_esc(s)}: {n}" for s, n in counts.items()) + ")"
 
 
 def log_ticks(low: float, high: float) -> list[float]:
@@ -337,13 +347,13 @@ def cost_vs_hle(
         settings["subset"] = subset
     if cache_hit:
         settings["cache hit"] = f"{cache_hit:.0%}"
+    what = "HLE score against blended price; dashed line: Pareto frontier (cheaper and higher)"
     if not missing.empty:
-        settings["not plotted"] = not_plotted(missing)
+        what += f"<br>Not plotted: {not_plotted(missing, limit=2)}"
     # the <br> keeps the footnote inside a half-width chart (the page shows this chart beside two tables)
-    prov = Provenance("HLE score against blended price; dashed line: Pareto frontier (cheaper and higher)<br>",
-                      registry.as_of(), settings)
-    finish(fig, f"Cost vs HLE: blended price ({ratio_label}) against HLE score", prov, height=580)
-    fig.update_layout(margin={"t": 110})
+    prov = Provenance(f"{what}<br>", registry.as_of(), settings)
+    finish(fig, f"Cost vs HLE: blended price ({ratio_label}) against HLE score", prov, height=600)
+    fig.update_layout(margin={"t": 110, "b": 140})
     return fig, data
 
 
@@ -464,7 +474,7 @@ def context_tiers(
     fig.update_layout(legend={"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.01},
                       margin={"r": 170})
     missing = ends[ends["status"] != "ok"]
-    settings = {"output tokens": f"{float(output_tokens):,.0f}", "region": region, "service tier": service_tier}
+    settings = {"output tokens": f"{float(output_tokens):,.0f}", **_where(region, service_tier)}
     if cache_hit:
         settings["cache hit"] = f"{cache_hit:.0%}"
     if not missing.empty:
@@ -499,7 +509,21 @@ def blended_prices_data(
                         on="model", how="left")
     table["change_vs_3to1"] = table["blended_per_mtok"] - table["blended_3to1"]
     table["change_pct"] = table["change_vs_3to1"] / table["blended_3to1"] * 100
+    table["tier_label"] = [_tier_label(registry, m, _prompt(prompt), region, service_tier, day) if ok == "ok"
+                           else None for m, ok in zip(table["model"], table["status"], strict=True)]
     return table
+
+
+def _tier_label(registry: Registry, model: str, prompt: int | None, region: str, service_tier: str,
+                on: dt.date | None) -> str | None:
+    """Which prompts the applied tier covers ("all", "≤ 32,768", "> 200,000"), for the table."""
+    from .pricing import tier_index, tier_label
+
+    try:
+        schedule = registry.schedule(model, region, service_tier, on)
+    except AnalyticsError:
+        return None
+    return tier_label(schedule, int(tier_index(schedule, prompt or 0)))
 
 
 def blended_prices(
@@ -532,8 +556,8 @@ def blended_prices(
     fig.update_xaxes(title_text=f"Blended price, {currency} per 1M tokens ({ratio_label} input:output)",
                      tickprefix=symbol, range=[0, top * 1.18])
     fig.update_yaxes(title_text=None)
-    settings = {"blend": ratio_label, "prompt": "first tier" if _prompt(prompt) is None else f"{_prompt(prompt):,}",
-                "region": region, "service tier": service_tier}
+    settings = {"blend": ratio_label, "prompt": "first tier" if _prompt(prompt) is None else f"{_prompt(prompt):,}"}
+    settings.update(_where(region, service_tier))
     if cache_hit:
         settings["cache hit"] = f"{cache_hit:.0%}"
     missing = data[data["blended_per_mtok"].isna()]
@@ -596,6 +620,11 @@ def price_history(
         raise AnalyticsError(f"price {price!r}: use one of {', '.join(PRICE_KINDS)}")
     day = _day(on) or dt.date.today()
     data = price_history_data(registry, models, currency, region, service_tier, day)
+    if not models:
+        # by default, the models whose price has changed (a flat line per model says little); else the headline set
+        changed_ids = data.loc[data["changes"] > 1, "model"].unique().tolist()
+        keep = changed_ids or [m for m in headline_models(registry) if m in set(data["model"])]
+        data = data[data["model"].isin(keep)].reset_index(drop=True)
     column = f"{price}_per_mtok"
     symbol = _money_axis(currency)
     fig = go.Figure()
@@ -666,7 +695,8 @@ CHART_SPECS: tuple[ChartSpec, ...] = (
               "First-tier input or output price of each model over time, one step per price schedule",
               price_history,
               (ChartOption("price", "input or output", "input", PRICE_KINDS),
-               ChartOption("models", "model ids (default: all)", None, multiple=True), _CURRENCY, _REGION,
+               ChartOption("models", "model ids (default: those whose price changed)", None, multiple=True),
+               _CURRENCY, _REGION,
                _SERVICE, _ON)),
 )
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics.charts import RATIO_PRESETS, blend_formula, blend_worked_example, blended_prices
+from analytics.charts import RATIO_PRESETS, blend_formula, blend_worked_example, blended_prices, headline_models
 from analytics.errors import AnalyticsError
 from analytics.pricing import parse_ratio
 from pages.common import as_of, currency, money_column, registry, show_chart, show_table
@@ -39,7 +39,7 @@ fig, data = blended_prices(reg, ratio, cache_hit, prompt, currency=cur, on=on)
 show_chart(fig, data, "blended-prices")
 
 table = data[["name", "provider", "blended_per_mtok", "input_per_mtok", "output_per_mtok", "cache_read_per_mtok",
-              "tier", "blended_3to1", "change_vs_3to1", "change_pct", "status"]]
+              "tier_label", "blended_3to1", "change_vs_3to1", "change_pct", "status"]]
 show_table(
     table, "blended",
     column_config={
@@ -50,8 +50,8 @@ show_table(
         "output_per_mtok": money_column(f"Output {cur}/1M", cur),
         "cache_read_per_mtok": money_column(f"Cache read {cur}/1M", cur,
                                             help="unknown: no cache-read price known (the input price applies)"),
-        "tier": st.column_config.NumberColumn("Tier (prompt ≤)", format="compact",
-                                              help="the tier this prompt size falls in; empty: the open last tier"),
+        "tier_label": st.column_config.TextColumn("Tier applied (prompt tokens)",
+                                                  help="which prompts the tier this prompt size falls in covers"),
         "blended_3to1": money_column(f"At 3:1 {cur}/1M", cur),
         "change_vs_3to1": money_column("Change vs 3:1", cur, signed=True),
         "change_pct": st.column_config.NumberColumn("Change vs 3:1", format="%+.1f%%"),
@@ -63,6 +63,8 @@ st.subheader("How it is computed")
 st.code(blend_formula(ratio, cache_hit), language=None)
 priced = data[data["blended_per_mtok"].notna()]
 if not priced.empty:
-    example = blend_worked_example(reg, priced["model"].iloc[0], ratio, cache_hit, prompt, currency=cur, on=on)
+    # work the sum for the first seed-report model with a price (Kimi K2.5 on the bundled registry)
+    worked = next((m for m in headline_models(reg) if m in set(priced["model"])), priced["model"].iloc[0])
+    example = blend_worked_example(reg, worked, ratio, cache_hit, prompt, currency=cur, on=on)
     st.code(example, language=None)
 st.caption(f"Prices in force on {on.isoformat()}, global standard tier, prompt of {prompt:,} tokens.")

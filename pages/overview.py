@@ -8,8 +8,9 @@ from analytics.charts import cost_vs_hle
 from analytics.scores import results_frame
 from pages.common import as_of, currency, http_only, money_column, registry, show_chart, show_table, source_label
 
+# The five models of the seed report's price table, in its order. (A comment, not a docstring: Streamlit's
+# "magic" would print a bare string on the page.)
 SEED_MODELS = ["qwen3-max-thinking", "kimi-k2.5", "gpt-5.2", "gemini-3-pro", "claude-opus-4.5"]
-"""The five models of the seed report's price table, in its order."""
 
 reg = registry()
 cur, on = currency(), as_of()
@@ -21,8 +22,7 @@ st.markdown(
     "registry (`data/`); an unknown price is shown as **unknown**, never as zero."
 )
 
-left, right = st.columns([5, 4], gap="large")
-with left:
+with st.container():
     st.subheader("The seed report's models")
     table = price_table(reg, on=on, currency=cur)
     order = {m: i for i, m in enumerate(SEED_MODELS)}
@@ -51,10 +51,18 @@ with left:
         st.caption(f"HLE scores: {len(hle)} reports from {hle['reporter'].nunique()} reporters, published "
                    f"{hle['date'].min().isoformat()} to {hle['date'].max().isoformat()}.")
 
-with right:
-    st.subheader("Cost vs HLE at a glance")
-    fig, data = cost_vs_hle(reg, currency=cur, on=on)
+st.subheader("Cost vs HLE at a glance")
+left, right = st.columns([3, 1], gap="large")
+fig, data = cost_vs_hle(reg, currency=cur, on=on)
+with left:
     show_chart(fig, data, "cost-vs-hle")
+with right:
+    frontier = data[data["on_frontier"]].sort_values("blended_per_mtok")["name"].tolist()
+    st.markdown("**On the frontier** (no model is both cheaper and better):")
+    for name in frontier:
+        st.text(f"• {name}")
+    st.caption("Best available HLE score from any reporter, blended at 3:1. Change the policy on the "
+               "Cost vs HLE page.")
 
 st.subheader("Go deeper")
 cols = st.columns(4)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from analytics.catalog import price_table
-from analytics.charts import price_history
+from analytics.charts import price_history, price_history_data
 from pages.common import as_of, currency, http_only, money_column, registry, show_chart, show_table, source_label
 
 reg = registry()
@@ -71,13 +71,12 @@ st.caption(f"{len(shown)} models · {region} · {service_tier} · in force on {o
 
 st.subheader("Price history")
 price_kind = st.radio("Price", ["input", "output"], horizontal=True, key="history", bind="query-params")
-fig, data = price_history(reg, price=price_kind, models=table["id"].tolist(), currency=cur, region=region,
-                          service_tier=service_tier, on=on) if not table.empty else (None, table)
-if data.empty:
-    st.info(f"No model has a {region} / {service_tier} price schedule.")
+schedules = price_history_data(reg, table["id"].tolist(), cur, region, service_tier, on)
+with_history = schedules.loc[schedules["changes"] > 1, "model"].unique().tolist()
+if not with_history:
+    st.info(f"No model shown above has a recorded {region} / {service_tier} price change: each has one price, "
+            "from the day it took effect.")
 else:
-    changed = sorted(set(data.loc[data["changes"] > 1, "name"]))
-    if not changed:
-        st.caption("No model has a recorded price change here yet: each line is one price, from the day it "
-                   "took effect to the chosen date.")
+    fig, data = price_history(reg, price=price_kind, models=with_history, currency=cur, region=region,
+                              service_tier=service_tier, on=on)
     show_chart(fig, data, "price-history")

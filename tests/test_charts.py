@@ -210,6 +210,29 @@ def test_blended_prompt_picks_the_tier_and_cache_hit_lowers_input(registry):
     assert cached.loc["kimi-k2.5", "blended_per_mtok"] == pytest.approx(1.0125)
 
 
+def test_blended_prices_convert_the_currency_once(registry):
+    """Regression: pricing.blended_price multiplies its blended value by the FX factor twice; the charts re-blend
+    from the converted rates. Kimi K2.5 at 3:1 in CNY = 1.20 × CNY per USD (not × its square)."""
+    rate = registry.units_per_usd("CNY")
+    data = blended_prices_data(registry, "3:1", currency="CNY").set_index("model")
+    assert data.loc["kimi-k2.5", "blended_per_mtok"] == pytest.approx(1.20 * rate)
+    assert data.loc["kimi-k2.5", "blended_3to1"] == pytest.approx(1.20 * rate)
+    _, hle = cost_vs_hle(registry, currency="CNY")
+    assert hle.set_index("model").loc["kimi-k2.5", "blended_per_mtok"] == pytest.approx(1.20 * rate)
+    assert blend_worked_example(registry, "kimi-k2.5", "3:1", currency="CNY").endswith(f"= ¥{1.20 * rate:,.3f} / 1M")
+
+
+@pytest.mark.parametrize(("prompt", "qwen", "gemini"), [
+    (None, "≤ 32,768", "≤ 200,000"), (100_000, "32,769–131,072", "≤ 200,000"), (250_000, "131,073–258,048",
+                                                                                "> 200,000"),
+])
+def test_blended_table_names_the_tier_applied(registry, prompt, qwen, gemini):
+    data = blended_prices_data(registry, "3:1", prompt=prompt).set_index("model")
+    assert data.loc["qwen3-max-thinking", "tier_label"] == qwen
+    assert data.loc["gemini-3-pro", "tier_label"] == gemini
+    assert data.loc["kimi-k2.5", "tier_label"] == "all"
+
+
 def test_blended_chart_sorts_bars_and_colours_by_country(registry):
     fig, data = blended_prices(registry, "3:1")
     bar = fig.data[0]

@@ -92,8 +92,8 @@ def test_ratio_1_to_1_moves_kimi_from_1_20_to_1_80():
     assert kimi["blended_per_mtok"] == pytest.approx(1.80)
     assert kimi["change_vs_3to1"] == pytest.approx(0.60)
     assert titles(at) == ["Blended price per 1M tokens at 1:1"]
-    assert "(1 × $0.600 + 1 × $3.000) / 2" in " ".join(c.value for c in at.code) or any(
-        "/ 2 =" in c.value for c in at.code)
+    # the worked sum, for the first seed model: Qwen3-Max-Thinking (1.20 + 6.00) / 2 = 3.60
+    assert any("(1 × $1.200 + 1 × $6.000) / 2 = $3.600 / 1M" in c.value for c in at.code)
 
 
 def test_custom_ratio_and_an_invalid_one():
