@@ -41,10 +41,13 @@ def _raw_log(_data: bytes, file_key: str, name: str) -> pd.DataFrame:
     return read_usage(_data, name)
 
 
-@st.cache_data(max_entries=8, ttl=3600, show_spinner="Pricing every request on every model…")
+@st.cache_resource(max_entries=8, ttl=3600, show_spinner="Pricing every request on every model…")
 def _replayed(_data: bytes | None, file_key: str, name: str, mapping: tuple, models: tuple, cur: str,
               on: dt.date, sample: tuple | None) -> dict:
-    """Everything the page shows for one log and one set of choices (small: no per-request arrays)."""
+    """Everything the page shows for one log and one set of choices (small: no per-request arrays).
+
+    A resource, not data: shared read-only (the page copies before it changes anything), so a rerun does not
+    unpickle two plotly figures — that alone cost more than the rest of the page."""
     if sample is not None:
         requests, seed = sample
         usage = validate_usage(sample_log(requests, seed=seed, end=reg.as_of()), "sample")
