@@ -104,7 +104,7 @@ def _short(text: str, limit: int = 48) -> str:
 def _provenance(registry: Registry, what: str, workload: Workload, settings: Settings,
                 extra: dict[str, str] | None = None) -> Provenance:
     on = settings.on or dt.date.today()
-    values = {"workload": _esc(_short(workload.name)), "prices on": on.isoformat()}
+    values = {"workload": _esc(_short(workload.name, 36)), "prices on": on.isoformat()}
     if settings.region != "global" or settings.service_tier != "standard":
         values["prices"] = f"{settings.region}/{settings.service_tier}"
     values.update(extra or {})
@@ -144,15 +144,15 @@ def breakdown_figure(registry: Registry, results: Sequence[WorkloadResult], sett
         x = result.cost_per_task if math.isfinite(result.cost_per_task) else 0
         fig.add_annotation(x=x, y=label, text=note, showarrow=False, xanchor="left", xshift=6,
                            font={"size": 12, "color": "#333"})
-    fig.update_layout(barmode="stack", bargap=0.35,
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0})
+    fig.update_layout(barmode="stack", bargap=0.35, legend={"orientation": "v", "yanchor": "top", "y": 1.0,
+                                                            "xanchor": "left", "x": 1.01, "traceorder": "normal"})
     fig.update_xaxes(title_text=f"Cost per task ({currency})", tickprefix=_symbol(currency),
                      range=[0, top * 1.55 if top > 0 else 1], rangemode="tozero")
     fig.update_yaxes(autorange="reversed")
     workload = results[0].workload
-    prov = _provenance(registry, "Cost per task by component (Σ roles × instances × steps)", workload, settings)
-    finish(fig, f"What one task costs: {_esc(workload.name)}", prov, height=max(380, 120 + 70 * len(results)))
-    fig.update_layout(margin={"t": 110})
+    prov = _provenance(registry, "Σ roles × instances × steps", workload, settings)
+    finish(fig, f"What one task costs: {_esc(workload.name)}", prov, height=max(400, 150 + 60 * len(results)))
+    fig.update_layout(margin={"t": 70, "r": 200})
     return fig
 
 
@@ -202,13 +202,11 @@ def cumulative_figure(registry: Registry, results: Sequence[WorkloadResult], set
             ))
     instances = workload.role(name).count
     fig.update_xaxes(title_text=f"Step of the {_esc(name)} loop", rangemode="tozero")
-    fig.update_yaxes(title_text=f"Cumulative cost of {_esc(name)}" + (f" (× {instances} instances)"
-                                                                         if instances > 1 else "")
-                     + f" ({currency})", tickprefix=symbol, rangemode="tozero")
+    fig.update_yaxes(title_text=f"Cumulative cost ({currency})", tickprefix=symbol, rangemode="tozero")
     fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0})
-    prov = _provenance(registry, "◆ prompt crosses a price tier (whole call re-priced) · ✕ beyond the window",
-                       workload, settings)
-    finish(fig, f"Cumulative cost across steps: {_esc(name)}", prov, height=540)
+    prov = _provenance(registry, "◆ new price tier · ✕ beyond the window", workload, settings)
+    times = f" (all {instances:,} instances)" if instances > 1 else ""
+    finish(fig, f"Cumulative cost across steps: {_esc(name)}{times}", prov, height=540)
     fig.update_layout(margin={"t": 110})
     return fig, data
 
@@ -220,18 +218,22 @@ def latency_figure(registry: Registry, results: Sequence[WorkloadResult], settin
     serials = [r.serial_time_s / 60 for r in results]
     fig = go.Figure()
     fig.add_trace(go.Bar(x=labels, y=walls, name="Wall time (roles in parallel waves)", marker_color="#1b4f72",
-                         text=[f"{r.speedup:.1f}× faster" if r.speedup > 1.0001 else "" for r in results],
-                         textposition="outside", hovertemplate="%{x}<br>wall %{y:,.1f} min<extra></extra>"))
+                         hovertemplate="%{x}<br>wall %{y:,.1f} min<extra></extra>"))
+    for label, result, wall, serial in zip(labels, results, walls, serials, strict=True):
+        if result.speedup > 1.0001:
+            fig.add_annotation(x=label, y=max(wall, serial), text=f"{result.speedup:.1f}× faster in parallel",
+                               showarrow=False, yanchor="bottom", yshift=4, font={"size": 12, "color": "#1b4f72"})
     fig.add_trace(go.Bar(x=labels, y=serials, name="Serial time (one call at a time)", marker_color="#9db4c8",
                          hovertemplate="%{x}<br>serial %{y:,.1f} min<extra></extra>"))
     fig.update_layout(barmode="group", bargap=0.3,
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0})
-    fig.update_yaxes(title_text="Minutes per task", rangemode="tozero")
+    highest = max([*walls, *serials, 0])
+    fig.update_yaxes(title_text="Minutes per task", range=[0, highest * 1.15 if highest > 0 else 1])
     speeds = {(run.speed.output_tokens_per_s, run.speed.time_to_first_token_s, run.speed.source)
               for r in results for run in r.roles}
     shown = "; ".join(sorted(f"{tps:g} tok/s + {ttft:g} s TTFT ({_short(src, 24)})" for tps, ttft, src in speeds))
-    prov = _provenance(registry, "Per step: TTFT + (output + reasoning) / speed + tool latency",
-                       results[0].workload, settings, {"speeds": _esc(_short(shown, 90))})
+    prov = _provenance(registry, "TTFT + tokens / speed + tool latency", results[0].workload, settings,
+                       {"speeds": _esc(_short(shown, 70))})
     finish(fig, "Wall time vs serial time per task", prov, height=480)
     fig.update_layout(margin={"t": 110})
     return fig
@@ -273,7 +275,7 @@ def monthly_figure(registry: Registry, results: Sequence[WorkloadResult], settin
     fig.update_xaxes(title_text="Tasks per month", rangemode="tozero")
     fig.update_yaxes(title_text=f"Monthly cost ({currency})", tickprefix=symbol, rangemode="tozero")
     fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0})
-    prov = _provenance(registry, "Monthly cost = tasks per month × cost per task", results[0].workload, settings)
+    prov = _provenance(registry, "tasks per month × cost per task", results[0].workload, settings)
     finish(fig, f"Monthly projection at {tasks_per_month:,.0f} tasks a month", prov, height=480)
     fig.update_layout(margin={"t": 110})
     return fig, pd.DataFrame(rows, columns=["model", "tasks_per_month", "monthly_cost"])
@@ -311,21 +313,34 @@ def tornado_figure(registry: Registry, frame: pd.DataFrame, workload: Workload, 
     reach = float(finite.max()) if finite.size else 1.0
     fig.update_layout(barmode="overlay", bargap=0.3,
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0})
+    ticks = _symmetric_ticks(reach)
     fig.update_xaxes(title_text=f"Change in cost per task from {_money(base, currency)} ({currency})",
-                     tickprefix=symbol, zeroline=True, zerolinecolor="#444", zerolinewidth=1.5,
-                     range=[-reach * 1.45 - 1e-12, reach * 1.45 + 1e-12])
+                     tickvals=ticks, ticktext=[_signed(t, symbol, plus=False) for t in ticks], zeroline=True,
+                     zerolinecolor="#444", zerolinewidth=1.5, range=[-reach * 1.45 - 1e-12, reach * 1.45 + 1e-12])
     label = _label(registry, model) if model else "Roles' own models"
-    prov = _provenance(registry, f"Each parameter ±{swing:.0%} on every role, the rest held", workload, settings)
+    prov = _provenance(registry, f"±{swing:.0%} on every role, the rest held", workload, settings)
     finish(fig, f"What moves the cost of a task: {label}", prov, height=520)
     fig.update_layout(margin={"t": 110, "l": 200})
     return fig
 
 
-def _signed(value: float, symbol: str) -> str:
+def _signed(value: float, symbol: str, plus: bool = True) -> str:
+    """+$1.2 / −$0.5 (the sign before the currency symbol)."""
     if value is None or not math.isfinite(value):
         return "cannot run"
-    sign = "+" if value >= 0 else "−"
+    sign = "−" if value < 0 else ("+" if plus and value > 0 else "")
     return f"{sign}{symbol}{abs(value):,.3g}"
+
+
+def _symmetric_ticks(reach: float) -> list[float]:
+    """Round tick values from −reach to +reach (1-2-5 steps, about 3 each side)."""
+    if not reach > 0:
+        return [0.0]
+    raw = reach / 3
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    count = int(math.ceil(reach * 1.4 / step))
+    return [float(f"{i * step:.6g}") for i in range(-count, count + 1)]
 
 
 def break_even_figure(registry: Registry, result: BreakEven, workload: Workload, settings: Settings) -> go.Figure:
@@ -363,7 +378,7 @@ def break_even_figure(registry: Registry, result: BreakEven, workload: Workload,
     fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.06, "xanchor": "left", "x": 0})
     verdict = ("no crossing in this range" if not result.crossings
                else "crosses at " + ", ".join(f"{s} steps" for s in result.crossings))
-    prov = _provenance(registry, "Other roles unchanged", workload, settings, {"break-even": verdict})
+    prov = _provenance(registry, verdict, workload, settings)
     finish(fig, f"Break-even: {_label(registry, result.model_a)} vs {_label(registry, result.model_b)}", prov,
            height=500)
     fig.update_layout(margin={"t": 130})

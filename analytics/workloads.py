@@ -745,9 +745,9 @@ def breakdown_table(results: Iterable[WorkloadResult]) -> pd.DataFrame:
 
 
 def main_role(workload: Workload) -> Role:
-    """The role a per-step view follows by default: the top-level role with the most steps."""
-    top = [r for r in workload.roles if r.parent is None] or workload.roles
-    return max(top, key=lambda r: r.steps)
+    """The role a per-step view follows by default: the one making the most calls per task (count × steps;
+    the first such role on a tie)."""
+    return max(workload.roles, key=lambda r: r.count * r.steps)
 
 
 def cumulative_cost(result: WorkloadResult, role: str | None = None) -> pd.DataFrame:

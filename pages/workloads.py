@@ -31,6 +31,7 @@ from analytics.workloads import (
     benchmark_proxies,
     break_even,
     load_workload,
+    main_role,
     parse_workload,
     preset_names,
     results_table,
@@ -213,21 +214,22 @@ st.caption("Unknown means the task cannot run on that model as described (a step
 show_chart(breakdown_figure(reg, results, settings), table, "workload-cost-breakdown")
 
 roles = [r.name for r in workload.roles]
-role = st.selectbox("Follow the loop of role", roles,
-                    index=roles.index(max(workload.roles, key=lambda r: (r.parent is None, r.steps)).name),
-                    key=f"role-{label}")
+role = st.selectbox("Follow the loop of role", roles, index=roles.index(main_role(workload).name),
+                    key=f"role-{label}", help="Also the role whose loop length the break-even below varies")
 fig, steps = cumulative_figure(reg, results, settings, role)
 show_chart(fig, steps, "workload-cumulative-cost")
 
-left, right = st.columns(2, gap="large")
-with left:
-    show_chart(latency_figure(reg, results, settings), table[["model", "wall_time_s", "serial_time_s", "speedup"]],
-               "workload-latency")
-    st.dataframe(speed_table(reg, chosen or {r.model for r in workload.roles}, settings.default_speed),
-                 hide_index=True, width="stretch")
-with right:
-    fig, monthly = monthly_figure(reg, results, settings, volume)
-    show_chart(fig, monthly, "workload-monthly")
+show_chart(latency_figure(reg, results, settings), table[["model", "wall_time_s", "serial_time_s", "speedup"]],
+           "workload-latency")
+with st.expander("Speeds used for latency"):
+    speeds = speed_table(reg, chosen or {r.model for r in workload.roles}, settings.default_speed)
+    st.dataframe(speeds, hide_index=True, width="stretch", column_config={
+        "model": "Model", "output_tokens_per_s": st.column_config.NumberColumn("Output tokens/s"),
+        "time_to_first_token_s": st.column_config.NumberColumn("Time to first token (s)"),
+        "source": st.column_config.TextColumn("From", help="the registry's measured speed, or the default you set "
+                                                           "in the sidebar")})
+fig, monthly = monthly_figure(reg, results, settings, volume)
+show_chart(fig, monthly, "workload-monthly")
 
 # -- what-ifs -------------------------------------------------------------------------------------------------------
 st.subheader("What moves the cost")
