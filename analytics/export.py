@@ -149,7 +149,17 @@ class _Renderer:
         # Best effort at exit: the browser dies with the process anyway.
         with contextlib.suppress(Exception):
             self._call(self._kaleido.__aexit__(None, None, None), 10, "closing Chromium")
+        with contextlib.suppress(Exception):
+            self._call(_cancel_pending(), 5, "stopping the export loop")
         self._stop_loop()
+
+
+async def _cancel_pending() -> None:
+    """Cancel what the browser left running on its loop (its watchdog), so the loop stops without complaint."""
+    tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 _renderer: _Renderer | None = None
@@ -207,7 +217,29 @@ def _check_scale(scale: float) -> float:
 def _render(fig: go.Figure, fmt: str, scale: float, width: int, height: int | None) -> bytes:
     out = export_figure(fig, width=width, height=height)
     opts = {"format": fmt, "scale": _check_scale(scale), "width": out.layout.width, "height": out.layout.height}
-    return _get_renderer().render(out.to_dict(), opts)
+    spec = out.to_dict()
+    for attempt in (1, 2):
+        renderer = _get_renderer()
+        try:
+            return renderer.render(spec, opts)
+        except ExportUnavailable:  # timed out: a browser that hangs is not reused
+            _discard(renderer)
+            raise
+        except Exception as exc:  # noqa: BLE001 - e.g. the browser crashed or was killed: start a fresh one once
+            _discard(renderer)
+            if attempt == 2:
+                raise ExportUnavailable(f"Chromium failed to render the chart ({type(exc).__name__}: "
+                                        f"{str(exc).strip() or 'no detail'})") from exc
+    raise AssertionError("unreachable")
+
+
+def _discard(renderer: _Renderer) -> None:
+    """Forget a broken renderer (the next export starts a new browser) and close it in the background."""
+    global _renderer
+    with _renderer_lock:
+        if _renderer is renderer:
+            _renderer = None
+    threading.Thread(target=renderer.close, name="kaleido-export-close", daemon=True).start()
 
 
 def to_png(fig: go.Figure, scale: float = 2, *, width: int = EXPORT_WIDTH, height: int | None = None) -> bytes:

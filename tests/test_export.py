@@ -281,3 +281,20 @@ def test_a_wrong_browser_path_fails_fast_in_a_fresh_process(tmp_path):
     lines = done.stdout.splitlines()
     assert lines[0].startswith("UNAVAILABLE ") and "no-such-chromium" in lines[0] and "BROWSER_PATH" in lines[0]
     assert lines[1] == "HTML True"
+
+
+@needs_browser
+def test_a_crashed_browser_is_replaced_on_the_next_export(fig):
+    """A browser killed under a long-running server must not leave every later export failing or hanging."""
+    import signal
+
+    export.to_svg(fig)
+    before = export._renderer
+    process = getattr(before._kaleido, "subprocess", None)
+    if process is None or not hasattr(process, "pid"):
+        pytest.skip("this kaleido does not expose its browser process")
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    assert png_size(export.to_png(fig, scale=1)) == (export.EXPORT_WIDTH, export.EXPORT_MIN_HEIGHT)
+    assert export._renderer is not before
+    assert png_size(export.to_png(fig, scale=1))[0] == export.EXPORT_WIDTH
