@@ -645,6 +645,7 @@ def price_history(
             marker={"size": 7}, connectgaps=False,
             hovertemplate=f"<b>{name}</b><br>%{{x|%Y-%m-%d}}: {symbol}%{{y:.3f}} / 1M<extra></extra>",
         ))
+    fig.update_layout(showlegend=True)  # even for one model: the legend names it
     fig.update_xaxes(title_text=None, type="date")
     fig.update_yaxes(title_text=f"{price.capitalize()}, {currency} / 1M tokens",
                      tickprefix=symbol, rangemode="tozero")

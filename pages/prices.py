@@ -80,3 +80,18 @@ else:
     fig, data = price_history(reg, price=price_kind, models=with_history, currency=cur, region=region,
                               service_tier=service_tier, on=on)
     show_chart(fig, data, "price-history")
+    st.caption("Each schedule of these models, as the registry records it (a change can be in a later tier or a "
+               "cache price, not only the first-tier rates drawn above):")
+    # a null effective_to means "still in force", not "unknown"
+    until = data["effective_to"].map(lambda day: day.isoformat() if day else "still in force")
+    history = data.assign(link=http_only(data["source"]), until=until)[
+        ["name", "effective_from", "until", "input_per_mtok", "output_per_mtok", "checked_on", "link"]]
+    show_table(history, "price-history", column_config={
+        "name": "Model",
+        "effective_from": st.column_config.DateColumn("From", format="YYYY-MM-DD"),
+        "until": st.column_config.TextColumn("Until (exclusive)"),
+        "input_per_mtok": money_column(f"Input {cur}/1M", cur),
+        "output_per_mtok": money_column(f"Output {cur}/1M", cur),
+        "checked_on": st.column_config.DateColumn("Checked", format="YYYY-MM-DD"),
+        "link": st.column_config.LinkColumn("Source", display_text=r"https?://([^/]+)"),
+    })
