@@ -140,12 +140,15 @@ def log_ticks(low: float, high: float) -> list[float]:
     """1-2-5 tick values covering [low, high] for a log axis (plotly's own minor labels read as clutter)."""
     if not (low > 0 and high > 0):
         return []
-    ticks = []
-    for exponent in range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1):
-        for mantissa in (1, 2, 5):
-            value = mantissa * 10.0 ** exponent
-            if low / 1.05 <= value <= high * 1.05:
-                ticks.append(float(f"{value:.6g}"))
+    for mantissas in ((1, 2, 5), (1, 1.5, 2, 3, 5, 7)):  # a narrow range gets the finer series
+        ticks = []
+        for exponent in range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1):
+            for mantissa in mantissas:
+                value = mantissa * 10.0 ** exponent
+                if low / 1.05 <= value <= high * 1.05:
+                    ticks.append(float(f"{value:.6g}"))
+        if len(ticks) >= 3:
+            break
     return ticks
 
 
@@ -290,7 +293,7 @@ def cost_vs_hle(
 
     if not plotted.empty:
         logs = np.log10(plotted["blended_per_mtok"].to_numpy(dtype=float))
-        pad = max(0.12, (logs.max() - logs.min()) * 0.12)
+        pad = max(0.15, (logs.max() - logs.min()) * 0.12)
         x_range = (logs.min() - pad, logs.max() + pad)
         scores = plotted["score"].to_numpy(dtype=float)
         spread = max(scores.max() - scores.min(), 5.0)
