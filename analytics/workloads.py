@@ -46,7 +46,7 @@ from pydantic import Field, ValidationError, model_validator
 from .errors import AnalyticsError, NoPriceError, Problem, RegistryError, UnknownModelError
 from .pricing import FIT_OK, FIT_OVER_CONTEXT_WINDOW, describe_fit, fit_codes, price_requests, prompt_cap, tier_index
 from .registry import DATA_DIR, Registry
-from .safeyaml import parse_yaml_text, read_yaml_file
+from .safeyaml import MAX_YAML_BYTES, parse_yaml_text, read_yaml_file
 from .schema import Strict
 
 WORKLOADS_DIR = DATA_DIR / "workloads"
@@ -141,19 +141,26 @@ class Workload(Strict):
         return [r for r in self.roles if r.parent == name]
 
 
+def short_name(name: object, limit: int = 40) -> str:
+    """A role name for a message: long names are cut, so one error stays one readable line."""
+    text = str(name)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def role_tree_problems(roles: list[Role]) -> list[str]:
     """Unique names, known parents, no cycles, and ≥ 2 steps for a role with children (returns arrive after
     step 1, so a one-step parent could never read them)."""
     problems: list[str] = []
     names = [r.name for r in roles]
     for name in sorted({n for n in names if names.count(n) > 1}):
-        problems.append(f"role name {name!r} is used twice — give each role its own name")
+        problems.append(f"role name {short_name(name)!r} is used twice — give each role its own name")
     known = set(names)
     parent_of = {r.name: r.parent for r in roles}
     for i, role in enumerate(roles):
         if role.parent is not None and role.parent not in known:
-            problems.append(f"roles[{i}] ({role.name}).parent: no role named {role.parent!r} — "
-                            f"use one of {', '.join(sorted(known))} or null for a top-level role")
+            choices = ", ".join(short_name(n) for n in sorted(known)[:10]) + (", …" if len(known) > 10 else "")
+            problems.append(f"roles[{i}] ({short_name(role.name)}).parent: no role named "
+                            f"{short_name(role.parent)!r} — use one of {choices} or null for a top-level role")
     reported: set[str] = set()
     for role in roles:
         seen: list[str] = []
@@ -164,12 +171,12 @@ def role_tree_problems(roles: list[Role]) -> list[str]:
         if current is not None and current in seen:
             loop = seen[seen.index(current):]
             if not reported & set(loop):
-                problems.append(f"roles form a cycle: {' → '.join([*loop, current])} — "
+                problems.append(f"roles form a cycle: {' → '.join(short_name(n) for n in [*loop, current])} — "
                                 "one of them must have parent: null")
                 reported |= set(loop)
     for i, role in enumerate(roles):
         if role.steps < 2 and any(r.parent == role.name for r in roles):
-            problems.append(f"roles[{i}] ({role.name}).steps: a role with children needs at least 2 steps "
+            problems.append(f"roles[{i}] ({short_name(role.name)}).steps: a role with children needs at least 2 steps "
                             "(children's returns are appended after step 1) — raise steps")
     return problems
 
@@ -187,7 +194,7 @@ def _problems(exc: ValidationError, raw: Any, file: str) -> list[Problem]:
             name = None
             if isinstance(roles, list) and loc[1] < len(roles) and isinstance(roles[loc[1]], dict):
                 name = roles[loc[1]].get("name")
-            where = f"roles[{loc[1]}]" + (f" ({name})" if name else "")
+            where = f"roles[{loc[1]}]" + (f" ({short_name(name)})" if name else "")
             if loc[2:]:
                 where += "." + ".".join(str(p) for p in loc[2:])
         message = err["msg"].removeprefix("Value error, ")
@@ -226,6 +233,22 @@ def workload_from_data(raw: Any, name: str) -> Workload:
 def parse_workload(text: str, name: str = "uploaded workload") -> Workload:
     """A workload from YAML text (an upload): size-bounded, no Python tags, no alias bombs."""
     return workload_from_data(parse_yaml_text(text, name), name)
+
+
+def workload_from_bytes(data: bytes, name: str = "uploaded workload") -> Workload:
+    """A workload from an uploaded file's bytes, with the checks ``safeyaml.read_yaml_file`` makes on a path:
+    the size bound before decoding, strict UTF-8, no NUL bytes."""
+    if len(data) > MAX_YAML_BYTES:
+        raise WorkloadError([Problem(name, f"file is {len(data) / 1e6:.1f} MB, over the "
+                                           f"{MAX_YAML_BYTES // (1024 * 1024)} MiB bound", hint="split it or trim it")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise WorkloadError([Problem(name, f"not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8")]) \
+            from None
+    if "\x00" in text:
+        raise WorkloadError([Problem(name, "binary file (contains NUL bytes)", hint="give a YAML text file")])
+    return parse_workload(text, name)
 
 
 def preset_names() -> list[str]:
@@ -274,7 +297,7 @@ def check_models(workload: Workload, registry: Registry, file: str = "workload",
         try:
             registry.resolve_id(role.model)
         except UnknownModelError as exc:
-            problems.append(Problem(file, str(exc), field=f"roles[{i}] ({role.name}).model"))
+            problems.append(Problem(file, str(exc), field=f"roles[{i}] ({short_name(role.name)}).model"))
     for model in models:
         try:
             registry.resolve_id(model)

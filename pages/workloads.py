@@ -30,15 +30,16 @@ from analytics.workloads import (
     Workload,
     benchmark_proxies,
     break_even,
+    check_models,
     load_workload,
     main_role,
-    parse_workload,
     preset_names,
     results_table,
     roles_frame,
     run_workload,
     sensitivity,
     speed_table,
+    workload_from_bytes,
     workload_from_frame,
     workload_yaml,
 )
@@ -90,12 +91,10 @@ if source == UPLOAD:
     if upload is None:
         st.info(f"Upload a workload YAML. Meanwhile the page shows the preset “{base.name}”.", icon="📄")
     else:
-        data = upload.getvalue()
         try:
-            if len(data) > MAX_YAML_BYTES:
-                raise AnalyticsError(f"{upload.name} is larger than {MAX_YAML_BYTES // (1024 * 1024)} MiB")
-            base = parse_workload(data.decode("utf-8", errors="replace"), upload.name)
-            label = upload.name
+            uploaded = workload_from_bytes(upload.getvalue(), upload.name)
+            check_models(uploaded, reg, upload.name)
+            base, label = uploaded, upload.name
         except RegistryError as exc:
             _show_problems(f"This workload cannot be used; the page shows the preset “{base.name}” instead.", exc)
         except AnalyticsError as exc:
@@ -139,8 +138,10 @@ with st.expander("✏️ Edit the roles", expanded=False):
 
 workload = base
 try:
-    workload = workload_from_frame(base, edited, name=label, success_rate=entered_success or None,
-                                   max_attempts=int(attempts))
+    edited_workload = workload_from_frame(base, edited, name=label, success_rate=entered_success or None,
+                                          max_attempts=int(attempts))
+    check_models(edited_workload, reg, label)
+    workload = edited_workload
 except RegistryError as exc:
     _show_problems("Your edits make the workload invalid; the results below are for the unedited workload.", exc)
 

@@ -493,3 +493,25 @@ def test_roles_table_errors_name_the_role_and_field():
     half = pd.concat([roles_frame(w), pd.DataFrame([{"name": "extra"}])], ignore_index=True)
     with pytest.raises(WorkloadError, match=r"roles\[2\] \(extra\)\.model.*required"):
         workload_from_frame(w, half)
+
+
+# -- uploads and long names (regressions found by tests/robustness/test_workload_corpus.py) -----------------------
+
+
+def test_upload_bytes_are_checked_like_a_file():
+    from analytics.workloads import workload_from_bytes
+
+    good = workload_yaml(load_workload("chat-turn")).encode("utf-8")
+    assert workload_from_bytes(good, "chat.yaml").name == "Chat turn"
+    with pytest.raises(WorkloadError, match=r"latin\.yaml: not UTF-8 text .* save the file as UTF-8"):
+        workload_from_bytes("name: café\nroles: []\n".encode("latin-1"), "latin.yaml")
+    with pytest.raises(WorkloadError, match="binary file"):
+        workload_from_bytes(b"name: x\x00\n", "nul.yaml")
+    with pytest.raises(WorkloadError, match="MiB bound"):
+        workload_from_bytes(b"#" * (3 * 1024 * 1024), "big.yaml")
+
+
+def test_long_role_names_are_cut_in_messages():
+    text = _problems(_raw(role(name="r" * 500)))
+    assert "r" * 41 not in text and "…" in text and len(text) < 300
+
