@@ -135,7 +135,8 @@ def test_labels_of_close_points_do_not_overlap():
 
 @pytest.mark.parametrize(("low", "high", "expected"), [
     (0.3, 10, [0.5, 1, 2, 5, 10]),
-    (0.001, 0.004, [0.001, 0.002]),
+    (0.001, 0.004, [0.001, 0.0015, 0.002, 0.003]),  # fewer than 3 of 1-2-5: the finer series
+    (0.001, 0.02, [0.001, 0.002, 0.005, 0.01, 0.02]),
     (0, 1, []),
 ])
 def test_log_ticks(low, high, expected):
