@@ -53,6 +53,9 @@ WORKLOADS_DIR = DATA_DIR / "workloads"
 """The bundled presets: ``data/workloads/<name>.yaml``."""
 SCHEMA_FILE = WORKLOADS_DIR / "workload.schema.json"
 SCHEMA_COMMENT = "# yaml-language-server: $schema=./workload.schema.json"
+MAX_TOTAL_STEPS = 20_000
+"""Σ steps over the roles of a workload file (one instance each; ``count`` is not limited by this): a small file must
+not ask for minutes of pricing. The engine itself takes any ``Workload`` (what-ifs stretch loops beyond it)."""
 MIXED = "mixed"
 """The ``model`` of a result where every role runs on its own model."""
 
@@ -225,9 +228,15 @@ def workload_from_data(raw: Any, name: str) -> Workload:
         raise WorkloadError([Problem(name, f"expected a YAML mapping at the top, got {type(raw).__name__}",
                                      hint="start with name:, roles: … (see data/workloads/*.yaml)")])
     try:
-        return Workload.model_validate(raw)
+        workload = Workload.model_validate(raw)
     except ValidationError as exc:
         raise WorkloadError(_problems(exc, raw, name)) from None
+    total = sum(role.steps for role in workload.roles)
+    if total > MAX_TOTAL_STEPS:
+        raise WorkloadError([Problem(name, f"the roles have {total:,} steps in all, over the {MAX_TOTAL_STEPS:,} "
+                                           "a workload may ask for", field="roles",
+                                     hint="shorten the loops (steps); instances (count) are not limited")])
+    return workload
 
 
 def parse_workload(text: str, name: str = "uploaded workload") -> Workload:
@@ -463,10 +472,13 @@ def run_role(workload: Workload, role: Role, registry: Registry, model_id: str |
     codes = fit_codes(model, t["prompt"], completion)
     fits = ~(over_window | over_cap | (codes != FIT_OK))
 
-    limits = np.array([
-        "" if ok else describe_fit(model, int(code) or FIT_OVER_CONTEXT_WINDOW, p, c)
-        for ok, code, p, c in zip(fits, codes, t["prompt"], completion, strict=True)
-    ], dtype=object)
+    limits = np.full(n, "", dtype=object)
+    bad = np.flatnonzero(~fits)
+    if bad.size:  # the reason in words for the first step that does not fit; the later ones point back to it
+        first = int(bad[0])
+        limits[bad] = f"does not fit (from step {first + 1})"
+        limits[first] = describe_fit(model, int(codes[first]) or FIT_OVER_CONTEXT_WINDOW, t["prompt"][first],
+                                     completion[first])
     columns: dict[str, Any] = {
         "role": np.full(n, role.name, dtype=object), "model": np.full(n, model_id, dtype=object),
         "count": np.full(n, role.count), "step": t["step"], "prompt_tokens": t["prompt"],
@@ -510,8 +522,11 @@ def run_role(workload: Workload, role: Role, registry: Registry, model_id: str |
         "output_cost": costs.output, "reasoning_cost": costs.reasoning, "tool_fee_cost": tool_cost,
     }
     components = {k: v * nan_unless_fits for k, v in components.items()}
-    for i in np.flatnonzero(fits & (costs.fit != FIT_OK)):  # beyond every priced tier: no price, not 0
-        limits[i] = describe_fit(model, int(costs.fit[i]), t["prompt"][i], completion[i])
+    unpriced = np.flatnonzero(fits & (costs.fit != FIT_OK))  # beyond every priced tier: no price, not 0
+    if unpriced.size:
+        first = int(unpriced[0])
+        limits[unpriced] = f"no price (from step {first + 1})"
+        limits[first] = describe_fit(model, int(costs.fit[first]), t["prompt"][first], completion[first])
     columns.update(
         cache_write_tokens=writes, tier_index=index, tier_up_to=costs.tier_up_to,
         tier_switch=np.concatenate([[False], index[1:] != index[:-1]]), **components,

@@ -515,3 +515,14 @@ def test_long_role_names_are_cut_in_messages():
     text = _problems(_raw(role(name="r" * 500)))
     assert "r" * 41 not in text and "…" in text and len(text) < 300
 
+
+
+def test_a_workload_file_bounds_its_total_steps():
+    """20 roles × 100,000 steps fit in 3 KB of YAML but would take minutes to price: refused, naming the bound."""
+    from analytics.workloads import MAX_TOTAL_STEPS
+
+    raw = _raw(*[role(name=f"r{i}", steps=100_000) for i in range(20)])
+    with pytest.raises(WorkloadError, match=r"roles: the roles have 2,000,000 steps in all, over the 20,000"):
+        workload_from_data(raw, "heavy.yaml")
+    ok = workload_from_data(_raw(role(steps=MAX_TOTAL_STEPS)), "ok.yaml")
+    assert ok.roles[0].steps == MAX_TOTAL_STEPS
