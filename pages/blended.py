@@ -5,7 +5,7 @@ import streamlit as st
 from analytics.charts import RATIO_PRESETS, blend_formula, blend_worked_example, blended_prices, headline_models
 from analytics.errors import AnalyticsError
 from analytics.pricing import parse_ratio
-from pages.common import as_of, currency, money_column, registry, show_chart, show_table
+from pages.common import as_of, currency, md_escape, money_column, registry, show_chart, show_table
 
 reg = registry()
 cur, on = currency(), as_of()
@@ -31,7 +31,7 @@ ratio = custom if preset == "custom" else preset
 try:
     parse_ratio(ratio)
 except AnalyticsError as exc:
-    st.warning(f"{exc}. Showing 3:1 instead.")
+    st.warning(f"{md_escape(exc)}. Showing 3:1 instead.")
     ratio = "3:1"
 cache_hit = cache_pct / 100
 

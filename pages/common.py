@@ -124,6 +124,15 @@ def unknown_as_text(df: pd.DataFrame, money_columns: Iterable[str], currency_cod
     return df.style.format(formats, na_rep="unknown")
 
 
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text: object) -> str:
+    """User or registry text for a markdown element (caption, info, warning): every markdown character escaped,
+    so a region name or a typed ratio cannot become a link, an image or markup."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+
+
 _HTTP = re.compile(r"^https?://")
 
 

@@ -4,7 +4,17 @@ import streamlit as st
 
 from analytics.catalog import price_table
 from analytics.charts import price_history, price_history_data
-from pages.common import as_of, currency, http_only, money_column, registry, show_chart, show_table, source_label
+from pages.common import (
+    as_of,
+    currency,
+    http_only,
+    md_escape,
+    money_column,
+    registry,
+    show_chart,
+    show_table,
+    source_label,
+)
 
 reg = registry()
 cur, on = currency(), as_of()
@@ -66,7 +76,7 @@ show_table(
         "where": "Source (text)",
     },
 )
-st.caption(f"{len(shown)} models · {region} · {service_tier} · in force on {on.isoformat()} · {cur}"
+st.caption(f"{len(shown)} models · {md_escape(region)} · {service_tier} · in force on {on.isoformat()} · {cur}"
            + ("" if cur == "USD" else " (converted with data/fx.yaml)"))
 
 st.subheader("Price history")
@@ -74,8 +84,8 @@ price_kind = st.radio("Price", ["input", "output"], horizontal=True, key="histor
 schedules = price_history_data(reg, table["id"].tolist(), cur, region, service_tier, on)
 with_history = schedules.loc[schedules["changes"] > 1, "model"].unique().tolist()
 if not with_history:
-    st.info(f"No model shown above has a recorded {region} / {service_tier} price change: each has one price, "
-            "from the day it took effect.")
+    st.info(f"No model shown above has a recorded {md_escape(region)} / {service_tier} price change: each has one "
+            "price, from the day it took effect.")
 else:
     fig, data = price_history(reg, price=price_kind, models=with_history, currency=cur, region=region,
                               service_tier=service_tier, on=on)

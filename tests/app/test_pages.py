@@ -253,3 +253,13 @@ def test_a_bad_query_param_falls_back_to_the_default():
     at = open_page("pages/blended.py", query={"ratio": "<script>", "cache": "999"})
     assert not at.exception
     assert titles(at) == ["Blended price per 1M tokens at 3:1"]
+
+
+def test_typed_text_is_escaped_before_it_reaches_markdown():
+    """A ratio typed into the URL is echoed in a warning: it must stay text, not become an image or a link."""
+    at = open_page("pages/blended.py", query={"ratio": "custom", "custom": "![x](http://evil.example/a.png)"})
+    assert not at.exception
+    assert at.warning
+    message = at.warning[0].value
+    assert "![x](" not in message and "\\!\\[x\\]" in message
+    assert "http://" not in message
