@@ -29,7 +29,7 @@ cache_hit = cache_pct / 100
 fig, curves = context_tiers(reg, output_tokens, cache_hit, models, currency=cur, on=on, y_scale=scale)
 show_chart(fig, curves, "context-tiers")
 
-left, right = st.columns([1, 1], gap="large")
+left, right = st.container(), st.container()  # stacked: side by side, both tables lose columns off the edge
 with left:
     st.subheader("Where each window ends")
     ends = window_ends(reg, models, output_tokens, cache_hit, currency=cur, on=on)
