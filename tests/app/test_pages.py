@@ -182,6 +182,11 @@ def test_context_tiers_controls():
     assert set(ends["name"]) == {"Kimi K2.5", "Gemini 3 Pro"}
     at.radio(key="scale").set_value("linear").run()
     assert json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["yaxis"]["type"] == "linear"
+    # half the prompt read from cache: Kimi's window-end request gets cheaper (cache read 0.10 against input 0.60)
+    before = row(at, "Kimi K2.5")["cost_at_end"]
+    at.slider(key="cache").set_value(50).run()
+    assert row(at, "Kimi K2.5")["cost_at_end"] < before
+    assert "cache hit: 50%" in " ".join(footnotes(at))
     assert not at.exception
 
 
@@ -212,8 +217,16 @@ def test_cost_vs_hle_condition_reporters_pick_and_ratio():
     at.selectbox(key="ratio").set_value("1:1").run()
     assert scores(at).loc["Kimi K2.5", "blended_per_mtok"] == pytest.approx(1.80)
     assert titles(at)[0] == "Cost vs HLE: blended price (1:1) against HLE score"
-    at.radio(key="pick").set_value("latest").run()
     assert not at.exception
+
+
+def test_cost_vs_hle_pick_latest_takes_the_newest_report():
+    """Gemini 3 Pro's best is 45.8 (with tools); its newest report is the press's 38.3 without tools (2026-01-29)."""
+    at = open_page("pages/cost_vs_hle.py")
+    assert scores(at).loc["Gemini 3 Pro", "score"] == pytest.approx(45.8)
+    at.radio(key="pick").set_value("latest").run()
+    assert scores(at).loc["Gemini 3 Pro", "score"] == pytest.approx(38.3)
+    assert scores(at).loc["Gemini 3 Pro", "reporter_kind"] == "press"
 
 
 def test_cost_vs_hle_lists_models_without_a_score_and_the_frontier():
