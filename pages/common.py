@@ -103,10 +103,11 @@ def show_table(df: pd.DataFrame | object, name: str, **dataframe_kwargs) -> None
             )
 
 
-def money_column(label: str, currency_code: str, *, signed: bool = False, help: str | None = None):
+def money_column(label: str, currency_code: str, *, signed: bool = False, help: str | None = None, digits: int = 3):
     """A price column: "$1.200" (¥ for CNY…), three decimals so $0.028 cache reads do not round away."""
     symbol = SYMBOLS.get(currency_code, "")
-    fmt = f"{symbol}%{'+' if signed else ''}.3f" if symbol else f"%{'+' if signed else ''}.3f {currency_code}"
+    sign = "+" if signed else ""
+    fmt = f"{symbol}%{sign}.{digits}f" if symbol else f"%{sign}.{digits}f {currency_code}"
     return st.column_config.NumberColumn(label, format=fmt, help=help)
 
 

@@ -40,7 +40,7 @@ with left:
             "name": "Model",
             "max_prompt_tokens": st.column_config.NumberColumn("Largest prompt", format="localized",
                                                                help="with this many output tokens"),
-            "cost_at_end": money_column("Cost of that request", cur),
+            "cost_at_end": money_column("Cost of that request", cur, digits=4),
             "tier_bounds": "Tier bounds (prompt tokens)",
             "status": "Status",
         },
@@ -58,8 +58,9 @@ with right:
                 "prompt_tokens": st.column_config.NumberColumn("From prompt (tokens)", format="localized"),
                 "dearer_name": "becomes dearer",
                 "cheaper_name": "than",
-                "dearer_cost": money_column("its cost", cur),
-                "cheaper_cost": money_column("vs", cur),
+                # six decimals: at a slope crossover the two costs differ by a fraction of a cent
+                "dearer_cost": money_column("its cost", cur, digits=6),
+                "cheaper_cost": money_column("vs", cur, digits=6),
                 "kind": st.column_config.TextColumn("How", help="cliff: a tier re-prices the whole request; "
                                                                "slope: two rising lines cross inside a tier"),
             },
