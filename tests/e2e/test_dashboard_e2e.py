@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.e2e.conftest import assert_no_streamlit_error, screenshot, wait_for_app
+from tests.e2e.conftest import assert_no_streamlit_error, screenshot, start_server, wait_for_app
 
 PAGES = [
     # (url path, screenshot name, the chart every one of them must show)
@@ -146,3 +146,24 @@ def test_the_shared_link_sets_the_controls_too(page, app_url, console_errors):
         "els => els.map(e => e.getAttribute('aria-label'))")
     assert chosen == ["vendor"]
     assert console_errors == []
+
+
+def test_a_shared_link_works_as_the_first_request_of_a_fresh_server(page, console_errors):
+    """Regression: with a ``pages/`` folder beside dashboard.py, a fresh server used to run a linked page alone
+    (old multipage mode: no router, no shared sidebar, ``common`` listed as a page) until someone opened "/"."""
+    proc, url = start_server()
+    try:
+        page.goto(f"{url}/blended?ratio=1:1")
+        wait_for_app(page)
+        wait_for_chart(page, "blended-prices", has_text="at 1:1")
+        wait_for_app(page)
+        sidebar = page.locator("[data-testid='stSidebar']")
+        assert sidebar.get_by_text("Currency", exact=True).count() == 1  # the shared sidebar ran
+        nav = " ".join(sidebar.locator("[data-testid='stSidebarNav']").all_inner_texts())
+        assert "Blended price" in nav and "common" not in nav
+        assert_no_streamlit_error(page)
+        assert console_errors == []
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.log_file.close()
