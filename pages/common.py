@@ -18,6 +18,7 @@ import streamlit as st
 from analytics.formatting import SYMBOLS, money
 from analytics.registry import Registry, bundled_registry
 
+
 def _leave_pages_directory_mode() -> None:
     """Make a shared link work on a freshly started server.
 
