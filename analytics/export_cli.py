@@ -16,7 +16,7 @@ from typing import Any
 
 from . import export
 from .cli import emit, registry_from
-from .errors import AnalyticsError
+from .errors import AnalyticsError, RegistryError
 from .figures import ChartOption, ChartSpec, chart_catalog
 
 FORMATS = export.CHART_FORMATS
@@ -198,6 +198,8 @@ def build_chart(spec: ChartSpec, registry: Any, options: dict[str, Any]) -> tupl
     """Run the chart's builder; a value it rejects becomes one line naming the chart, not a traceback."""
     try:
         return spec.build(registry, **options)
+    except RegistryError as exc:  # an option naming a bad input file (e.g. --workload): one line, not a list
+        raise ChartOptionError(f"{spec.name}: " + "; ".join(str(p) for p in exc.problems)) from None
     except AnalyticsError:
         raise
     except (ValueError, KeyError, TypeError) as exc:

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import pytest
 
 from analytics import cli, export, export_cli
+from analytics.errors import Problem, RegistryError
 from analytics.figures import ChartOption, ChartSpec, Provenance, finish
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +45,10 @@ def build_bars(registry, workload="chat"):
 
 def build_broken(registry):
     raise KeyError("no-such-model")
+
+
+def build_bad_file(registry, workload="x"):
+    raise RegistryError([Problem(file=workload, message="no such workload file or preset", hint="presets: chat")])
 
 
 SCATTER = ChartSpec("fake-scatter", "Fake scatter", "a scatter for tests", build_scatter, (
@@ -191,6 +196,13 @@ def test_a_builder_error_names_the_chart(capsys, fake_catalog, tmp_path):
     fake_catalog["fake-broken"] = BROKEN
     code, _, err = run(capsys, "export", "fake-broken", "--format", "csv", "--out", str(tmp_path))
     assert_one_line_error(code, err, "fake-broken (default options): 'no-such-model'")
+
+
+def test_a_bad_input_file_option_is_one_line(capsys, fake_catalog, tmp_path):
+    fake_catalog["fake-file"] = ChartSpec("fake-file", "File", "reads a file", build_bad_file,
+                                          (ChartOption("workload", "preset or file", "x"),))
+    code, _, err = run(capsys, "export", "fake-file", "--workload", "nope", "--format", "csv", "--out", str(tmp_path))
+    assert_one_line_error(code, err, "fake-file: nope: no such workload file or preset — presets: chat")
 
 
 def test_an_unwritable_out_is_one_line(capsys, tmp_path):
