@@ -158,13 +158,7 @@ def cli_runs(tmp_path_factory):
         return dict(zip(CASES, pool.map(one, CASES), strict=True)), root
 
 
-ECHOES_LONG_NAMES = pytest.mark.xfail(
-    strict=True, reason="analytics/workloads.py: _problems echoes a role name of any length into the message "
-                        "(a 500-character name gives a 1,100-character line); shorten it to ~40 characters")
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=ECHOES_LONG_NAMES) if n == "role-name-too-long" else n
-                                  for n in CASES])
+@pytest.mark.parametrize("name", list(CASES))
 def test_cli_exits_non_zero_with_one_line_and_no_traceback(cli_runs, name: str):
     runs, root = cli_runs
     case = CASES[name]
@@ -192,18 +186,7 @@ def workloads_page():
     return at
 
 
-PAGE_BUGS = {
-    "latin-1": "pages/workloads.py: an upload is decoded with errors='replace', so a Latin-1 file is accepted with "
-               "U+FFFD in its text instead of being refused; decode strictly (or read it through "
-               "safeyaml.read_yaml_file's checks) and show 'not UTF-8 text — save the file as UTF-8'",
-    "unknown-model": "pages/workloads.py: an uploaded workload whose role names a model the registry lacks crashes "
-                     "the page (WorkloadError traceback from check_models); call check_models(base, reg, upload.name) "
-                     "inside the upload's try, or catch RegistryError around run_workload/compare",
-}
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=PAGE_BUGS[n]))
-                                  if n in PAGE_BUGS else n for n in PAGE_CASES])
+@pytest.mark.parametrize("name", PAGE_CASES)
 def test_page_shows_an_error_box_and_keeps_working(workloads_page, name: str):
     at = workloads_page
     content = CASES[name].content
@@ -214,8 +197,7 @@ def test_page_shows_an_error_box_and_keeps_working(workloads_page, name: str):
     assert not at.exception, [e.value for e in at.exception]
     errors = "\n".join(e.value for e in at.error)
     assert f"{name}.yaml" in errors or "larger than" in errors, errors or "no error box"
-    if name not in ("latin-1", "binary"):  # the page decodes with replacement characters: its own message
-        assert CASES[name].fragments[0].split("(")[0] in errors, errors
+    assert CASES[name].fragments[0] in errors, errors
     # the rest of the page still works: the preset's results are shown
     assert len(at.get("plotly_chart")) >= 1
     assert not (ROOT / "pwned").exists()
