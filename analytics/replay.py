@@ -181,6 +181,11 @@ def _read_csv(data: bytes, label: str, max_rows: int, max_columns: int) -> pd.Da
         raise _error(label, f"malformed CSV: {detail}", hint="every row needs as many fields as the header") from None
     except UnicodeDecodeError as exc:
         raise _error(label, f"not UTF-8 text (byte {exc.start:,})", hint="save the CSV as UTF-8") from None
+    if not frame.index.equals(pd.RangeIndex(len(frame))):
+        # pandas reads a first row with one field more than the header as an index column, shifting every value
+        # one column left; a log never has such an index, so this is a malformed row, not data
+        raise _error(label, "malformed CSV: row 1 (line 2) has more fields than the header",
+                     hint="every row needs as many fields as the header")
     if len(frame) > max_rows:
         raise _error(label, f"more than {max_rows:,} rows; at most {max_rows:,} requests are read",
                      hint="split the log by month, or raise the bound with the CLI's --max-rows")

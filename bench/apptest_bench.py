@@ -55,7 +55,7 @@ def _page_reruns(page, repeats: int) -> dict[str, Any]:
 
 
 def run(quick: bool = False) -> dict[str, Any]:
-    repeats = 5 if quick else 15
+    repeats = 5 if quick else 12
     results = {}
     rows = []
     for page in discover_pages():

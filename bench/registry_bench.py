@@ -63,7 +63,7 @@ def run() -> dict[str, Any]:
     bundled = load_registry(DATA_DIR)
     with tempfile.TemporaryDirectory(prefix="bench-registry-") as tmp:
         count = write_synthetic_registry(Path(tmp))
-        synthetic_runs = timed(lambda: load_registry(Path(tmp)), repeats=3, warmup=0)
+        synthetic_runs = timed(lambda: load_registry(Path(tmp)), repeats=2, warmup=0)
         loaded = load_registry(Path(tmp))
         assert len(loaded.entries) == count, "the synthetic registry did not load every model"
     rows = [

@@ -355,6 +355,9 @@ def test_unix_seconds_and_milliseconds_are_timestamps():
     (b"prompt_tokens,output_tokens\n", "has a header but no rows"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary file, not CSV text"),
     (b"prompt_tokens,output_tokens\n1,2\n3,4,5,6\n", "malformed CSV"),
+    # regression: pandas took the first column of a row wider than the header as an index, shifting the values
+    (b"prompt_tokens,output_tokens\n2026-01-10,300,200\n", "row 1 \\(line 2\\) has more fields than the header"),
+    (b"prompt_tokens,output_tokens\n1,2,3\n4,5,6\n", "has more fields than the header"),
     (b"prompt_tokens,output_tokens\n1,2\n\xff\xfe,3\n", "not UTF-8 text"),
 ])
 def test_malformed_files_give_one_clear_error(data, message):
