@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from tests.e2e.conftest import assert_no_streamlit_error, screenshot, wait_for_app
 
 PATH = "workloads"
@@ -149,3 +151,49 @@ def test_malformed_upload_is_a_clear_error_and_the_page_keeps_working(page, app_
     assert page.locator("[data-testid='stException']").count() == 0
     wait_for_chart(page, "workload-cost-breakdown", has_text="Agent swarm")  # the rest of the page still works
     screenshot(page, "workloads-malformed")
+
+
+def test_editing_a_role_reprices_and_downloads_the_edited_yaml(page, app_url, console_errors, tmp_path):
+    open_workloads(page, app_url, "workload=research-loop")
+    wait_for_chart(page, "workload-cumulative-cost", has_text="researcher")
+    page.get_by_text("Edit the roles").click()
+    editor = page.locator("[data-testid='stDataFrame']").filter(visible=True).first
+    editor.wait_for()
+    wait_for_app(page)
+    page.wait_for_timeout(1000)  # the grid draws on a canvas after its element appears
+    plot = chart(page, "workload-cumulative-cost")
+    last_tick = ("() => { const t = [...document.querySelectorAll("
+                 "'.st-key-chart-workload-cumulative-cost .xtick text')].map(e => e.textContent);"
+                 " return t.length && t[t.length - 1] === '10'; }")
+    for attempt in range(3):  # a canvas grid: the first click can land before it takes keyboard focus
+        box = editor.bounding_box()
+        # select the first role's name cell, walk right to `steps`, edit it with the keyboard
+        page.mouse.click(box["x"] + 70, box["y"] + 53)
+        page.wait_for_timeout(200)
+        for _ in range(5):  # name → model → parent → count → parallelism → steps
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+        page.keyboard.press("Control+a")
+        page.keyboard.type("10")
+        page.keyboard.press("Enter")
+        try:
+            page.wait_for_function(last_tick, timeout=15_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            if attempt == 2:
+                screenshot(page, "workloads-edit-failed")
+                raise
+    wait_for_app(page)
+    assert svg_texts(plot.locator("svg .xtick text"))[-1] == "10"
+    assert_no_streamlit_error(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download this workload as YAML").click()
+    saved = tmp_path / "edited.yaml"
+    info.value.save_as(saved)
+    text = saved.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=./workload.schema.json")
+    assert "steps: 10\n" in text
+    screenshot(page, "workloads-edited")
+    assert console_errors == []
