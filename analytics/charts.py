@@ -603,10 +603,22 @@ def price_history_data(
                 "effective_to": schedule.effective_to, "input_per_mtok": rates.input * factor,
                 "output_per_mtok": rates.output * factor, "currency": currency, "source": schedule.source,
                 "checked_on": schedule.checked_on, "changes": len(schedules),
+                "tiers": _tiers_text(schedule, factor),
             })
     columns = ["model", "name", "provider", "country", "region", "service_tier", "effective_from", "effective_to",
-               "input_per_mtok", "output_per_mtok", "currency", "source", "checked_on", "changes"]
+               "input_per_mtok", "output_per_mtok", "currency", "source", "checked_on", "changes", "tiers"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _tiers_text(schedule, factor: float) -> str:
+    """Every tier of a schedule in one cell: "≤ 200,000: 3 / 15 · > 200,000: 6 / 22.5" (input / output)."""
+    from .pricing import tier_label
+
+    def rate(value: float | None) -> str:
+        return "unknown" if value is None else f"{value * factor:g}"
+
+    return " · ".join(f"{tier_label(schedule, i)}: {rate(t.input_mtok)} / {rate(t.output_mtok)}"
+                      for i, t in enumerate(schedule.tiers))
 
 
 def price_history(

@@ -95,13 +95,14 @@ else:
     # a null effective_to means "still in force", not "unknown"
     until = data["effective_to"].map(lambda day: day.isoformat() if day else "still in force")
     history = data.assign(link=http_only(data["source"]), until=until)[
-        ["name", "effective_from", "until", "input_per_mtok", "output_per_mtok", "checked_on", "link"]]
+        ["name", "effective_from", "until", "input_per_mtok", "output_per_mtok", "tiers", "checked_on", "link"]]
     show_table(history, "price-history", column_config={
         "name": "Model",
         "effective_from": st.column_config.DateColumn("From", format="YYYY-MM-DD"),
         "until": st.column_config.TextColumn("Until (exclusive)"),
         "input_per_mtok": money_column(f"Input {cur}/1M", cur),
         "output_per_mtok": money_column(f"Output {cur}/1M", cur),
+        "tiers": st.column_config.TextColumn("Tiers (prompt tokens: input / output)"),
         "checked_on": st.column_config.DateColumn("Checked", format="YYYY-MM-DD"),
         "link": st.column_config.LinkColumn("Source", display_text=r"https?://([^/]+)"),
     })
