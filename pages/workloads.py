@@ -67,6 +67,13 @@ def _nearest_volume(value: float) -> int:
     return min(VOLUMES, key=lambda v: abs(math.log10(max(v, 1)) - math.log10(max(value, 1))))
 
 
+def _preset_changed() -> None:
+    """A new preset brings its own monthly volume (a volume chosen for the previous one would mislead)."""
+    name = st.session_state.get("workload")
+    if name in presets:
+        st.session_state["volume"] = _nearest_volume(_preset(name).tasks_per_month)
+
+
 def _show_problems(title: str, exc: RegistryError) -> None:
     st.error(title + "\n\n" + "\n".join(f"- {p}" for p in exc.problems), icon="🚫")
 
@@ -79,7 +86,7 @@ st.caption("Agents make dozens to hundreds of calls per task, each re-sending a 
 # -- the workload ---------------------------------------------------------------------------------------------------
 top = st.columns([3, 5, 2])
 source = top[0].selectbox(
-    "Workload", [*presets, UPLOAD], key="workload", bind="query-params",
+    "Workload", [*presets, UPLOAD], key="workload", bind="query-params", on_change=_preset_changed,
     help="A preset from data/workloads/ (the same names as `python -m analytics workload PRESET`), or your own "
          "workload YAML (same format: download a preset below to start)")
 base = _preset("agent-swarm" if "agent-swarm" in presets else presets[0])

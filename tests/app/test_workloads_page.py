@@ -71,6 +71,7 @@ def test_preset_and_models_change_the_results():
     at.selectbox(key="workload").set_value("research-loop").run()
     assert not at.exception
     assert "Research loop" in _titles(at)[0]
+    assert at.select_slider(key="volume").value == 2_000  # the research loop's own volume, not the swarm's 500
     at.multiselect(key="models").set_value(["kimi-k2.5", "gemini-3-pro"]).run()
     assert not at.exception
     assert list(_results(at)["name"]) == ["Kimi K2.5", "Gemini 3 Pro"]
