@@ -451,7 +451,8 @@ class _ModelPricing:
 
 
 def _price_on_model(registry: Registry, model: Model, columns: dict[str, np.ndarray], days: np.ndarray | None, *,
-                    region: str, service_tier: str, on: dt.date, currency: str) -> _ModelPricing:
+                    region: str, service_tier: str, on: dt.date, currency: str,
+                    day_range: tuple[int, int] | None = None) -> _ModelPricing:
     """Price every request on ``model`` at the schedule in force on its day: one pass per (period, tier)."""
     n = len(columns["prompt_tokens"])
     candidates = [s for s in model.prices if s.region == region and s.service_tier == service_tier]
@@ -463,7 +464,7 @@ def _price_on_model(registry: Registry, model: Model, columns: dict[str, np.ndar
     else:
         # the first schedule in force wins, as Registry.schedule does; a day no schedule covers has no price
         assigned = np.full(n, -1, dtype=np.int16)
-        first_day, last_day = int(days.min()), int(days.max())
+        first_day, last_day = day_range or (int(days.min()), int(days.max()))
         groups = []
         for k, schedule in enumerate(candidates):
             start = _day_number(schedule.effective_from, first_day)
@@ -628,7 +629,9 @@ def replay(
     day = on or dt.date.today()
     options = {"region": region, "service_tier": service_tier, "on": day, "currency": currency}
 
-    pricings = {m: _price_on_model(registry, registry.model(m), columns, days, **options) for m in model_ids}
+    day_range = None if days is None else (int(days.min()), int(days.max()))
+    pricings = {m: _price_on_model(registry, registry.model(m), columns, days, day_range=day_range, **options)
+                for m in model_ids}
 
     recorded_cost = None
     unknown_recorded: dict[str, int] = {}
@@ -638,54 +641,58 @@ def replay(
             codes, names = recorded.cat.codes.to_numpy(), list(recorded.cat.categories)
         else:
             codes, names = pd.factorize(recorded, use_na_sentinel=True)
-        # each request's cost on its recorded model, gathered in one pass from the models already priced
-        position = np.full(len(names) + 1, -1, dtype=np.intp)  # by code; the last slot is the empty name (-1)
-        selected = list(pricings)
+        # each request's cost on its recorded model, chosen element-wise from the models already priced
+        unknown_column = np.full(n, np.nan)
+        choices: list[np.ndarray] = []
         extra: dict[int, str] = {}
         for code, name in enumerate(names):
             try:
                 canonical = registry.resolve_id(str(name))
             except AnalyticsError:
                 unknown_recorded[str(name)] = int(np.count_nonzero(codes == code))
-                continue
-            if canonical in pricings:
-                position[code] = selected.index(canonical)
-            else:
-                extra[code] = canonical
-        recorded_cost = np.full(n, np.nan)
-        where = position[codes]
-        known = np.flatnonzero(where >= 0)
-        if len(known):
-            stacked = np.stack([pricings[m].total for m in selected])
-            recorded_cost[known] = stacked[where[known], known]
+                canonical = None
+            if canonical is not None and canonical not in pricings:
+                extra[code] = canonical  # priced below, on its own rows only
+            choices.append(pricings[canonical].total if canonical in pricings else unknown_column)
+        choices.append(unknown_column)  # the empty name (code -1)
+        index = np.where(codes < 0, len(choices) - 1, codes)
+        if len(choices) <= 32:  # np.choose's limit
+            recorded_cost = np.choose(index, choices)
+        else:
+            recorded_cost = np.full(n, np.nan)
+            for code, choice in enumerate(choices[:-1]):
+                if choice is not unknown_column:
+                    np.copyto(recorded_cost, choice, where=index == code)
         for code, canonical in extra.items():
             rows = np.flatnonzero(codes == code)
             subset = {k: v[rows] for k, v in columns.items()}
             other = _price_on_model(registry, registry.model(canonical), subset,
                                     None if days is None else days[rows], **options)
             recorded_cost[rows] = other.total
-        blank = int((codes < 0).sum())
+        blank = int(np.count_nonzero(codes < 0))
         if blank:
             unknown_recorded["(empty)"] = blank
     recorded_ok = None if recorded_cost is None else np.isfinite(recorded_cost)
 
     summary_rows, tier_rows, unpriced_parts = [], [], []
+    reasons: list[str] = []  # the categories of the unpriced table's reason column
     for model_id, pricing in pricings.items():
         entry = registry.entry(model_id)
         total = pricing.total
         priced_mask = np.isfinite(total)
-        priced = total[priced_mask]
+        priced_count = int(np.count_nonzero(priced_mask))
         not_fitting_mask = pricing.fit != FIT_OK
-        no_price_mask = ~priced_mask & ~not_fitting_mask
-        if len(priced):
+        no_price_mask = ~(priced_mask | not_fitting_mask)
+        if priced_count:
+            priced = total[priced_mask] if priced_count < n else total
             median, p95 = percentiles(priced, (50, 95))
             row_stats = {"total_cost": float(priced.sum()), "cost_median": float(median), "cost_p95": float(p95),
                          "cost_max": float(priced.max())}
         else:
             row_stats = {"total_cost": np.nan, "cost_median": np.nan, "cost_p95": np.nan, "cost_max": np.nan}
         counts = dict(pricing.tier_counts)
-        counts[NOT_FITTING] = int(not_fitting_mask.sum())
-        counts[NO_PRICE] = int(no_price_mask.sum())
+        counts[NOT_FITTING] = int(np.count_nonzero(not_fitting_mask))
+        counts[NO_PRICE] = int(np.count_nonzero(no_price_mask))
         shares = []
         for label, count in counts.items():
             if count or label not in (NOT_FITTING, NO_PRICE):
@@ -695,30 +702,31 @@ def replay(
         compared, recorded, saving, saving_share = 0, np.nan, np.nan, np.nan
         if recorded_ok is not None:
             both = recorded_ok & priced_mask
-            compared = int(both.sum())
+            compared = int(np.count_nonzero(both))
             if compared:
-                recorded = float(recorded_cost[both].sum())
-                saving = recorded - float(total[both].sum())
+                recorded = float(np.sum(recorded_cost, where=both))
+                saving = recorded - float(np.sum(total, where=both))
                 saving_share = saving / recorded if recorded else np.nan
         summary_rows.append({
             "model": model_id, "name": entry.model.name, "provider": entry.provider.name,
-            "country": entry.provider.country, "requests": n, "priced": int(priced_mask.sum()),
+            "country": entry.provider.country, "requests": n, "priced": priced_count,
             "not_fitting": counts[NOT_FITTING], "no_price": counts[NO_PRICE], **row_stats,
             "tier_shares": " · ".join(shares), "recorded_cost": recorded, "saving": saving,
             "saving_share": saving_share, "compared_requests": compared, "currency": currency,
         })
-        part = _unpriced_rows(entry.model, pricing, not_fitting_mask, no_price_mask, columns, days)
-        if len(part):
+        part = _unpriced_rows(entry.model, len(summary_rows) - 1, pricing, not_fitting_mask | no_price_mask,
+                              reasons)
+        if part is not None:
             unpriced_parts.append(part)
 
     period = None
-    if days is not None:
+    if day_range is not None:
         epoch = dt.date(1970, 1, 1)
-        period = (epoch + dt.timedelta(days=int(days.min())), epoch + dt.timedelta(days=int(days.max())))
+        period = (epoch + dt.timedelta(days=day_range[0]), epoch + dt.timedelta(days=day_range[1]))
     return ReplayResult(
         summary=pd.DataFrame(summary_rows, columns=SUMMARY_COLUMNS),
         tiers=pd.DataFrame(tier_rows, columns=["model", "tier", "requests", "share"]),
-        unpriced=pd.concat(unpriced_parts, ignore_index=True) if unpriced_parts else _empty_unpriced(),
+        unpriced=_unpriced_frame(unpriced_parts, model_ids, reasons, columns, days),
         costs={m: p.total for m, p in pricings.items()},
         recorded_cost=recorded_cost,
         requests=n,
@@ -738,27 +746,42 @@ def _empty_unpriced() -> pd.DataFrame:
     return pd.DataFrame(columns=UNPRICED_COLUMNS)
 
 
-def _unpriced_rows(model: Model, pricing: _ModelPricing, not_fitting: np.ndarray, no_price: np.ndarray,
-                   columns: dict[str, np.ndarray], days: np.ndarray | None) -> pd.DataFrame:
-    """The requests ``model`` could not price, each with a one-line reason (built per code, not per row)."""
-    rows = np.flatnonzero(not_fitting | no_price)
+def _unpriced_rows(model: Model, model_code: int, pricing: _ModelPricing, unpriced: np.ndarray,
+                   reasons: list[str]) -> dict[str, np.ndarray] | None:
+    """The requests ``model`` could not price, as codes: row positions, kind, and a one-line reason (one text per
+    limit and model, appended to ``reasons`` — never a string built per row)."""
+    rows = np.flatnonzero(unpriced)
     if not len(rows):
-        return _empty_unpriced()
+        return None
     cap_name = "input cap (max_input_tokens)" if model.max_input_tokens else "context window"
-    texts = {code: template.format(cap_name=cap_name, cap=prompt_cap(model), max_output=model.max_output_tokens or 0,
-                                   window=model.context_window)
-             for code, template in _FIT_REASONS.items()}
+    texts = [_FIT_REASONS.get(code, "").format(cap_name=cap_name, cap=prompt_cap(model), window=model.context_window,
+                                               max_output=model.max_output_tokens or 0) for code in range(5)]
+    texts += ["no price in force on that day", "the tier's price is unknown"]
+    for text in texts:
+        if text not in reasons:
+            reasons.append(text)
+    to_category = np.array([reasons.index(text) for text in texts], dtype=np.int32)
     fit = pricing.fit[rows]
-    nothing = pricing.no_schedule[rows]
-    reason = np.array([texts.get(int(code), "no price") for code in range(5)], dtype=object)[np.clip(fit, 0, 4)]
-    reason = np.where(fit == FIT_OK, np.where(nothing, "no price in force on that day", "the tier's price is unknown"),
-                      reason)
-    day = (days[rows] * 86_400).astype("datetime64[s]") if days is not None else None
-    kind = pd.Categorical.from_codes((fit == FIT_OK).astype(np.int8), [NOT_FITTING, NO_PRICE])
+    local = np.where(fit == FIT_OK, np.where(pricing.no_schedule[rows], 5, 6), np.clip(fit, 0, 4))
+    return {"rows": rows, "model": np.full(len(rows), model_code, dtype=np.int32), "kind": (fit == FIT_OK),
+            "reason": to_category[local]}
+
+
+def _unpriced_frame(parts: list[dict[str, np.ndarray]], model_ids: list[str], reasons: list[str],
+                    columns: dict[str, np.ndarray], days: np.ndarray | None) -> pd.DataFrame:
+    """One table of every unpriced request × model, built once from the per-model codes (categorical columns)."""
+    if not parts:
+        return _empty_unpriced()
+    rows = np.concatenate([p["rows"] for p in parts])
     return pd.DataFrame({
-        "row": rows + 1, "model": model.id, "kind": kind, "reason": pd.Categorical(reason),
+        "row": rows + 1,
+        "model": pd.Categorical.from_codes(np.concatenate([p["model"] for p in parts]), model_ids),
+        "kind": pd.Categorical.from_codes(np.concatenate([p["kind"] for p in parts]).astype(np.int8),
+                                          [NOT_FITTING, NO_PRICE]),
+        "reason": pd.Categorical.from_codes(np.concatenate([p["reason"] for p in parts]), reasons),
         "prompt_tokens": columns["prompt_tokens"][rows], "output_tokens": columns["output_tokens"][rows],
-        "reasoning_tokens": columns["reasoning_tokens"][rows], "day": day,
+        "reasoning_tokens": columns["reasoning_tokens"][rows],
+        "day": (days[rows] * 86_400).astype("datetime64[s]") if days is not None else None,
     }, columns=UNPRICED_COLUMNS)
 
 

@@ -496,3 +496,16 @@ def test_percentiles_equal_numpys_linear_interpolation():
     for n in (1, 2, 999, 1_000, 1_001, 20_000):
         for values in (rng.lognormal(-4, 2, n), rng.integers(0, 5, n) / 7, np.zeros(n), 1 + rng.random(n) * 1e-9):
             assert percentiles(values, (50, 95)) == pytest.approx(list(np.percentile(values, [50, 95])), rel=1e-13)
+
+
+def test_a_log_recorded_on_many_model_names(toy):
+    """Over 32 distinct recorded names (np.choose's limit): the recorded cost is still found per request.
+    ``flat``: (1,000 × 10 + 100 × 20) / 1M = 12,000 / 1M = $0.012."""
+    rows = [{"prompt_tokens": 1_000, "output_tokens": 100, "model": f"unknown-{i}", "timestamp": "2026-01-05"}
+            for i in range(40)]
+    rows.append({"prompt_tokens": 1_000, "output_tokens": 100, "model": "flat", "timestamp": "2026-01-05"})
+    result = replay(toy, log(rows), ["flat"])
+    assert len(result.unknown_recorded) == 40
+    assert result.recorded_cost[-1] == pytest.approx(0.012)
+    assert np.isnan(result.recorded_cost[:40]).all()
+    assert result.summary.iloc[0]["compared_requests"] == 1
