@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics.charts import RATIO_PRESETS, cost_vs_hle, hle_conditions
 from analytics.frontier import pareto_frontier
-from analytics.scores import CONDITION_LABELS, CONDITIONS, PICKS, REPORTER_KINDS
+from analytics.scores import CONDITION_LABELS, CONDITIONS, PICKS, REPORTER_KINDS, SUBSETS
 from pages.common import as_of, currency, http_only, money_column, registry, show_chart, show_table
 
 REPORTER_LABELS = {"vendor": "vendor (the lab itself)", "third-party": "third-party (a rival's table)",
@@ -31,10 +31,13 @@ with st.sidebar:
                                + ". None selected counts as any.")
     pick = st.radio("Of several eligible scores, take the", PICKS, key="pick", bind="query-params",
                     captions=[PICK_LABELS[p] for p in PICKS], horizontal=True)
+    subset = st.selectbox("HLE subset", SUBSETS, key="subset", bind="query-params",
+                          help="full: text and image questions; text-only: the text subset; any: either, and "
+                               "reports that do not say")
     ratio = st.selectbox("Blend ratio (input:output)", list(RATIO_PRESETS), key="ratio", bind="query-params",
                          help="; ".join(f"{v}" for v in RATIO_PRESETS.values()))
 
-fig, data = cost_vs_hle(reg, ratio, condition, reporters or "any", pick, currency=cur, on=on)
+fig, data = cost_vs_hle(reg, ratio, condition, reporters or "any", pick, subset, currency=cur, on=on)
 left, right = st.columns([2, 1], gap="medium")
 with left:
     show_chart(fig, data, "cost-vs-hle")
@@ -73,7 +76,7 @@ show_table(
 )
 
 st.subheader("HLE without tools vs with tools")
-bars, bar_data = hle_conditions(reg, reporters or "any", pick)
+bars, bar_data = hle_conditions(reg, reporters or "any", pick, subset)
 show_chart(bars, bar_data, "hle-conditions")
 st.caption("Each bar is picked under the same reporter and pick policy as above. Labs, rivals, the press and "
            "the seed report do not always agree: keep only 'vendor' to see each lab's own figures.")

@@ -220,6 +220,16 @@ def test_cost_vs_hle_condition_reporters_pick_and_ratio():
     assert not at.exception
 
 
+def test_cost_vs_hle_subset():
+    """Kimi K2.5's model card: 50.2 with tools on full HLE, 51.8 on its text-only subset."""
+    at = open_page("pages/cost_vs_hle.py")
+    at.selectbox(key="subset").set_value("full").run()
+    assert scores(at).loc["Kimi K2.5", "score"] == pytest.approx(50.2)
+    at.selectbox(key="subset").set_value("text-only").run()
+    assert scores(at).loc["Kimi K2.5", "score"] == pytest.approx(51.8)
+    assert set(scores(at)["subset"]) == {"text-only"}
+
+
 def test_cost_vs_hle_pick_latest_takes_the_newest_report():
     """Gemini 3 Pro's best is 45.8 (with tools); its newest report is the press's 38.3 without tools (2026-01-29)."""
     at = open_page("pages/cost_vs_hle.py")
