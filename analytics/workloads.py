@@ -19,7 +19,10 @@ rounded):
 - Tool calls (steps 1..N−1) are charged at the model provider's fee for ``tool``; where no fee is known they are
   counted as ``unpriced_tool_calls``, never priced at 0. ``tool: null`` is a tool run on your side (no fee).
 - The first step whose ``Pi + output + reasoning`` exceeds the context window, or whose ``Pi`` exceeds the input
-  cap, is reported (``exceeds_context_at_step``); steps that do not fit cost NaN ("cannot run"), never 0.
+  cap (or whose output + reasoning exceeds ``max_output_tokens``), is reported (``exceeds_context_at_step``: the
+  earliest such step of any role); steps that do not fit cost NaN ("cannot run"), never 0, and so does the task.
+- ``count`` is the number of instances per task in total (not per parent instance); a workload file may ask for at
+  most ``MAX_TOTAL_STEPS`` steps summed over its roles.
 - Cost per task = Σ over roles of ``count ×`` the cost of one instance; monthly = tasks_per_month × cost per task.
   With success rate p and up to k attempts: expected attempts ``(1 − (1 − p)^k) / p``, chance of success
   ``1 − (1 − p)^k``, expected cost per successful task ``cost / p``.
