@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics.frontier import frontier_mask, pareto_frontier
@@ -60,6 +60,7 @@ finite = st.floats(min_value=0.01, max_value=1000, allow_nan=False, allow_infini
 points_strategy = st.lists(st.tuples(finite, st.floats(min_value=0, max_value=100, allow_nan=False)), max_size=25)
 
 
+@settings(deadline=None)  # shared, loaded machines: a timing deadline made this flaky, not the property
 @given(points_strategy)
 def test_no_frontier_point_is_dominated_and_every_other_point_is(points):
     data = frame([(f"m{i}", c, s) for i, (c, s) in enumerate(points)])
