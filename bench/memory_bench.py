@@ -31,6 +31,7 @@ def _settled(pid: int, seconds: float = 2.0) -> float:
 
 
 def run(quick: bool = False) -> dict[str, Any]:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, start_server, wait_for_app
@@ -39,6 +40,7 @@ def run(quick: bool = False) -> dict[str, Any]:
     replay = next((p for p in discover_pages() if p.path == "pages/replay.py"), None)
     proc, base = start_server()
     figures: dict[str, Any] = {}
+    notes: list[str] = []
     try:
         figures["idle_mib"] = _settled(proc.pid)
         with sync_playwright() as playwright:
@@ -55,13 +57,20 @@ def run(quick: bool = False) -> dict[str, Any]:
                     page.goto(base, wait_until="commit")
                     pages.append(page)
                 for page in pages:
+                    # the entry point has run (its navigation is drawn) before a page URL is opened directly
+                    page.locator('[data-testid="stSidebarNav"]').wait_for(timeout=120_000)
                     wait_for_app(page, timeout=120_000)
                     if replay is not None:
                         page.goto(f"{base}/{replay.url_path}?{urlencode(replay.query)}", wait_until="commit")
-                for page in pages:
-                    if replay is not None:
-                        page.locator(CHART_DRAWN).first.wait_for(timeout=120_000)
-                    wait_for_app(page, timeout=120_000)
+                for i, page in enumerate(pages):
+                    try:
+                        if replay is not None:
+                            page.locator(CHART_DRAWN).first.wait_for(timeout=120_000)
+                        wait_for_app(page, timeout=120_000)
+                    except PlaywrightTimeout:
+                        shot = ROOT / "artifacts" / f"bench-memory-session-{len(contexts) - len(pages) + i + 1}.png"
+                        page.screenshot(path=str(shot))
+                        notes.append(f"a session showed no chart within 120 s (see {shot.relative_to(ROOT)})")
 
             open_sessions(1)
             figures["one_session_mib"] = _settled(proc.pid)
@@ -77,6 +86,7 @@ def run(quick: bool = False) -> dict[str, Any]:
             proc.wait(timeout=10)
         except Exception:  # noqa: BLE001
             proc.kill()
+    figures["notes"] = notes
     figures["per_extra_session_mib"] = (figures["ten_sessions_mib"] - figures["one_session_mib"]) / (SESSIONS - 1)
     rows = [
         {"server": "idle, no session", "RSS": f"{figures['idle_mib']:,.0f} MiB"},
@@ -86,4 +96,6 @@ def run(quick: bool = False) -> dict[str, Any]:
         {"server": "after the sessions closed", "RSS": f"{figures['after_close_mib']:,.0f} MiB"},
     ]
     print_table("(6) server memory (VmRSS of the streamlit process)", rows)
+    for note in notes:
+        print(f"note: {note}")
     return figures
