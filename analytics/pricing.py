@@ -421,7 +421,7 @@ def blended_price(
     def known(value: float) -> float | None:
         return None if np.isnan(value) else value * factor
 
-    value = float(blend(rates.input, rates.output, ratio, rates.cache_read, cache_hit)) * factor
+    value = float(blend(rates.input, rates.output, ratio, rates.cache_read, cache_hit))  # schedule currency
     return Blended(
         model=model.id,
         blended_per_mtok=known(value),

@@ -310,3 +310,14 @@ def test_tier_labels(registry, model, index, label):
     from analytics.pricing import tier_label
 
     assert tier_label(registry.schedule(model, on=ON), index) == label
+
+
+def test_blended_price_is_converted_once(registry):
+    """Regression: the blended value was multiplied by the FX factor twice. Kimi K2.5 at 3:1 is $1.20; in CNY it is
+    1.20 × rate (6.97 → ¥8.364), not 1.20 × rate²; and the CNY schedule of Qwen shown in USD is 2.5·3+10 / 4 / rate."""
+    rate = registry.units_per_usd("CNY")
+    kimi = blended_price(registry, "kimi-k2.5", (3, 1), on=ON, currency="CNY")
+    assert kimi.blended_per_mtok == pytest.approx(1.2 * rate)
+    assert kimi.input_per_mtok == pytest.approx(0.6 * rate)
+    qwen_cn = blended_price(registry, "qwen3-max-thinking", (3, 1), region="cn-mainland", on=ON)
+    assert qwen_cn.blended_per_mtok == pytest.approx((3 * 2.5 + 10) / 4 / rate)
