@@ -97,22 +97,6 @@ def _prompt(prompt: float | str | None) -> int | None:
     return int(value)
 
 
-def _blended_table(registry: Registry, ratio: tuple[float, float], prompt: int | None, cache_hit: float,
-                   **kwargs) -> pd.DataFrame:
-    """``catalog.blended_table`` with the blended column re-blended from its (once-converted) input, output and
-    cache-read rates. Workaround: ``pricing.blended_price`` applies the currency factor twice to the blended value
-    (``value * factor`` and again in ``known``), so any converted currency came out wrong (Kimi at 3:1 in CNY:
-    1.20 × 6.97² instead of 1.20 × 6.97). Reported to the lead; harmless once that is fixed."""
-    table = blended_table(registry, ratio, prompt, cache_hit, **kwargs)
-    if table.empty:
-        return table
-    read = table["cache_read_per_mtok"].where(table["cache_read_per_mtok"].notna(), table["input_per_mtok"])
-    blended = blend(table["input_per_mtok"].to_numpy(float), table["output_per_mtok"].to_numpy(float), ratio,
-                    read.to_numpy(float), cache_hit)
-    table["blended_per_mtok"] = np.where(table["blended_per_mtok"].notna(), blended, np.nan)
-    return table.sort_values("blended_per_mtok", na_position="last", kind="stable").reset_index(drop=True)
-
-
 def _where(region: str, service_tier: str) -> dict[str, str]:
     """Region and service tier for a footnote, only when they are not the defaults (global, standard)."""
     where = {}
@@ -258,7 +242,7 @@ def cost_vs_hle_data(
     pair, _ = _ratio(ratio)
     day = _day(on)
     scores = select_scores(registry, condition, reporters, pick, subset)
-    prices = _blended_table(registry, pair, _prompt(prompt), cache_hit, region=region, service_tier=service_tier,
+    prices = blended_table(registry, pair, _prompt(prompt), cache_hit, region=region, service_tier=service_tier,
                            on=day, currency=currency)
     frame = scores.merge(prices[["model", "blended_per_mtok", "input_per_mtok", "output_per_mtok", "tier",
                                  "status"]].rename(columns={"status": "price_status"}), on="model", how="left")
@@ -506,8 +490,8 @@ def blended_prices_data(
     pair, _ = _ratio(ratio)
     day = _day(on)
     kwargs = {"region": region, "service_tier": service_tier, "on": day, "currency": currency}
-    table = _blended_table(registry, pair, _prompt(prompt), cache_hit, **kwargs)
-    base = _blended_table(registry, (3, 1), _prompt(prompt), cache_hit, **kwargs)
+    table = blended_table(registry, pair, _prompt(prompt), cache_hit, **kwargs)
+    base = blended_table(registry, (3, 1), _prompt(prompt), cache_hit, **kwargs)
     table = table.merge(base[["model", "blended_per_mtok"]].rename(columns={"blended_per_mtok": "blended_3to1"}),
                         on="model", how="left")
     table["change_vs_3to1"] = table["blended_per_mtok"] - table["blended_3to1"]
