@@ -143,6 +143,25 @@ async def _run(url: str, sessions: int, step_timeout_ms: int, budget_s: float, c
     return results, elapsed, bool(pending)
 
 
+def _run_in_thread(*args) -> tuple[list[Session], float, bool]:
+    """``_run`` on its own event loop in a fresh thread: the caller may already be inside one (pytest-playwright's
+    sync API keeps a loop running in the main thread once any browser test has run)."""
+    box: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            box["result"] = asyncio.run(_run(*args))
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, name="load-driver")
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["result"]  # type: ignore[return-value]
+
+
 def run_load(sessions: int = 20, *, budget_s: float = 480, step_timeout_ms: int = 90_000) -> dict:
     """Start a server, warm it with one session, then run ``sessions`` at once; the figures as a dict."""
     sys.path.insert(0, str(ROOT))
@@ -153,10 +172,10 @@ def run_load(sessions: int = 20, *, budget_s: float = 480, step_timeout_ms: int 
     sampler = MemorySampler(proc.pid)
     try:
         idle = rss_mb(proc.pid)
-        warm, _, _ = asyncio.run(_run(url, 1, step_timeout_ms, budget_s, CHROMIUM, CHROMIUM_ARGS))
+        warm, _, _ = _run_in_thread(url, 1, step_timeout_ms, budget_s, CHROMIUM, CHROMIUM_ARGS)
         warmed = rss_mb(proc.pid)
         sampler.start()
-        results, elapsed, cut = asyncio.run(_run(url, sessions, step_timeout_ms, budget_s, CHROMIUM, CHROMIUM_ARGS))
+        results, elapsed, cut = _run_in_thread(url, sessions, step_timeout_ms, budget_s, CHROMIUM, CHROMIUM_ARGS)
         samples = sampler.stop()
         after = rss_mb(proc.pid)
         alive = proc.poll() is None

@@ -113,11 +113,8 @@ def test_api_refuses_with_the_column_and_row(tmp_path: Path, name: str):
     assert peak / 1e6 < API_PEAK_MB, f"peak {peak / 1e6:.0f} MB of Python allocations"
 
 
-@pytest.mark.xfail(strict=True, reason="analytics/replay.py: a first data row with one field more than the header is "
-                                       "read with pandas' implicit index, shifting every value one column left "
-                                       "(prompt_tokens=300, output_tokens=200 here) instead of being refused; pass "
-                                       "index_col=False to read_csv and refuse rows whose field count differs")
 def test_a_first_row_wider_than_the_header_is_refused_not_shifted():
+    """Regression: pandas read such a row with an implicit index, shifting every value one column left."""
     with pytest.raises(UsageLogError, match="malformed CSV|fields"):
         load_usage(b"prompt_tokens,output_tokens\n2026-01-10,300,200\n", "shifted.csv")
 
