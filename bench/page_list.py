@@ -10,7 +10,7 @@ from bench.common import ROOT
 
 DASHBOARD = ROOT / "dashboard.py"
 
-PAGE_SETUP = {"pages/replay.py": {"log": ("sample", "Generated sample")}}
+PAGE_SETUP = {"views/replay.py": {"log": ("sample", "Generated sample")}}
 """Widget values a page needs before it shows a chart (Replay waits for a log): key → (the option's value, as
 AppTest sets it; its shown label, as a bound widget writes it in the URL)."""
 
@@ -18,7 +18,7 @@ AppTest sets it; its shown label, as a bound widget writes it in the URL)."""
 @dataclass(frozen=True)
 class PageRef:
     path: str
-    """As in ``st.Page("pages/x.py", …)``."""
+    """As in ``st.Page("views/x.py", …)``."""
     title: str
     default: bool
 

@@ -121,7 +121,7 @@ def test_dashboard_as_of_date_reprices_the_prices_page():
     from tests.app.conftest import open_page
 
     def row(day: str) -> dict:
-        at = open_page("pages/prices.py", query={"on": day})
+        at = open_page("views/prices.py", query={"on": day})
         assert not at.exception, at.exception
         frame = at.dataframe[0].value
         frame = getattr(frame, "data", frame)

@@ -87,7 +87,7 @@ def test_registered_in_the_chart_catalog():
 def test_page_renders():
     from tests.app.conftest import open_page
 
-    at = open_page("pages/history.py")
+    at = open_page("views/history.py")
     assert not at.exception, at.exception
     assert at.title[0].value.startswith("📉 Capability over time")
     assert len(at.get("plotly_chart")) == 1
@@ -96,7 +96,7 @@ def test_page_renders():
 def test_page_follows_the_band_choice():
     from tests.app.conftest import open_page
 
-    at = open_page("pages/history.py")
+    at = open_page("views/history.py")
     at.multiselect(key="bands").set_value([50]).run()
     assert not at.exception, at.exception
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
@@ -107,7 +107,7 @@ def test_page_follows_the_shared_as_of_date():
     """The sidebar's "Prices as of" (query parameter ``on``): on 2026-01-25 Kimi K2.5 is not released yet."""
     from tests.app.conftest import open_page
 
-    at = open_page("pages/history.py", query={"on": "2026-01-25", "bands": "50"})
+    at = open_page("views/history.py", query={"on": "2026-01-25", "bands": "50"})
     assert not at.exception, at.exception
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     markers = [t for t in spec["data"] if t.get("mode") == "markers+text"]

@@ -128,7 +128,7 @@ def test_dashboard_loads_an_imported_provider(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("LLM_COSTS_REGISTRY", str(tmp_path))
     st.cache_resource.clear()
     try:
-        at = open_page("pages/prices.py")
+        at = open_page("views/prices.py")
         assert not at.exception, at.exception
         frame = at.dataframe[0].value
         names = set(getattr(frame, "data", frame)["name"])

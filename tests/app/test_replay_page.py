@@ -13,7 +13,7 @@ import numpy as np
 
 from tests.app.conftest import open_page
 
-PAGE = "pages/replay.py"
+PAGE = "views/replay.py"
 
 
 def _chart_specs(at) -> list[dict]:

@@ -36,7 +36,7 @@ def svg_texts(locator) -> list[str]:
 
 def open_workloads(page, app_url: str, query: str = "") -> None:
     # Warm-up: when a fresh server's very first request is a page path (/workloads), Streamlit serves
-    # pages/workloads.py as a legacy pages/ page and never runs dashboard.py's st.navigation, for every later
+    # views/workloads.py as a legacy pages/ page and never runs dashboard.py's st.navigation, for every later
     # session too (reported to the lead; dashboard.py is not this page's file). Load the root first.
     nav = page.locator("[data-testid='stSidebarNav']").get_by_text("Agent workloads")
     page.goto(app_url)

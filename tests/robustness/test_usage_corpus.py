@@ -146,7 +146,7 @@ def test_cli_exits_non_zero_with_the_problem_and_no_traceback(cli_runs, name: st
 
 # -- the page: AppTest drives the upload ---------------------------------------------------------------------------
 
-PAGE = "pages/replay.py"
+PAGE = "views/replay.py"
 PAGE_CASES = ["empty", "missing-required-column", "text-in-a-number-column", "negative-tokens", "bad-timestamp",
               "latin-1-body", "binary-png", "broken-parquet", "a-million-columns", "over-25-mib", "unclosed-quote"]
 

@@ -168,7 +168,7 @@ def test_cli_exits_non_zero_with_one_line_and_no_traceback(cli_runs, name: str):
 
 # -- the page: AppTest drives the upload ---------------------------------------------------------------------------
 
-PAGE = "pages/workloads.py"
+PAGE = "views/workloads.py"
 PAGE_CASES = ["yaml-syntax-error", "python-tag", "alias-bomb", "over-2-mib", "latin-1", "binary", "negative-output",
               "parent-cycle", "duplicate-yaml-key", "unknown-model", "empty-file", "deep-nesting"]
 

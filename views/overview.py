@@ -6,7 +6,7 @@ import streamlit as st
 from analytics.catalog import price_table
 from analytics.charts import cost_vs_hle
 from analytics.scores import results_frame
-from pages.common import as_of, currency, http_only, money_column, registry, show_chart, show_table, source_label
+from views.common import as_of, currency, http_only, money_column, registry, show_chart, show_table, source_label
 
 # The five models of the seed report's price table, in its order. (A comment, not a docstring: Streamlit's
 # "magic" would print a bare string on the page.)
@@ -66,7 +66,7 @@ with right:
 
 st.subheader("Go deeper")
 cols = st.columns(4)
-cols[0].page_link("pages/prices.py", label="Prices, tiers and sources", icon="💲")
-cols[1].page_link("pages/blended.py", label="Blended price at your ratio", icon="⚖️")
-cols[2].page_link("pages/context_tiers.py", label="Cost by prompt length", icon="📏")
-cols[3].page_link("pages/cost_vs_hle.py", label="Cost vs HLE, your policy", icon="🎯")
+cols[0].page_link("views/prices.py", label="Prices, tiers and sources", icon="💲")
+cols[1].page_link("views/blended.py", label="Blended price at your ratio", icon="⚖️")
+cols[2].page_link("views/context_tiers.py", label="Cost by prompt length", icon="📏")
+cols[3].page_link("views/cost_vs_hle.py", label="Cost vs HLE, your policy", icon="🎯")

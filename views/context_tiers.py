@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics.charts import context_tiers, headline_models
 from analytics.tiers import crossovers, window_ends
-from pages.common import as_of, currency, money_column, registry, show_chart, show_table
+from views.common import as_of, currency, money_column, registry, show_chart, show_table
 
 reg = registry()
 cur, on = currency(), as_of()

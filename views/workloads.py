@@ -43,7 +43,7 @@ from analytics.workloads import (
     workload_from_frame,
     workload_yaml,
 )
-from pages.common import as_of, currency, registry, show_chart, show_table, unknown_as_text
+from views.common import as_of, currency, registry, show_chart, show_table, unknown_as_text
 
 UPLOAD = "upload a file"
 ENTERED, HLE = "as entered", "HLE score as a proxy"

@@ -6,7 +6,7 @@ import streamlit as st
 from analytics.charts import RATIO_PRESETS, cost_vs_hle, hle_conditions
 from analytics.frontier import pareto_frontier
 from analytics.scores import CONDITION_LABELS, CONDITIONS, PICKS, REPORTER_KINDS, SUBSETS
-from pages.common import as_of, currency, http_only, money_column, registry, show_chart, show_table
+from views.common import as_of, currency, http_only, money_column, registry, show_chart, show_table
 
 REPORTER_LABELS = {"vendor": "vendor (the lab itself)", "third-party": "third-party (a rival's table)",
                    "press": "press", "seed-report": "the seed report"}

@@ -5,7 +5,7 @@ import streamlit as st
 from analytics.charts import RATIO_PRESETS, blend_formula, blend_worked_example, blended_prices, headline_models
 from analytics.errors import AnalyticsError
 from analytics.pricing import parse_ratio
-from pages.common import as_of, currency, md_escape, money_column, registry, show_chart, show_table
+from views.common import as_of, currency, md_escape, money_column, registry, show_chart, show_table
 
 reg = registry()
 cur, on = currency(), as_of()

@@ -24,7 +24,7 @@ from analytics.replay import (
     suggest_mapping,
     validate_usage,
 )
-from pages.common import as_of, currency, registry, show_chart, show_table, unknown_as_text
+from views.common import as_of, currency, registry, show_chart, show_table, unknown_as_text
 
 SAMPLE_SIZES = [1_000, 10_000, 100_000, 1_000_000]
 UNPRICED_SHOWN = 5_000

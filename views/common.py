@@ -18,25 +18,6 @@ import streamlit as st
 from analytics.formatting import SYMBOLS, money
 from analytics.registry import Registry, bundled_registry
 
-
-def _leave_pages_directory_mode() -> None:
-    """Make a shared link work on a freshly started server.
-
-    Because a ``pages/`` folder sits beside dashboard.py, Streamlit starts every server in its old multipage mode
-    (one page per file, the entry script skipped) until ``st.navigation`` runs once. If the first request of the
-    process is a page's own URL (``/cost_vs_hle?ratio=1:1``), that page would run alone: no router, no shared
-    sidebar, ``common.py`` listed as a page. Every page imports this module, so on that first import switch the
-    process to ``st.navigation`` mode and rerun: the entry script then routes the same URL properly.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
-_leave_pages_directory_mode()
-
 CURRENCY_KEY = "currency"
 ON_KEY = "on"
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from analytics.catalog import price_table
 from analytics.charts import price_history, price_history_data
-from pages.common import (
+from views.common import (
     as_of,
     currency,
     http_only,

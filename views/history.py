@@ -6,7 +6,7 @@ import streamlit as st
 from analytics.charts import RATIO_PRESETS
 from analytics.history import DEFAULT_BANDS, capability_price_history
 from analytics.scores import CONDITION_LABELS, CONDITIONS
-from pages.common import as_of, currency, registry, show_chart, show_table, unknown_as_text
+from views.common import as_of, currency, registry, show_chart, show_table, unknown_as_text
 
 BAND_CHOICES = [20, 25, 30, 35, 40, 45, 50, 55, 60]
 
