@@ -19,8 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = [p for p in ["", "prices", "blended", "context_tiers", "cost_vs_hle", "history", "replay", "workloads"]
-         if (ROOT / "pages" / f"{p or 'overview'}.py").is_file()]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.page_list import discover_pages  # noqa: E402 - after the path set-up above
+
+PAGES = [page.url_path for page in discover_pages()]
+"""URL paths of every page in dashboard.py's PAGES list ("" for the default page)."""
 BASE_PATH_PROBE = ("/_stcore/host-config", "/_stcore/health")
 
 

@@ -24,7 +24,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 RESULTS = ROOT / "bench" / "results.json"
-SECTIONS = ("replay", "csv", "registry", "apptest", "browser", "export", "memory")
+SECTIONS = ("replay", "csv", "registry", "apptest", "browser", "export", "memory", "load")
 
 
 def _section(name: str, quick: bool):
@@ -49,6 +49,16 @@ def _section(name: str, quick: bool):
     if name == "memory":
         from bench import memory_bench
         return memory_bench.run(quick=quick)
+    if name == "load":
+        from bench import load
+        figures = load.run_load(sessions=5 if quick else 20, budget_s=240)
+        print(f"\n== (7) load: {figures['sessions']} concurrent browser sessions, every page + a control ==")
+        for key in ("page_loads", "expected_page_loads", "controls_moved", "seconds", "cut_by_budget",
+                    "page_load_s_median", "page_load_s_p95", "server_rss_mb_idle", "server_rss_mb_after_warm_up",
+                    "server_rss_mb_peak", "server_alive"):
+            print(f"  {key:<28} {figures[key]}")
+        print(f"  {'errors':<28} {len(figures['errors'])}")
+        return figures
     raise ValueError(name)
 
 
