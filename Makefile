@@ -32,6 +32,7 @@ run: setup ## serve the dashboard on http://127.0.0.1:$(PORT) with the bundled r
 
 test: setup browser ## run every test: unit, app (AppTest) and real-browser (Playwright + Chromium)
 	$(PY) -m analytics schema --check
+	$(PY) -m analytics workload-schema --check
 	$(PY) -m pytest -q -p no:cacheprovider
 
 test-fast: setup ## run the tests that need no browser
