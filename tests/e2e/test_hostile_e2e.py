@@ -6,16 +6,16 @@ data, and the injection marker ``window.__pwned`` is never set."""
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import pytest
 
+from bench.page_list import discover_pages
 from tests.e2e.conftest import ROOT, assert_no_streamlit_error, screenshot, start_server, wait_for_app
 from tests.robustness.hostile import HOSTILE_NAMES, write_hostile_registry
 
-PAGES = [(path, stem) for path, stem in [
-    ("", "overview"), ("prices", "prices"), ("blended", "blended"), ("context_tiers", "context_tiers"),
-    ("cost_vs_hle", "cost_vs_hle"), ("history", "history"), ("replay", "replay"), ("workloads", "workloads"),
-] if (ROOT / "pages" / f"{stem}.py").is_file()]
+PAGES = [(page.url_path, Path(page.path).stem) for page in discover_pages()]
+"""Every page of dashboard.py's PAGES list, as (URL path, file stem): a new page is covered without editing this."""
 
 INJECTED = """() => ({
     pwned: window.__pwned === undefined ? null : String(window.__pwned),

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from tests.e2e.conftest import ROOT, assert_no_streamlit_error, screenshot, wait_for_app
+from tests.e2e.conftest import assert_no_streamlit_error, screenshot, wait_for_app
 
 MARKER = f"iso{uuid.uuid4().hex[:10]}"
 WORKLOAD = f"""name: Workload {MARKER}
@@ -57,7 +57,6 @@ def two_users(browser):
     b.close()
 
 
-@pytest.mark.skipif(not (ROOT / "pages" / "workloads.py").is_file(), reason="no Agent workloads page yet")
 def test_an_uploaded_workload_stays_in_its_session(app_url, two_users):
     user_a, user_b = two_users
     choose_upload_workload(user_a, app_url)
@@ -79,7 +78,6 @@ def test_an_uploaded_workload_stays_in_its_session(app_url, two_users):
     screenshot(user_b, "isolation-user-b-workload")
 
 
-@pytest.mark.skipif(not (ROOT / "pages" / "replay.py").is_file(), reason="no Replay page yet")
 def test_an_uploaded_usage_log_and_a_currency_change_stay_in_their_session(app_url, two_users):
     user_a, user_b = two_users
     for user in (user_a, user_b):
