@@ -87,6 +87,19 @@ def start_server(extra_env: dict[str, str] | None = None) -> tuple[subprocess.Po
     raise RuntimeError("streamlit did not become healthy within 60 s")
 
 
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a server from ``start_server`` (terminate, then kill after 10 s) and close its log."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+    log = getattr(proc, "log_file", None)
+    if log is not None:
+        log.close()
+
+
 @pytest.fixture(scope="session")
 def app_url():
     """Base URL of a dashboard server started for this test session."""
@@ -94,13 +107,28 @@ def app_url():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     proc, url = start_server()
     yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-    proc.log_file.close()
+    stop_server(proc)
+
+
+def chart(page, name: str, has_text: str | None = None):
+    """The plot of chart ``name`` (its stable key); old and new plots coexist during a rerun, so take the first
+    (with ``has_text``, the first whose SVG shows that text: the one we wait for)."""
+    locator = page.locator(f".st-key-chart-{name} [data-testid='stPlotlyChart']")
+    if has_text is not None:
+        locator = locator.filter(has=page.locator("svg text", has_text=has_text))
+    return locator.first
+
+
+def wait_for_chart(page, name: str, has_text: str | None = None, timeout: float = 45_000):
+    plot = chart(page, name, has_text)
+    plot.wait_for(state="visible", timeout=timeout)
+    plot.locator("svg.main-svg").first.wait_for(state="attached", timeout=timeout)
+    return plot
+
+
+def svg_texts(locator) -> list[str]:
+    """The text of SVG elements (``inner_text`` is None for SVG)."""
+    return locator.evaluate_all("els => els.map(e => e.textContent)")
 
 
 @pytest.fixture
@@ -141,6 +169,16 @@ def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def full_screenshot(page, name: str, max_height: int = 9000) -> Path:
+    """Screenshot the whole page: Streamlit scrolls inside its main block, so grow the viewport to fit it first."""
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": 1400, "height": max(1000, min(int(height) + 40, max_height))})
+    page.wait_for_timeout(1000)
+    path = screenshot(page, name)
+    page.set_viewport_size({"width": 1400, "height": 1000})
     return path
 
 

@@ -11,7 +11,15 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.e2e.conftest import assert_no_streamlit_error, screenshot, start_server, wait_for_app
+from tests.e2e.conftest import (
+    assert_no_streamlit_error,
+    chart,
+    full_screenshot,
+    start_server,
+    svg_texts,
+    wait_for_app,
+    wait_for_chart,
+)
 
 PAGES = [
     # (url path, screenshot name, the chart every one of them must show)
@@ -21,40 +29,6 @@ PAGES = [
     ("context_tiers", "context-tiers", "context-tiers"),
     ("cost_vs_hle", "cost-vs-hle", "cost-vs-hle"),
 ]
-
-
-def chart(page, name: str, has_text: str | None = None):
-    """The plot of chart ``name`` (by its stable key), optionally the one whose SVG shows ``has_text``.
-
-    During a rerun the old and new chart briefly coexist, so never insist on a single match: take the first
-    that matches what we wait for.
-    """
-    locator = page.locator(f".st-key-chart-{name} [data-testid='stPlotlyChart']")
-    if has_text is not None:
-        locator = locator.filter(has=page.locator("svg text", has_text=has_text))
-    return locator.first
-
-
-def wait_for_chart(page, name: str, has_text: str | None = None, timeout: float = 30_000):
-    plot = chart(page, name, has_text)
-    plot.wait_for(state="visible", timeout=timeout)
-    plot.locator("svg.main-svg").first.wait_for(state="attached", timeout=timeout)
-    return plot
-
-
-def svg_texts(locator) -> list[str]:
-    """The text of SVG elements (``inner_text`` is None for SVG)."""
-    return locator.evaluate_all("els => els.map(e => e.textContent)")
-
-
-def full_screenshot(page, name: str):
-    """Screenshot the whole page: Streamlit scrolls inside its main block, so grow the viewport to fit it first."""
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": max(1000, min(int(height) + 40, 7000))})
-    page.wait_for_timeout(800)  # plotly redraws at the new size
-    path = screenshot(page, name)
-    page.set_viewport_size({"width": 1400, "height": 1000})
-    return path
 
 
 def open_page(page, app_url: str, path: str, query: str = ""):

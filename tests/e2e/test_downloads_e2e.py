@@ -6,13 +6,18 @@ import csv
 import io
 import re
 import struct
-import subprocess
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from analytics import export
-from tests.e2e.conftest import assert_no_streamlit_error, screenshot, start_server, wait_for_app
+from tests.e2e.conftest import (
+    assert_no_streamlit_error,
+    screenshot,
+    start_server,
+    stop_server,
+    wait_for_app,
+)
 
 CHART = "cost-vs-hle"
 PAGE = "cost_vs_hle"
@@ -24,13 +29,7 @@ def no_browser_url(tmp_path_factory):
     missing = tmp_path_factory.mktemp("nobrowser") / "no-such-chromium"
     proc, url = start_server({"BROWSER_PATH": str(missing)})
     yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-    proc.log_file.close()
+    stop_server(proc)
 
 
 def open_downloads(page, app_url: str, chart: str = CHART, path: str = PAGE):

@@ -5,13 +5,12 @@ data, and the injection marker ``window.__pwned`` is never set."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from bench.page_list import discover_pages
-from tests.e2e.conftest import ROOT, assert_no_streamlit_error, screenshot, start_server, wait_for_app
+from tests.e2e.conftest import ROOT, assert_no_streamlit_error, screenshot, start_server, stop_server, wait_for_app
 from tests.robustness.hostile import HOSTILE_NAMES, write_hostile_registry
 
 PAGES = [(page.url_path, Path(page.path).stem) for page in discover_pages()]
@@ -38,18 +37,6 @@ def hostile_url(tmp_path_factory):
     proc, url = start_server({"LLM_COSTS_REGISTRY": str(folder)})
     yield url
     stop_server(proc)
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-    log = getattr(proc, "log_file", None)
-    if log is not None:
-        log.close()
 
 
 def settle(page, timeout_ms: int = 15_000) -> None:

@@ -10,28 +10,17 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import assert_no_streamlit_error, screenshot, wait_for_app
+from tests.e2e.conftest import (
+    assert_no_streamlit_error,
+    chart,
+    full_screenshot,
+    screenshot,
+    svg_texts,
+    wait_for_app,
+    wait_for_chart,
+)
 
 PATH = "workloads"
-
-
-def chart(page, name: str, has_text: str | None = None):
-    """The plot of chart ``name`` (its stable key); old and new plots coexist during a rerun, so take the first."""
-    locator = page.locator(f".st-key-chart-{name} [data-testid='stPlotlyChart']")
-    if has_text is not None:
-        locator = locator.filter(has=page.locator("svg text", has_text=has_text))
-    return locator.first
-
-
-def wait_for_chart(page, name: str, has_text: str | None = None, timeout: float = 45_000):
-    plot = chart(page, name, has_text)
-    plot.wait_for(state="visible", timeout=timeout)
-    plot.locator("svg.main-svg").first.wait_for(state="attached", timeout=timeout)
-    return plot
-
-
-def svg_texts(locator) -> list[str]:
-    return locator.evaluate_all("els => els.map(e => e.textContent)")
 
 
 def open_workloads(page, app_url: str, query: str = "") -> None:
@@ -44,15 +33,6 @@ def open_workloads(page, app_url: str, query: str = "") -> None:
     page.goto(f"{app_url}/{PATH}{'?' + query if query else ''}")
     nav.wait_for(timeout=60_000)
     wait_for_app(page)
-
-
-def full_screenshot(page, name: str):
-    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-    page.set_viewport_size({"width": 1400, "height": max(1000, min(int(height) + 40, 9000))})
-    page.wait_for_timeout(1000)
-    path = screenshot(page, name)
-    page.set_viewport_size({"width": 1400, "height": 1000})
-    return path
 
 
 def choose(page, label: str, option: str) -> None:
