@@ -264,20 +264,11 @@ COMMANDS: list[CommandSpec] = [
 
 
 def _extension_commands() -> list[CommandSpec]:
-    """Commands defined beside their feature modules (each module exposes ``COMMANDS``)."""
-    import importlib
+    """Commands defined beside their feature modules (each module exposes ``COMMANDS``); imported here, not at
+    the top, because those modules import this one's helpers."""
+    from . import drift, export_cli, importer, replay_cli, workloads_cli
 
-    specs: list[CommandSpec] = []
-    for name in ("analytics.workloads_cli", "analytics.export_cli", "analytics.replay_cli", "analytics.drift",
-                 "analytics.importer"):
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        specs.extend(getattr(module, "COMMANDS", []))
-    return specs
+    return [spec for module in (workloads_cli, export_cli, replay_cli, drift, importer) for spec in module.COMMANDS]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -86,17 +86,8 @@ class ChartSpec:
 
 
 def chart_catalog() -> dict[str, ChartSpec]:
-    """Every chart of every feature module, by name (each module exposes a ``CHART_SPECS`` tuple)."""
-    import importlib
+    """Every chart of every feature module, by name (each module exposes a ``CHART_SPECS`` tuple); imported here,
+    not at the top, because those modules import this one."""
+    from . import charts, history, replay, workload_charts
 
-    specs: dict[str, ChartSpec] = {}
-    for module_name in ("analytics.charts", "analytics.workload_charts", "analytics.replay", "analytics.history"):
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name == module_name:
-                continue
-            raise
-        for spec in getattr(module, "CHART_SPECS", ()):
-            specs[spec.name] = spec
-    return specs
+    return {spec.name: spec for module in (charts, workload_charts, replay, history) for spec in module.CHART_SPECS}
