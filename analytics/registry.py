@@ -343,6 +343,12 @@ def _index_and_cross_check(
 
     if not check_results:  # a provider file failed: its models would all look unknown here
         return problems
+    for entry in registry.entries.values():
+        successor = entry.model.lifecycle.successor if entry.model.lifecycle else None
+        if successor and successor not in registry.entries:
+            problems.append(Problem(entry.file, f"successor {successor!r} is not a model id of the registry",
+                                    model=entry.model.id, field="lifecycle.successor",
+                                    hint="add the successor to data/providers/ or fix the id (aliases are not accepted)"))
     for bench in registry.benchmarks.values():
         for i, result in enumerate(bench.results):
             if result.model not in registry.entries and result.model not in registry.aliases:

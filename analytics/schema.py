@@ -16,7 +16,10 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9.\-]*[a-z0-9]$"
 ServiceTier = Literal["standard", "batch", "flex", "priority"]
 Condition = Literal["tools", "no-tools"]
 Subset = Literal["full", "text-only"]
-ReporterKind = Literal["vendor", "third-party", "press", "seed-report"]
+ReporterKind = Literal["vendor", "maintainer", "third-party", "press", "seed-report"]
+"""``maintainer``: the benchmark's own authors (for HLE: CAIS / Scale AI's leaderboard or paper)."""
+Status = Literal["unreleased", "preview", "available", "deprecated", "retired"]
+"""A model's lifecycle status on a date, derived from ``released`` and its ``lifecycle`` (never stored)."""
 
 
 
@@ -200,6 +203,33 @@ class Disagreement(Sourced):
     """Why it differs and why ours stands (a reseller's price, a different definition of context…)."""
 
 
+class Lifecycle(Sourced):
+    """Where a model stands in its provider's lifecycle, with the page that says so.
+
+    ``retired_on`` is the **shutdown date**: the first day the model can no longer be called (exclusive, like
+    ``effective_to``). From that day on the model has no price: it is never priced as live.
+    """
+
+    preview: bool = False
+    """The provider serves it as a preview / experimental model (may change or be shut down at short notice)."""
+    deprecated_on: dt.date | None = None
+    """The day the provider announced the model's deprecation (still callable until ``retired_on``)."""
+    retired_on: dt.date | None = None
+    """The shutdown date: the first day the model can no longer be called; null when none is announced."""
+    successor: str | None = Field(default=None, pattern=ID_PATTERN)
+    """The registry model id the provider names as the replacement; null when it names none."""
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Lifecycle:
+        if self.deprecated_on and self.retired_on and self.retired_on < self.deprecated_on:
+            raise ValueError(
+                f"retired_on {self.retired_on} is before deprecated_on {self.deprecated_on} — a model is "
+                "deprecated (announced) first and retired (shut down) on or after that day"
+            )
+        return self
+
+
 class Model(Strict):
     """One model of one provider, with its limits, facts and price schedules."""
 
@@ -207,6 +237,12 @@ class Model(Strict):
     """Stable kebab-case id (``gemini-3-pro``); what the CLI, workloads and benchmark results refer to."""
     name: str = Field(min_length=1, max_length=120)
     released: dt.date | None = None
+    """First day the model could be called through the provider's API; null if unknown."""
+    released_source: str | None = None
+    """Where the release date was read (an http(s) URL); null where only a comment in the YAML says."""
+    lifecycle: Lifecycle | None = None
+    """Preview flag, deprecation, shutdown and successor, with their source; null: generally available, no
+    deprecation known."""
     context_window: TokenLimit
     """Total tokens (prompt + output) the model can hold, as the provider advertises it."""
     max_input_tokens: TokenLimit | None = None
@@ -227,7 +263,7 @@ class Model(Strict):
     disagreements: list[Disagreement] = Field(default_factory=list)
     note: str | None = None
 
-    @field_validator("limits_source")
+    @field_validator("limits_source", "released_source")
     @classmethod
     def _limits_source_is_link(cls, value: str | None) -> str | None:
         return None if value is None else check_source(value)
@@ -239,8 +275,16 @@ class Model(Strict):
             raise ValueError(
                 f"max_input_tokens {self.max_input_tokens} exceeds context_window {self.context_window}"
             )
+        retired_on = self.lifecycle.retired_on if self.lifecycle else None
+        if self.lifecycle and self.lifecycle.successor == self.id:
+            raise ValueError("lifecycle.successor names the model itself — name the model that replaces it")
         seen: dict[tuple[str, str, str], list[PriceSchedule]] = {}
         for i, schedule in enumerate(self.prices):
+            if retired_on and schedule.effective_from and schedule.effective_from >= retired_on:
+                raise ValueError(
+                    f"prices[{i}] starts on {schedule.effective_from}, on or after the model's retirement "
+                    f"({retired_on}) — a retired model has no price; fix the dates or lifecycle.retired_on"
+                )
             for tier in schedule.tiers:
                 if tier.up_to is not None and tier.up_to > cap:
                     raise ValueError(
@@ -306,6 +350,9 @@ class BenchmarkResult(Strict):
     source: str
     date: dt.date
     """When the score was published (or read, for the seed report)."""
+    disputed: bool = False
+    """No primary source (the vendor or the benchmark's maintainers) confirms the figure: never plotted by
+    default, marked when the user includes it; ``note`` says why."""
     note: str | None = None
 
     @field_validator("source")
