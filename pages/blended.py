@@ -1,9 +1,14 @@
 """Blended price: one price per 1M tokens at an input:output ratio, cache-hit share and prompt size (tier)."""
 
+from pages.ui.nav import require_router
+
+require_router()  # first: see pages/ui/nav.py
+
 import streamlit as st
 
-from analytics.charts.cost_vs_hle import RATIO_PRESETS, blend_formula, blend_worked_example, blended_prices, headline_models
+from analytics.charts.blended import blend_formula, blend_worked_example, blended_prices
 from analytics.core.errors import AnalyticsError
+from analytics.core.presets import RATIO_PRESETS, headline_models
 from analytics.core.pricing import parse_ratio
 from pages.ui.common import as_of, currency, md_escape, money_column, registry, show_chart, show_table
 

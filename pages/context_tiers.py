@@ -1,8 +1,13 @@
 """Context tiers: the cost of one request against prompt length, each tier's cliff, window ends, crossovers."""
 
+from pages.ui.nav import require_router
+
+require_router()  # first: see pages/ui/nav.py
+
 import streamlit as st
 
-from analytics.charts.cost_vs_hle import context_tiers, headline_models
+from analytics.charts.context_tiers import context_tiers
+from analytics.core.presets import headline_models
 from analytics.core.tiers import crossovers, window_ends
 from pages.ui.common import as_of, currency, money_column, registry, show_chart, show_table
 

@@ -1,10 +1,15 @@
 """Cost vs HLE: blended price against HLE score under a score policy you choose, the Pareto frontier, and the
 seed report's other chart (HLE without tools against with tools)."""
 
+from pages.ui.nav import require_router
+
+require_router()  # first: see pages/ui/nav.py
+
 import streamlit as st
 
-from analytics.charts.cost_vs_hle import RATIO_PRESETS, cost_vs_hle, hle_conditions
+from analytics.charts.cost_vs_hle import cost_vs_hle, hle_conditions
 from analytics.core.frontier import pareto_frontier
+from analytics.core.presets import RATIO_PRESETS
 from analytics.core.scores import CONDITION_LABELS, CONDITIONS, PICKS, REPORTER_KINDS, SUBSETS
 from pages.ui.common import as_of, currency, http_only, money_column, registry, show_chart, show_table
 

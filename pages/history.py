@@ -1,10 +1,15 @@
 """Capability over time: the cheapest blended price that reaches each HLE band, by release date — the seed report's
 forecast of falling inference prices, shown with the registry's data."""
 
+from pages.ui.nav import require_router
+
+require_router()  # first: see pages/ui/nav.py
+
 import streamlit as st
 
-from analytics.charts.cost_vs_hle import RATIO_PRESETS
-from analytics.charts.history import DEFAULT_BANDS, capability_price_history
+from analytics.charts.history import capability_price_history
+from analytics.core.history import DEFAULT_BANDS
+from analytics.core.presets import RATIO_PRESETS
 from analytics.core.scores import CONDITION_LABELS, CONDITIONS
 from pages.ui.common import as_of, currency, registry, show_chart, show_table, unknown_as_text
 

@@ -1,10 +1,14 @@
 """Overview: what the dashboard answers, the seed models' prices, cost vs HLE at a glance, and when each figure
 was last checked."""
 
+from pages.ui.nav import require_router
+
+require_router()  # first: see pages/ui/nav.py
+
 import streamlit as st
 
-from analytics.core.catalog import price_table
 from analytics.charts.cost_vs_hle import cost_vs_hle
+from analytics.core.catalog import price_table
 from analytics.core.scores import results_frame
 from pages.ui.common import as_of, currency, http_only, money_column, registry, show_chart, show_table, source_label
 

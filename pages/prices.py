@@ -1,9 +1,13 @@
 """Prices: the registry as a table, filtered, in any region, service tier, currency and date; price history."""
 
+from pages.ui.nav import require_router
+
+require_router()  # first: see pages/ui/nav.py
+
 import streamlit as st
 
+from analytics.charts.prices import price_history, price_history_data
 from analytics.core.catalog import price_table
-from analytics.charts.cost_vs_hle import price_history, price_history_data
 from pages.ui.common import (
     as_of,
     currency,

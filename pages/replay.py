@@ -1,13 +1,18 @@
-"""Replay usage: what a log of real requests would have cost on each model (analytics/replay.py does the work)."""
+"""Replay usage: what a log of real requests would have cost on each model (analytics/replay/ does the work)."""
 
-from __future__ import annotations
+from pages.ui.nav import require_router
+
+require_router()  # first: see pages/ui/nav.py
+
 
 import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
+from analytics.charts.replay import cost_distribution_figure, cost_per_model_figure
 from analytics.export import to_csv
+from analytics.replay.engine import default_models, replay
 from analytics.replay.usage import (
     CANONICAL_COLUMNS,
     MAX_BYTES,
@@ -15,11 +20,7 @@ from analytics.replay.usage import (
     REQUIRED_COLUMNS,
     UsageLogError,
     apply_mapping,
-    cost_distribution_figure,
-    cost_per_model_figure,
-    default_models,
     read_usage,
-    replay,
     sample_log,
     suggest_mapping,
     validate_usage,

@@ -1,16 +1,17 @@
 """Agent workloads: what one agent task costs, how long it takes, and what a month of them costs, on each model.
 
-Layout only: analytics/workloads.py computes, analytics/workload_charts.py draws.
+Layout only: analytics/workloads/ computes, analytics/charts/workloads.py draws.
 """
 
-from __future__ import annotations
+from pages.ui.nav import require_router
+
+require_router()  # first: see pages/ui/nav.py
+
 
 import math
 
 import streamlit as st
 
-from analytics.core.errors import AnalyticsError, RegistryError
-from analytics.core.safeyaml import MAX_YAML_BYTES
 from analytics.charts.workloads import (
     BREAK_EVEN_MODELS,
     SEED_MODELS,
@@ -21,6 +22,8 @@ from analytics.charts.workloads import (
     monthly_figure,
     tornado_figure,
 )
+from analytics.core.errors import AnalyticsError, RegistryError
+from analytics.core.safeyaml import MAX_YAML_BYTES
 from analytics.workloads.engine import (
     DEFAULT_SPEED,
     MIXED,

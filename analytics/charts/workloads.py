@@ -19,9 +19,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.core.errors import AnalyticsError
-from .base import ChartOption, ChartSpec, Provenance, finish
-from analytics.formatting import SYMBOLS, tokens
 from analytics.core.registry import Registry
+from analytics.formatting import SYMBOLS, tokens
 from analytics.workloads.engine import (
     MIXED,
     BreakEven,
@@ -37,6 +36,9 @@ from analytics.workloads.engine import (
     results_table,
     sensitivity,
 )
+
+from .base import Provenance, finish
+from .spec import ChartOption, ChartSpec
 
 SEED_MODELS = ("kimi-k2.5", "qwen3-max-thinking", "gpt-5.2", "gemini-3-pro", "claude-opus-4.5")
 """Compared by default: the five models of the seed report (those the registry holds)."""

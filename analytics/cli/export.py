@@ -14,10 +14,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import export
-from .main import emit, registry_from
+from analytics import export
+from analytics.charts.catalog import chart_catalog
+from analytics.charts.spec import ChartOption, ChartSpec
 from analytics.core.errors import AnalyticsError, RegistryError
-from analytics.charts.base import ChartOption, ChartSpec, chart_catalog
+
+from .common import emit, registry_from
 
 FORMATS = export.CHART_FORMATS
 

@@ -5,9 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .main import add_common, emit, format_table, registry_from
 from analytics.core.errors import AnalyticsError
-from analytics.replay.usage import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, load_usage, parse_mapping, replay, sample_log, validate_usage
+from analytics.replay.engine import replay
+from analytics.replay.usage import (
+    MAX_BYTES,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    load_usage,
+    parse_mapping,
+    sample_log,
+    validate_usage,
+)
+
+from .common import add_common, emit, format_table, registry_from
 
 LISTED = 20
 """Unpriced requests printed in the table view (``--json`` lists them all)."""

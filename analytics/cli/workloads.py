@@ -1,6 +1,6 @@
 """``python -m analytics workload``: what an agent workload costs per task and per month on each model.
 
-Also ``workload-schema`` (writes or checks ``data/workloads/workload.schema.json``). Picked up by ``cli.py``.
+Also ``workload-schema`` (writes or checks ``data/workloads/workload.schema.json``). Picked up by ``cli/main.py``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import json
 import sys
 from pathlib import Path
 
-from . import cli
 from analytics.core.errors import RegistryError
 from analytics.workloads.engine import (
     DEFAULT_SPEED,
@@ -22,6 +21,8 @@ from analytics.workloads.engine import (
     preset_names,
     workload_json_schema,
 )
+
+from . import common
 
 TABLE_COLUMNS = [
     "model", "cost_per_task", "monthly_cost", "cost_per_successful_task", "prompt_tokens", "cached_tokens",
@@ -50,7 +51,7 @@ def _non_negative(text: str) -> float:
 
 
 def _success_rate(text: str) -> float:
-    value = cli.fraction(text)
+    value = common.fraction(text)
     if value == 0:
         raise argparse.ArgumentTypeError("a success rate of 0 never succeeds: give a rate above 0")
     return value
@@ -62,7 +63,7 @@ def _workload_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", action="append", metavar="M",
                    help="run every role on this model (repeatable, one result each); default: each role's own "
                         "model, reported as 'mixed'")
-    p.add_argument("--tasks-per-month", type=cli.token_count, default=None, metavar="N",
+    p.add_argument("--tasks-per-month", type=common.token_count, default=None, metavar="N",
                    help="tasks a month for the monthly cost (default: the workload's; accepts 10k, 1.5M)")
     p.add_argument("--success-rate", type=_success_rate, default=None, metavar="P",
                    help="chance one attempt succeeds, 0–1 (default: the workload's)")
@@ -72,11 +73,11 @@ def _workload_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ttft-s", type=_non_negative, default=DEFAULT_SPEED.time_to_first_token_s,
                    help="time to first token assumed where the registry has none "
                         f"(default {DEFAULT_SPEED.time_to_first_token_s:g} s)")
-    cli.add_common(p)
+    common.add_common(p)
 
 
 def cmd_workload(args: argparse.Namespace) -> int:
-    registry = cli.registry_from(args)
+    registry = common.registry_from(args)
     try:
         workload = load_workload(args.workload)
         settings = Settings(
@@ -90,7 +91,7 @@ def cmd_workload(args: argparse.Namespace) -> int:
         return 1
     data = {"workload": workload.name, "results": [r.summary() for r in results]}
     if args.json:
-        cli.emit(args, data)
+        common.emit(args, data)
         return 0
     rows = [{k: r.summary()[k] for k in TABLE_COLUMNS} for r in results]
     for row in rows:
@@ -98,7 +99,7 @@ def cmd_workload(args: argparse.Namespace) -> int:
             row["exceeds_context_at_step"] = "fits"
     print(f"{workload.name}: cost per task in {args.currency}, "
           f"{results[0].tasks_per_month:,.0f} tasks a month")
-    print(cli.format_table(rows, TABLE_COLUMNS))
+    print(common.format_table(rows, TABLE_COLUMNS))
     for result in results:
         for switch in result.tier_switches:
             print(f"  {result.model}: {switch['role']} changes price tier at step {switch['step']} "

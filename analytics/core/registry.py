@@ -22,7 +22,7 @@ from .errors import CurrencyError, NoPriceError, Problem, RegistryError, Unknown
 from .safeyaml import read_yaml_file
 from .schema import Benchmark, BenchmarkResult, FxTable, Model, PriceSchedule, Provider, ToolFee
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 """The bundled registry."""
 MAX_REGISTRY_FILES = 500
 """A registry folder with more YAML files than this is refused (uploads and imports are bounded)."""
@@ -348,7 +348,8 @@ def _index_and_cross_check(
         if successor and successor not in registry.entries:
             problems.append(Problem(entry.file, f"successor {successor!r} is not a model id of the registry",
                                     model=entry.model.id, field="lifecycle.successor",
-                                    hint="add the successor to data/providers/ or fix the id (aliases are not accepted)"))
+                                    hint="add the successor to data/providers/ or fix the id "
+                                         "(aliases are not accepted)"))
     for bench in registry.benchmarks.values():
         for i, result in enumerate(bench.results):
             if result.model not in registry.entries and result.model not in registry.aliases:

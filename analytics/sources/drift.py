@@ -24,45 +24,24 @@ What is compared, and how:
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import math
-import sys
 from dataclasses import asdict, dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from analytics.core.registry import Registry
 from analytics.core.schema import Model, PriceSchedule, Tier
 
-PINNED_VERSION = "0.2.3"
-"""The genai-prices version the registry's explanations were written against (the ``drift`` extra pins it)."""
+from .genai_prices import (
+    RATE_FIELDS,
+    SERVICE_TIER_CONTEXT,
+    decimal_to_float,
+    find_their_model,
+    load_genai_prices,
+    their_rate,
+)
 
-THEIR_PROVIDER = {
-    "openai": "openai",
-    "anthropic": "anthropic",
-    "google": "google",
-    "moonshot": "moonshotai",
-    "deepseek": "deepseek",
-    "xai": "x-ai",
-    # genai-prices 0.2.3 has no Alibaba provider: OpenRouter's listing is its only record of the Qwen models.
-    "alibaba": "openrouter",
-}
-"""Our provider id → the genai-prices provider searched for its models."""
-
-IMPORTED_PREFIX = "genai-prices-"
-"""Provider ids written by the importer: ``genai-prices-<their provider id>``, compared with that provider."""
-MODEL_MAP: dict[str, tuple[str, str]] = {}
-"""Explicit overrides, our model id → (genai-prices provider id, model id), where matching by aliases fails."""
-
-RATE_FIELDS = ("input_mtok", "output_mtok", "cache_read_mtok", "cache_write_mtok", "cache_write_1h_mtok")
 WEB_SEARCH_FIELD = "tool_fees.web_search"
-_CONTEXT = {"batch": {"processing": "batch"}, "flex": {"service_tier": "flex"},
-            "priority": {"service_tier": "priority"}}
-
-
-class GenaiPricesMissing(RuntimeError):
-    """The optional ``genai-prices`` package is not installed."""
 
 
 @dataclass(frozen=True)
@@ -112,66 +91,6 @@ class DriftReport:
         }
 
 
-# -- genai-prices access ------------------------------------------------------------------------------------
-
-
-def load_genai_prices() -> tuple[str, list[Any]]:
-    """The installed genai-prices version and its bundled provider data (never fetched from the network)."""
-    try:
-        import genai_prices
-        from genai_prices.data import providers
-    except ImportError as exc:
-        raise GenaiPricesMissing(
-            "the drift check needs the genai-prices package: pip install 'genai-prices==0.2.3' "
-            "(or the project's `drift` extra)"
-        ) from exc
-    return genai_prices.__version__, list(providers)
-
-
-def find_their_model(model: Model, provider_id: str, their_providers: list[Any]) -> tuple[Any, Any] | None:
-    """The genai-prices (provider, model) for one of ours: ``MODEL_MAP``, else its id then aliases matched by
-    genai-prices' own rules, first match in their order (as their lookup does)."""
-    by_id = {p.id: p for p in their_providers}
-    if model.id in MODEL_MAP:
-        their_provider_id, their_model_id = MODEL_MAP[model.id]
-        provider = by_id.get(their_provider_id)
-        for candidate in provider.models if provider else []:
-            if candidate.id == their_model_id:
-                return provider, candidate
-        return None
-    provider = by_id.get(THEIR_PROVIDER.get(provider_id, provider_id))
-    if provider is None and provider_id.startswith(IMPORTED_PREFIX):  # written by `import genai-prices`
-        from .importer import slug
-
-        wanted = provider_id.removeprefix(IMPORTED_PREFIX)
-        provider = next((p for p in their_providers if slug(p.id) == wanted), None)
-    if provider is None:
-        return None
-    for name in [model.id, *model.aliases]:
-        for candidate in provider.models:
-            if candidate.is_match(name):
-                return provider, candidate
-    return None
-
-
-def _number(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
-def _their_rate(price: Any, prompt_tokens: int) -> float | None:
-    """A genai-prices rate at a prompt size: a tier whose ``start`` is below the prompt applies (cliff)."""
-    if price is None:
-        return None
-    tiers = getattr(price, "tiers", None)
-    if tiers is None:
-        return _number(price)
-    rate = price.base
-    for tier in sorted(tiers, key=lambda t: t.start):
-        if prompt_tokens > tier.start:
-            rate = tier.price
-    return _number(rate)
-
-
 def _their_bounds(prices: Any) -> list[int]:
     bounds: set[int] = set()
     for name in RATE_FIELDS:
@@ -186,7 +105,7 @@ def _their_prices(their_model: Any, day: dt.date, service_tier: str) -> Any | No
     when = dt.datetime.combine(day, dt.time(12, 0), tzinfo=dt.UTC)
     if service_tier == "standard":
         return their_model.get_prices(when)
-    context = _CONTEXT[service_tier]
+    context = SERVICE_TIER_CONTEXT[service_tier]
     for variant in their_model.price_variants or []:
         active = variant.constraint is None or variant.constraint.active(when)
         if active and all(context.get(k) == v for k, v in variant.when.items()):
@@ -309,12 +228,12 @@ def compare_model(model: Model, provider_id: str, their_providers: list[Any], on
                     continue
                 for name in RATE_FIELDS:
                     mine = getattr(our_tier, name)
-                    their_rate = _their_rate(getattr(theirs, name, None), prompt)
-                    if not _same(mine, their_rate):
-                        add(name, service_tier, mine, their_rate, their_rate, day, prompt)
+                    rate = their_rate(getattr(theirs, name, None), prompt)
+                    if not _same(mine, rate):
+                        add(name, service_tier, mine, rate, rate, day, prompt)
             if service_tier == "standard":
                 mine = _web_search_fee(model, day)
-                their_fee = _number(getattr(theirs, "web_searches_kcount", None))
+                their_fee = decimal_to_float(getattr(theirs, "web_searches_kcount", None))
                 if not _same(mine, their_fee):
                     add(WEB_SEARCH_FIELD, "standard", mine, their_fee, their_fee, day)
     return f"{their_provider.id}/{their_model.id}", _dedupe(out), not_compared
@@ -354,66 +273,3 @@ def check_drift(registry: Registry, on: dt.date | None = None, models: list[str]
         report.disagreements.extend(items)
         report.not_compared.extend(skipped)
     return report
-
-
-# -- the command ----------------------------------------------------------------------------------------------
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "none"
-    if isinstance(value, list):
-        return "[" + ", ".join(f"{v:,}" for v in value) + "]" if value else "[]"
-    if isinstance(value, (float, Decimal)):
-        return f"{float(value):g}"
-    return str(value)
-
-
-def _configure(parser: argparse.ArgumentParser) -> None:
-    from analytics.cli.main import date_arg
-
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.add_argument("--on", type=date_arg, default=None, help="compare as of this date (default: today)")
-    parser.add_argument("--model", action="append", help="only this model (repeatable)")
-
-
-def cmd_drift(args: argparse.Namespace) -> int:
-    from analytics.cli.main import emit, format_table, registry_from
-
-    try:
-        version, their_providers = load_genai_prices()
-    except GenaiPricesMissing as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    registry = registry_from(args)
-    report = check_drift(registry, args.on, args.model, their_providers, version)
-    if version != PINNED_VERSION:
-        print(f"warning: genai-prices {version} is installed; the registry's explanations were written against "
-              f"{PINNED_VERSION}", file=sys.stderr)
-    if args.json:
-        emit(args, report.as_dict())
-    else:
-        rows = [
-            {"model": d.model, "field": d.field, "tier": d.service_tier, "on": d.on.isoformat(),
-             "prompt": "" if d.prompt_tokens is None else f"{d.prompt_tokens:,}", "ours": _show(d.ours),
-             "theirs": _show(d.theirs), "status": "explained" if d.explained else "UNEXPLAINED",
-             "their source": d.their_source}
-            for d in report.disagreements
-        ]
-        if rows:
-            print(format_table(rows, list(rows[0])))
-        explained = len(report.disagreements) - len(report.unexplained)
-        print(f"\n{len(report.matches)} models compared with genai-prices {version}; "
-              f"{len(report.disagreements)} disagreement(s): {explained} explained, "
-              f"{len(report.unexplained)} unexplained")
-        for item in report.unexplained:
-            print(f"  unexplained: {item.model} {item.field} ({item.service_tier}): ours {_show(item.ours)}, "
-                  f"theirs {_show(item.theirs)} — fix the figure, or add a `disagreements` entry with field "
-                  f"{item.field!r}, value {_show(item.match_value)} and the reason", file=sys.stderr)
-    return 0 if not report.unexplained else 1
-
-
-COMMANDS = [
-    ("drift", "compare the registry with the genai-prices package; exit 1 on an unexplained disagreement",
-     _configure, cmd_drift),
-]

@@ -26,10 +26,8 @@ Rules, decided once here:
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,10 +35,19 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from .drift import RATE_FIELDS, GenaiPricesMissing, _their_rate, find_their_model, load_genai_prices
 from analytics.core.errors import AnalyticsError
-from analytics.core.registry import DATA_DIR, Registry, cached_registry
+from analytics.core.registry import DATA_DIR, Registry
+from analytics.core.safeyaml import read_yaml_file
 from analytics.core.schema import ID_PATTERN, Model, Provider
+
+from .genai_prices import (
+    RATE_FIELDS,
+    SERVICE_TIER_CONTEXT,
+    find_their_model,
+    load_genai_prices,
+    slug,
+    their_rate,
+)
 
 PROVIDER_COUNTRY = {
     "openai": "US", "anthropic": "US", "google": "US", "x-ai": "US", "meta": "US", "perplexity": "US",
@@ -50,10 +57,6 @@ PROVIDER_COUNTRY = {
 """genai-prices provider id → ISO 3166 code of the model maker's home (resellers are left ``ZZ``: unknown)."""
 UNKNOWN_COUNTRY = "ZZ"
 FALLBACK_SOURCE = "https://github.com/pydantic/genai-prices"
-_VARIANTS = {"batch": {"processing": "batch"}, "flex": {"service_tier": "flex"},
-             "priority": {"service_tier": "priority"}}
-
-
 @dataclass
 class ImportedProvider:
     their_id: str
@@ -66,13 +69,6 @@ class ImportedProvider:
     @property
     def file_name(self) -> str:
         return f"genai-prices-{slug(self.their_id)}.yaml"
-
-
-def slug(text: str) -> str:
-    """A registry id from a genai-prices id: ``qwen/qwen3-max`` → ``qwen-qwen3-max``."""
-    value = re.sub(r"[^a-z0-9.-]+", "-", text.lower())
-    value = re.sub(r"-{2,}", "-", value).strip("-.")
-    return value
 
 
 def _positive(value: float | None) -> float | None:
@@ -104,7 +100,7 @@ def _tiers(prices: Any, cap: int) -> list[dict[str, Any]]:
         sample = 1 if i == 0 else bounds[i - 1] + 1  # any prompt of this tier: cliff tiers, one rate per tier
         tier: dict[str, Any] = {"up_to": up_to}
         for name in RATE_FIELDS:
-            rate = _positive(_their_rate(getattr(prices, name, None), sample))
+            rate = _positive(their_rate(getattr(prices, name, None), sample))
             if rate is not None or name in ("input_mtok", "output_mtok", "cache_read_mtok"):
                 tier[name] = rate
         tiers.append(tier)
@@ -135,7 +131,7 @@ def _model_document(their_provider: Any, their_model: Any, model_id: str, aliase
                          "effective_from": start, "effective_to": end, "source": source,
                          "checked_on": checked_on})
     when = dt.datetime.combine(checked_on, dt.time(12, 0), tzinfo=dt.UTC)
-    for tier_name, context in _VARIANTS.items():
+    for tier_name, context in SERVICE_TIER_CONTEXT.items():
         variant = next((v for v in their_model.price_variants or []
                         if v.when == context and any(p is not None for p in vars(v.prices).values())), None)
         if variant is None:
@@ -169,8 +165,6 @@ def _model_document(their_provider: Any, their_model: Any, model_id: str, aliase
 
 def _taken_names(bundled: Registry, out: Path, rewritten: set[str]) -> set[str]:
     """Ids and aliases already used: the bundled registry's, and those of other files already in ``out``."""
-    from analytics.core.safeyaml import read_yaml_file
-
     taken = {*bundled.entries, *bundled.aliases}
     for path in sorted((out / "providers").glob("*.yaml")) if (out / "providers").is_dir() else []:
         if path.name in rewritten:
@@ -294,49 +288,3 @@ def write_provider(result: ImportedProvider, out: Path, version: str) -> Path | 
     body = yaml.dump(_clean(result.document), Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=120)
     path.write_text("\n".join(header) + "\n" + body, encoding="utf-8")
     return path
-
-
-# -- the command ----------------------------------------------------------------------------------------------
-
-
-def _configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("source", choices=["genai-prices"], help="where to import from")
-    parser.add_argument("--provider", action="append", metavar="P",
-                        help="genai-prices provider id (repeatable; default: every provider)")
-    parser.add_argument("--out", required=True, type=Path, help="registry folder to write providers/*.yaml into")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a summary")
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    from analytics.cli.main import emit
-
-    try:
-        version, their_providers = load_genai_prices()
-    except GenaiPricesMissing as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    bundled = cached_registry([DATA_DIR])
-    results = import_genai_prices(bundled, args.provider, args.out, None, their_providers, version)
-    summary = []
-    for result in results:
-        path = write_provider(result, args.out, version)
-        summary.append({"provider": result.their_id, "file": str(path) if path else None,
-                        "imported": len(result.imported), "skipped": len(result.skipped),
-                        "skipped_models": [{"model": m, "reason": r} for m, r in result.skipped]})
-    if args.json:
-        emit(args, summary)
-        return 0
-    for row in summary:
-        print(f"{row['provider']}: {row['imported']} imported, {row['skipped']} skipped"
-              + (f" → {row['file']}" if row["file"] else ""))
-    total = sum(r["imported"] for r in summary)
-    print(f"{total} models imported from genai-prices {version} into {args.out}; load them with "
-          f"`python -m analytics --registry {args.out} models`. Skipped models and why are listed at the top of "
-          "each file.")
-    return 0
-
-
-COMMANDS = [
-    ("import", "import prices from the genai-prices package into registry YAML (--out DIR)", _configure,
-     cmd_import),
-]

@@ -47,10 +47,19 @@ import pandas as pd
 from pydantic import Field, ValidationError, model_validator
 
 from analytics.core.errors import AnalyticsError, NoPriceError, Problem, RegistryError, UnknownModelError
-from analytics.core.pricing import FIT_OK, FIT_OVER_CONTEXT_WINDOW, describe_fit, fit_codes, price_requests, prompt_cap, tier_index
+from analytics.core.pricing import (
+    FIT_OK,
+    FIT_OVER_CONTEXT_WINDOW,
+    describe_fit,
+    fit_codes,
+    price_requests,
+    prompt_cap,
+    tier_index,
+)
 from analytics.core.registry import DATA_DIR, Registry
 from analytics.core.safeyaml import MAX_YAML_BYTES, parse_yaml_text, read_yaml_file
 from analytics.core.schema import Strict
+from analytics.core.scores import select_scores
 
 WORKLOADS_DIR = DATA_DIR / "workloads"
 """The bundled presets: ``data/workloads/<name>.yaml``."""
@@ -903,8 +912,6 @@ def benchmark_proxies(registry: Registry, models: Iterable[str], condition: str 
                       reporters: Iterable[str] | str | None = None) -> dict[str, tuple[float, str] | None]:
     """Per model, its HLE score (chosen by ``scores.select_scores``: best under ``condition`` from ``reporters``)
     as a stand-in success rate: (score / 100, a label that says it is a proxy); None where none is reported."""
-    from analytics.core.scores import select_scores
-
     table = select_scores(registry, condition, reporters, "best").set_index("model")
     out: dict[str, tuple[float, str] | None] = {}
     for model in models:

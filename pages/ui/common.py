@@ -15,8 +15,9 @@ from collections.abc import Iterable
 import pandas as pd
 import streamlit as st
 
-from analytics.formatting import SYMBOLS, money
+from analytics import export
 from analytics.core.registry import Registry, bundled_registry
+from analytics.formatting import SYMBOLS, money
 
 CURRENCY_KEY = "currency"
 ON_KEY = "on"
@@ -58,8 +59,6 @@ def as_of() -> dt.date:
 def show_chart(fig, data: pd.DataFrame | None, name: str) -> None:
     """Place a chart with its downloads. ``name`` is the chart's stable id (``cost-vs-hle``); ``data`` is the frame
     it plots. Each file is made on click (a callable ``data``, ``on_click="ignore"``), never on a rerun."""
-    from analytics import export
-
     # theme=None: the figure keeps its own template (figures.finish), so it looks the same on screen and exported
     st.plotly_chart(fig, key=f"chart-{name}", width="stretch", theme=None,
                     config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]})
@@ -84,8 +83,6 @@ def show_chart(fig, data: pd.DataFrame | None, name: str) -> None:
 def show_table(df: pd.DataFrame | object, name: str, **dataframe_kwargs) -> None:
     """Place a table (a DataFrame or a pandas Styler) with its CSV download (and JSON when cells are nested).
     ``name`` is the table's stable id."""
-    from analytics import export
-
     dataframe_kwargs.setdefault("hide_index", True)
     dataframe_kwargs.setdefault("width", "stretch")
     dataframe_kwargs.setdefault("placeholder", "unknown")  # a null is unknown: never blank, never 0

@@ -8,9 +8,10 @@ import json
 import pandas as pd
 import pytest
 
+from analytics.charts.catalog import chart_catalog
+from analytics.charts.history import capability_price_history
 from analytics.core.errors import AnalyticsError
-from analytics.charts.base import chart_catalog
-from analytics.charts.history import capability_price_history, capability_price_history_data
+from analytics.core.history import capability_price_history_data
 
 ON = dt.date(2026, 11, 29)
 

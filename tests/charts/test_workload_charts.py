@@ -7,8 +7,8 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from analytics.core.errors import AnalyticsError
-from analytics.charts.base import TEMPLATE, chart_catalog
+from analytics.charts.base import TEMPLATE
+from analytics.charts.catalog import chart_catalog
 from analytics.charts.workloads import (
     CHART_SPECS,
     breakdown_figure,
@@ -18,6 +18,7 @@ from analytics.charts.workloads import (
     workload_monthly,
     workload_sensitivity,
 )
+from analytics.core.errors import AnalyticsError
 from analytics.workloads.engine import Settings, Workload, compare
 
 ON = "2026-02-01"

@@ -13,7 +13,7 @@ import pytest
 from analytics.cli.main import main
 from analytics.core.registry import DATA_DIR
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -14,11 +14,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from analytics import cli, export, export_cli
+from analytics import export
+from analytics.charts.base import Provenance, finish
+from analytics.charts.spec import ChartOption, ChartSpec
+from analytics.cli import export as export_cli
+from analytics.cli import main as cli
 from analytics.core.errors import Problem, RegistryError
-from analytics.charts.base import ChartOption, ChartSpec, Provenance, finish
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date.today().isoformat()
 REGISTRY = object()
 needs_browser = pytest.mark.skipif(not export.static_export_available(), reason="no Chromium here")

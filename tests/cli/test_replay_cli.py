@@ -12,7 +12,7 @@ import pytest
 from analytics.cli.main import main
 from analytics.replay.usage import SEED_MODELS, sample_csv
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

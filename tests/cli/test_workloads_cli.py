@@ -11,7 +11,7 @@ import pytest
 
 from analytics.cli.main import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RESULT_KEYS = {
     "model", "cost_per_task", "prompt_tokens", "cached_tokens", "output_tokens", "exceeds_context_at_step",
     "wall_time_s", "serial_time_s", "speedup", "monthly_cost", "cost_per_successful_task", "unpriced_tool_calls",

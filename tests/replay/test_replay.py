@@ -1,4 +1,4 @@
-"""Usage replay (analytics/replay.py): reading, mapping and validating logs, and replaying them on a toy registry
+"""Usage replay (analytics/replay/): reading, mapping and validating logs, and replaying them on a toy registry
 whose prices are easy to work by hand. Prices are per 1M tokens, so a cost is (tokens × rate) / 1,000,000."""
 
 from __future__ import annotations
@@ -11,23 +11,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics.charts.replay import CHART_SPECS, cost_distribution_figure, cost_per_model_figure
 from analytics.core.errors import AnalyticsError
 from analytics.core.pricing import price_requests, request_totals
 from analytics.core.registry import load_registry
+from analytics.replay.engine import NO_PRICE, NOT_FITTING, replay
 from analytics.replay.usage import (
-    CHART_SPECS,
     MAX_COLUMNS,
-    NO_PRICE,
-    NOT_FITTING,
     SEED_MODELS,
     UsageLogError,
     apply_mapping,
-    cost_distribution_figure,
-    cost_per_model_figure,
     load_usage,
     parse_mapping,
     read_usage,
-    replay,
     sample_csv,
     sample_log,
     suggest_mapping,
@@ -490,7 +486,7 @@ def test_read_from_a_file_object():
 
 def test_percentiles_equal_numpys_linear_interpolation():
     """The bucketed selection gives np.percentile's answer exactly: skewed, tied, all-zero and narrow inputs."""
-    from analytics.replay.usage import percentiles
+    from analytics.replay.engine import percentiles
 
     rng = np.random.default_rng(0)
     for n in (1, 2, 999, 1_000, 1_001, 20_000):

@@ -12,14 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from analytics import cli, drift
+from analytics.cli import common as cli
 from analytics.cli.main import main
 from analytics.core.registry import DATA_DIR, load_registry
+from analytics.sources import drift
+from analytics.sources import genai_prices as ours
 
 genai_prices = pytest.importorskip("genai_prices")
 pytestmark = pytest.mark.skipif(
-    genai_prices.__version__ != drift.PINNED_VERSION,
-    reason=f"the registry's explanations are written against genai-prices {drift.PINNED_VERSION}",
+    genai_prices.__version__ != ours.PINNED_VERSION,
+    reason=f"the registry's explanations are written against genai-prices {ours.PINNED_VERSION}",
 )
 CHECK_DAY = dt.date(2026, 11, 29)
 
@@ -112,10 +114,10 @@ def test_their_tiers_are_cliffs_above_the_start():
     from genai_prices.types import Tier, TieredPrices
 
     price = TieredPrices(base=Decimal("2"), tiers=[Tier(start=200_000, price=Decimal("4"))])
-    assert drift._their_rate(price, 200_000) == 2.0
-    assert drift._their_rate(price, 200_001) == 4.0
-    assert drift._their_rate(Decimal("0.5"), 10**6) == 0.5
-    assert drift._their_rate(None, 1) is None
+    assert ours.their_rate(price, 200_000) == 2.0
+    assert ours.their_rate(price, 200_001) == 4.0
+    assert ours.their_rate(Decimal("0.5"), 10**6) == 0.5
+    assert ours.their_rate(None, 1) is None
 
 
 def test_missing_package_is_a_clear_message(monkeypatch, capsys):

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analytics import importer
 from analytics.cli.main import main
 from analytics.core.registry import DATA_DIR, cached_registry, load_registry
+from analytics.sources import genai_prices as ours
 
 genai_prices = pytest.importorskip("genai_prices")
 
@@ -113,9 +113,9 @@ def test_unknown_provider_is_a_one_line_error(tmp_path, capsys):
 
 
 def test_slug():
-    assert importer.slug("qwen/qwen3-max") == "qwen-qwen3-max"
-    assert importer.slug("@cf/moonshotai/kimi-k2.5") == "cf-moonshotai-kimi-k2.5"
-    assert importer.slug("Model_Name:free") == "model-name-free"
+    assert ours.slug("qwen/qwen3-max") == "qwen-qwen3-max"
+    assert ours.slug("@cf/moonshotai/kimi-k2.5") == "cf-moonshotai-kimi-k2.5"
+    assert ours.slug("Model_Name:free") == "model-name-free"
 
 
 def test_dashboard_loads_an_imported_provider(tmp_path, capsys, monkeypatch):
