@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
 
-.PHONY: help setup browser run test test-fast e2e lint format schema bench clean
+.PHONY: help setup browser services run test test-fast e2e lint format schema bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,15 +27,23 @@ browser: ## install Debian's Chromium and the emoji font when missing (needs roo
 		  || { echo "apt-get failed: see /tmp/llm-costs-apt.log"; exit 1; }; \
 	else echo "Chromium is missing: run 'sudo apt-get install chromium fonts-noto-color-emoji', then make test again"; exit 1; fi
 
+services: ## install Debian's PostgreSQL server and a Java runtime (Spark) when missing, for the engine tests (needs root)
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "installing postgresql and default-jre-headless with apt-get…"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql default-jre-headless) >/tmp/llm-costs-apt-services.log 2>&1 \
+		  || { echo "apt-get failed: see /tmp/llm-costs-apt-services.log"; exit 1; }; \
+	else echo "PostgreSQL or Java is missing: the engine tests that need them will skip and say so (sudo apt-get install postgresql default-jre-headless)"; fi
+
 run: setup ## serve the dashboard on http://127.0.0.1:$(PORT) with the bundled registry
 	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT)
 
-test: setup browser ## run every test: unit, app (AppTest) and real-browser (Playwright + Chromium)
+test: setup browser services ## run every test: unit, app (AppTest), engines (DuckDB, PostgreSQL, Spark), real-browser
 	$(PY) -m analytics schema --check
 	$(PY) -m analytics workload-schema --check
 	$(PY) -m pytest -q -p no:cacheprovider
 
-test-fast: setup ## run the tests that need no browser
+test-fast: setup services ## run the tests that need no browser
 	$(PY) -m pytest -q -p no:cacheprovider -m "not e2e"
 
 e2e: setup browser ## run only the real-browser tests
