@@ -34,8 +34,8 @@ def cost_per_model_figure(result: ReplayResult, registry: Registry, title: str |
                       "<br>not fitting %{customdata[1]:,}<br>no price %{customdata[2]:,}<extra></extra>",
         name="cost on this model",
     ))
-    if result.recorded_cost is not None and np.isfinite(result.recorded_cost).any():
-        recorded = float(np.nansum(result.recorded_cost))
+    recorded = result.recorded_sum
+    if recorded is not None:
         fig.add_hline(y=recorded, line_dash="dash", line_color="#444",
                       annotation_text=f"as recorded: {recorded:,.2f} {result.currency}",
                       annotation_position="top left")

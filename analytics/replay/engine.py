@@ -38,6 +38,15 @@ _FIT_REASONS = {
 
 
 
+def reason_texts(model: Model) -> list[str]:
+    """Why a request got no cost on ``model``, by code: 1–4 the limit it breaks (``FIT_*``; 0 is unused), 5 no
+    schedule in force on its day, 6 the tier's rate for a component it uses is unknown."""
+    cap_name = "input cap (max_input_tokens)" if model.max_input_tokens else "context window"
+    texts = [_FIT_REASONS.get(code, "").format(cap_name=cap_name, cap=prompt_cap(model), window=model.context_window,
+                                               max_output=model.max_output_tokens or 0) for code in range(5)]
+    return [*texts, "no price in force on that day", "the tier's price is unknown"]
+
+
 def default_models(registry: Registry) -> list[str]:
     """The seed models the registry has (every model when it has none of them)."""
     chosen = [m for m in SEED_MODELS if m in registry.entries]
@@ -60,7 +69,7 @@ def _day_number(day: dt.date | None, default: int) -> int:
     return default if day is None else (day - dt.date(1970, 1, 1)).days
 
 
-def _tier_labels(schedule: PriceSchedule) -> list[str]:
+def tier_labels(schedule: PriceSchedule) -> list[str]:
     """"≤32,768", "≤131,072", ">131,072" — or "single tier" when the schedule has one."""
     if len(schedule.tiers) == 1:
         return ["single tier"]
@@ -129,7 +138,7 @@ def _price_on_model(registry: Registry, model: Model, columns: dict[str, np.ndar
             total[rows], fit[rows], no_schedule[rows] = costs, codes, False
         ok = codes == FIT_OK
         counts = [int(ok.sum())] if len(schedule.tiers) == 1 else np.bincount(tiers[ok], minlength=len(schedule.tiers))
-        for label, count in zip(_tier_labels(schedule), counts, strict=False):
+        for label, count in zip(tier_labels(schedule), counts, strict=False):
             result.tier_counts[label] = result.tier_counts.get(label, 0) + int(count)
         result.schedules.append(schedule)
     if no_schedule.any():
@@ -165,14 +174,35 @@ class ReplayResult:
     priced_on: dt.date | None
     unknown_recorded: dict[str, int]
     """Recorded model names the registry does not know, with their request counts."""
+    engine: str = "numpy"
+    """Where the log was priced: ``numpy`` (in memory, every per-request cost kept) or a database engine
+    (``duckdb``, ``postgres``, ``spark``: only summaries come back, see ``analytics.replay.engines``)."""
+    cost_buckets: pd.DataFrame | None = None
+    """From a database engine, in place of ``costs``: model, cost_low, cost_high, requests — the priced requests
+    per fine logarithmic cost bucket (0.27% wide), what ``distribution`` bins."""
+    recorded_total: float | None = None
+    """From a database engine, in place of ``recorded_cost``: its sum over the requests it prices."""
 
     @property
     def not_fitting(self) -> pd.DataFrame:
         return self.unpriced[self.unpriced["kind"] == NOT_FITTING].reset_index(drop=True)
 
+    @property
+    def recorded_sum(self) -> float | None:
+        """The log's cost on the models it was recorded on (the requests they price); None when unknown."""
+        if self.recorded_cost is not None:
+            finite = np.isfinite(self.recorded_cost)
+            return float(self.recorded_cost[finite].sum()) if finite.any() else None
+        return self.recorded_total
+
     def distribution(self, bins: int = 40) -> pd.DataFrame:
         """Histogram of the per-request cost of each model on shared log-spaced bins: model, cost_low, cost_high,
-        requests, share (of that model's priced requests). Bounded in size whatever the log's length."""
+        requests, share (of that model's priced requests). Bounded in size whatever the log's length.
+
+        From a database engine the fine buckets are binned by their lower edge (a bucket is 0.27% wide: a request
+        within that of a bin edge may be counted in the neighbouring bin)."""
+        if self.cost_buckets is not None and not self.costs:
+            return _bin_buckets(self.cost_buckets, bins)
         finite = {m: c[np.isfinite(c) & (c > 0)] for m, c in self.costs.items()}
         present = [c for c in finite.values() if len(c)]
         if not present:
@@ -190,6 +220,23 @@ class ReplayResult:
             rows.append(pd.DataFrame({"model": model, "cost_low": edges[:-1], "cost_high": edges[1:],
                                       "requests": counts, "share": share}))
         return pd.concat(rows, ignore_index=True)
+
+
+def _bin_buckets(buckets: pd.DataFrame, bins: int) -> pd.DataFrame:
+    """``distribution`` from an engine's fine cost buckets (model, cost_low, cost_high, requests)."""
+    positive = buckets[buckets["cost_low"] > 0]
+    if positive.empty:
+        return pd.DataFrame(columns=["model", "cost_low", "cost_high", "requests", "share"])
+    low, high = float(positive["cost_low"].min()), float(positive["cost_high"].max())
+    edges = np.logspace(np.log10(low), np.log10(high), bins + 1)
+    rows = []
+    for model, part in positive.groupby("model", sort=False):
+        index = np.clip(np.searchsorted(edges, part["cost_low"].to_numpy(), side="right") - 1, 0, bins - 1)
+        counts = np.bincount(index, weights=part["requests"].to_numpy(dtype=np.float64), minlength=bins)
+        total = counts.sum()
+        rows.append(pd.DataFrame({"model": model, "cost_low": edges[:-1], "cost_high": edges[1:],
+                                  "requests": counts, "share": counts / total if total else counts}))
+    return pd.concat(rows, ignore_index=True)
 
 
 def percentiles(values: np.ndarray, qs: Iterable[float]) -> list[float]:
@@ -386,10 +433,7 @@ def _unpriced_rows(model: Model, model_code: int, pricing: _ModelPricing, unpric
     rows = np.flatnonzero(unpriced)
     if not len(rows):
         return None
-    cap_name = "input cap (max_input_tokens)" if model.max_input_tokens else "context window"
-    texts = [_FIT_REASONS.get(code, "").format(cap_name=cap_name, cap=prompt_cap(model), window=model.context_window,
-                                               max_output=model.max_output_tokens or 0) for code in range(5)]
-    texts += ["no price in force on that day", "the tier's price is unknown"]
+    texts = reason_texts(model)
     for text in texts:
         if text not in reasons:
             reasons.append(text)

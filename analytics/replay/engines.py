@@ -1,0 +1,293 @@
+"""Run the replay's ibis expression (``analytics.replay.query``) on an engine and assemble what the numpy engine
+returns (``ReplayResult``) from its small results: the summary groups, the cost histogram and the exact costs that
+hold each percentile. Nothing per request comes back, whatever the log's size."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import ibis.expr.types as ir
+import numpy as np
+import pandas as pd
+
+from analytics.core.errors import AnalyticsError
+from analytics.core.registry import Registry
+
+from .engine import NO_PRICE, NOT_FITTING, SUMMARY_COLUMNS, ReplayResult, default_models, reason_texts
+from .query import (
+    BUCKETS_PER_OCTAVE,
+    NO_SCHEDULE_SLOT,
+    QUANTILES,
+    REQUIRED_COLUMNS,
+    STATUS_NO_SCHEDULE,
+    STATUS_PRICED,
+    STATUS_UNKNOWN_RATE,
+    LogShape,
+    ModelPlan,
+    ReplayQuery,
+    build_query,
+)
+
+UNPRICED_COUNT_COLUMNS = ["model", "kind", "reason", "requests"]
+"""An engine's unpriced table: requests per model and reason (the rows themselves stay in the database)."""
+
+
+def _statuses(groups: pd.DataFrame, i: int, plan: ModelPlan) -> np.ndarray:
+    """Each summary group's status on model ``i`` (see ``STATUS_*``), from its keys."""
+    fit = groups[f"fit{i}"].to_numpy(dtype=np.int64)
+    slot = groups[f"slot{i}"].to_numpy(dtype=np.int64)
+    status = np.where(fit != 0, fit, STATUS_PRICED)
+    free = status == STATUS_PRICED
+    status[free & (slot == NO_SCHEDULE_SLOT)] = STATUS_NO_SCHEDULE
+    status[free & np.isin(slot, plan.beyond_slots)] = 4
+    if f"unknown{i}" in groups:
+        unknown = groups[f"unknown{i}"].to_numpy(dtype=bool)
+        status[(status == STATUS_PRICED) & unknown] = STATUS_UNKNOWN_RATE
+    return status
+
+
+def check_problems(checks: pd.Series) -> list[str]:
+    """One line per problem the names query counted (``ReplayQuery.names``): the column, how many rows, what."""
+    problems = []
+    for key, value in checks.items():
+        if ":" not in str(key) or str(key).endswith(":min") or not value:
+            continue
+        column, kind = str(key).split(":")
+        count = int(value)
+        detail = f" (the lowest is {checks[f'{column}:min']:g})" if kind == "negative" else ""
+        problems.append(f"{column}: {count:,} row{'s' if count > 1 else ''} {_KINDS[kind]}{detail}")
+    return problems
+
+
+_KINDS = {"empty": "empty — every request needs it", "empty or negative": "with an empty or negative count",
+          "negative": "negative — token counts cannot be", "not finite": "not finite (NaN or infinite)",
+          "above prompt": "with more cached and cache-write tokens than the prompt — prompt_tokens must hold the "
+                          "whole prompt"}
+
+
+def _day(value: Any) -> dt.date | None:
+    """A first or last time (a timestamp, or Unix seconds) as its UTC day."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        seconds = float(value) / 1000 if abs(float(value)) > 1e11 else float(value)
+        return pd.Timestamp(seconds, unit="s", tz="UTC").date()
+    stamp = pd.Timestamp(value)
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC")
+    return stamp.date()
+
+
+def percentile_ranks(histogram: pd.DataFrame, qs: Iterable[float] = QUANTILES
+                     ) -> dict[int, tuple[float, list[tuple[float, int, int]]]]:
+    """Per model: the priced count and, per quantile, the ranks it needs (0-based, in cost order) with the bucket
+    holding each."""
+    result = {}
+    for k, part in histogram.groupby("k"):
+        per_bucket = part.groupby("bucket")["requests"].sum().sort_index()
+        n = float(per_bucket.sum())
+        if n <= 0:
+            continue
+        cumulative = per_bucket.cumsum().to_numpy()
+        buckets = per_bucket.index.to_numpy()
+        ranks = []
+        for q in qs:
+            low = math.floor(q / 100 * (n - 1))
+            for rank in dict.fromkeys((low, min(low + 1, math.ceil(n) - 1))):
+                ranks.append((q, rank, int(buckets[np.searchsorted(cumulative, rank, side="right")])))
+        result[int(k)] = (n, ranks)
+    return result
+
+
+def exact_percentiles(histogram: pd.DataFrame, values: pd.DataFrame, qs: Iterable[float] = QUANTILES
+                      ) -> dict[int, list[float]]:
+    """Per model, the exact percentiles (linear interpolation, as ``np.percentile``) from the bucket counts and the
+    exact costs in the few buckets that hold the ranks."""
+    result = {}
+    for k, (n, ranks) in percentile_ranks(histogram, qs).items():
+        per_bucket = histogram[histogram["k"] == k].groupby("bucket")["requests"].sum().sort_index()
+        before = (per_bucket.cumsum() - per_bucket).to_dict()
+        mine = values[values["k"] == k].sort_values("cost")
+        by_bucket = {int(b): (part["cost"].to_numpy(), np.cumsum(part["requests"].to_numpy()))
+                     for b, part in mine.groupby("bucket")}
+
+        def ranked(rank: int, bucket: int, by_bucket=by_bucket, before=before) -> float:
+            costs, cumulative = by_bucket[bucket]
+            return float(costs[np.searchsorted(cumulative + before[bucket], rank, side="right")])
+
+        out = []
+        for q in qs:
+            position = q / 100 * (n - 1)
+            low = math.floor(position)
+            chosen = {rank: bucket for qq, rank, bucket in ranks if qq == q}
+            value = ranked(low, chosen[low])
+            high = min(low + 1, math.ceil(n) - 1)
+            if position > low and high != low:
+                value += (position - low) * (ranked(high, chosen[high]) - value)
+            out.append(value)
+        result[k] = out
+    return result
+
+
+def _count(value: float) -> int | float:
+    """Request counts are whole numbers unless a weight column made them fractional."""
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _tier_counts(plan: ModelPlan, groups: pd.DataFrame, i: int, status: np.ndarray, requests: np.ndarray
+                 ) -> dict[str, float]:
+    """The requests that fit, per tier label: every tier of every schedule some request fell in, in the registry's
+    order (a label shared by two schedules adds up), as the numpy engine counts them."""
+    slots = groups[f"slot{i}"].to_numpy(dtype=np.int64)
+    present = {plan.slots[s].schedule for s in np.unique(slots) if s >= 0}
+    fitting = (status == STATUS_PRICED) | (status == STATUS_UNKNOWN_RATE)
+    counts: dict[str, float] = {}
+    for number, slot in enumerate(plan.slots):
+        if slot.schedule in present and slot.label is not None:
+            counts[slot.label] = counts.get(slot.label, 0.0) + float(requests[fitting & (slots == number)].sum())
+    return counts
+
+
+def _comparison(query: ReplayQuery, groups: pd.DataFrame, statuses: list[np.ndarray], k: int) -> dict[str, Any]:
+    """Model ``k`` against the models the requests were recorded on, over the requests both price: the name is a
+    key of the summary's groups, so the recorded model's costs sit in the same group as this model's."""
+    result = {"recorded_cost": np.nan, "saving": np.nan, "saving_share": np.nan, "compared_requests": 0}
+    if not query.shape.has_model:
+        return result
+    requests = groups["requests"].to_numpy(dtype=np.float64)
+    recorded_plan = groups["name"].map(query.recorded).to_numpy(dtype=np.float64)
+    compared = recorded = cost = 0.0
+    for r in set(query.recorded.values()):
+        rows = (recorded_plan == r) & (statuses[k] == STATUS_PRICED) & (statuses[r] == STATUS_PRICED)
+        compared += float(requests[rows].sum())
+        recorded += float(groups[f"sum{r}"].to_numpy()[rows].sum())
+        cost += float(groups[f"sum{k}"].to_numpy()[rows].sum())
+    result["compared_requests"] = _count(compared)
+    if compared:
+        result.update(recorded_cost=recorded, saving=recorded - cost,
+                      saving_share=(recorded - cost) / recorded if recorded else np.nan)
+    return result
+
+
+def _recorded_total(query: ReplayQuery, groups: pd.DataFrame, statuses: list[np.ndarray]) -> float | None:
+    if not query.recorded:
+        return None
+    recorded_plan = groups["name"].map(query.recorded).to_numpy(dtype=np.float64)
+    return sum(float(groups[f"sum{r}"].to_numpy()[(recorded_plan == r) & (statuses[r] == STATUS_PRICED)].sum())
+               for r in set(query.recorded.values()))
+
+
+def _model_rows(registry: Registry, query: ReplayQuery, groups: pd.DataFrame, statuses: list[np.ndarray], k: int,
+                percentiles: dict[int, list[float]], n: float, currency: str) -> tuple[dict, list[dict], list[dict]]:
+    """Model ``k``'s summary row, tier rows and unpriced counts."""
+    plan = query.plans[k]
+    entry = registry.entry(plan.model.id)
+    status = statuses[k]
+    requests = groups["requests"].to_numpy(dtype=np.float64)
+    priced_mask = status == STATUS_PRICED
+    priced = float(requests[priced_mask].sum())
+    not_fitting = float(requests[(status >= 1) & (status <= 4)].sum())
+    no_price = float(requests[status >= STATUS_NO_SCHEDULE].sum())
+    stats = {"total_cost": np.nan, "cost_median": np.nan, "cost_p95": np.nan, "cost_max": np.nan}
+    if priced:
+        median, p95 = percentiles[k]
+        stats = {"total_cost": float(groups[f"sum{k}"].to_numpy()[priced_mask].sum()), "cost_median": median,
+                 "cost_p95": p95, "cost_max": float(np.nanmax(groups[f"max{k}"].to_numpy()[priced_mask]))}
+    counts = _tier_counts(plan, groups, k, status, requests)
+    counts[NOT_FITTING] = not_fitting
+    counts[NO_PRICE] = no_price
+    tier_rows, shares = [], []
+    for label, count in counts.items():
+        if count or label not in (NOT_FITTING, NO_PRICE):
+            tier_rows.append({"model": plan.model.id, "tier": label, "requests": _count(count), "share": count / n})
+        if count and label not in (NOT_FITTING, NO_PRICE):
+            shares.append(f"{label}: {count / n:.1%}")
+    row = {"model": plan.model.id, "name": entry.model.name, "provider": entry.provider.name,
+           "country": entry.provider.country, "requests": _count(n), "priced": _count(priced),
+           "not_fitting": _count(not_fitting), "no_price": _count(no_price), **stats,
+           "tier_shares": " · ".join(shares), **_comparison(query, groups, statuses, k), "currency": currency}
+    reasons = reason_texts(plan.model)
+    unpriced = [{"model": plan.model.id, "kind": NOT_FITTING if code <= 4 else NO_PRICE, "reason": reasons[code],
+                 "requests": _count(float(requests[status == code].sum()))}
+                for code in range(1, 7) if requests[status == code].sum()]
+    return row, tier_rows, unpriced
+
+
+def assemble(registry: Registry, query: ReplayQuery, groups: pd.DataFrame, names: pd.DataFrame,
+             histogram: pd.DataFrame, percentiles: dict[int, list[float]], unknown: list[str], *, engine: str,
+             region: str, service_tier: str, currency: str, on: dt.date) -> ReplayResult:
+    """The replay's tables, as the numpy engine makes them, from the engine's small results."""
+    n = float(groups["requests"].sum())
+    statuses = [_statuses(groups, i, plan) for i, plan in enumerate(query.plans)]
+    summary_rows, tier_rows, unpriced_rows = [], [], []
+    for k in range(query.asked):
+        row, tiers, unpriced = _model_rows(registry, query, groups, statuses, k, percentiles, n, currency)
+        summary_rows.append(row)
+        tier_rows += tiers
+        unpriced_rows += unpriced
+    by_name = {(None if pd.isna(a) else a): float(b) for a, b in zip(names["name"], names["requests"], strict=True)}
+    unknown_recorded = {str(name): _count(by_name.get(name, 0.0)) for name in unknown}
+    blank = sum(c for name, c in by_name.items() if name is None or not str(name).strip())
+    if blank and query.shape.has_model:
+        unknown_recorded["(empty)"] = _count(blank)
+    first, last = _day(names["first"].min()) if "first" in names else None, \
+        _day(names["last"].max()) if "last" in names else None
+    ids = {k: plan.model.id for k, plan in enumerate(query.plans)}
+    buckets = histogram.assign(model=histogram["k"].map(ids),
+                               cost_low=2.0 ** (histogram["bucket"] / BUCKETS_PER_OCTAVE),
+                               cost_high=2.0 ** ((histogram["bucket"] + 1) / BUCKETS_PER_OCTAVE))
+    return ReplayResult(
+        summary=pd.DataFrame(summary_rows, columns=SUMMARY_COLUMNS),
+        tiers=pd.DataFrame(tier_rows, columns=["model", "tier", "requests", "share"]),
+        unpriced=pd.DataFrame(unpriced_rows, columns=UNPRICED_COUNT_COLUMNS),
+        costs={}, recorded_cost=None, requests=_count(n), currency=currency, region=region,
+        service_tier=service_tier, period=(first, last) if first is not None else None,
+        priced_on=None if query.shape.has_time else on, unknown_recorded=unknown_recorded, engine=engine,
+        cost_buckets=buckets[["model", "cost_low", "cost_high", "requests"]].reset_index(drop=True),
+        recorded_total=_recorded_total(query, groups, statuses))
+
+
+def replay_table(execute: Callable[[ir.Expr], pd.DataFrame], registry: Registry, table: ir.Table,
+                 models: Iterable[str] | None = None, *, region: str = "global", service_tier: str = "standard",
+                 currency: str = "USD", on: dt.date | None = None, label: str = "usage log", engine: str = "ibis",
+                 resolve: Callable[[str], str] | None = None) -> ReplayResult:
+    """``replay`` on a table where it lives: ``table`` has the canonical columns (``analytics.replay.sources``),
+    ``execute`` runs an expression on its engine and returns the (small) result as a DataFrame.
+
+    Four queries: the names and checks, the summary, the cost histogram, the exact costs at the percentiles."""
+    day = on or dt.date.today()
+    model_ids = list(models or default_models(registry))
+    shape = LogShape.of(table)
+    missing = [c for c in REQUIRED_COLUMNS if c not in shape.tokens]
+    if missing:
+        raise AnalyticsError(f"{label}: missing required column {missing[0]!r}")
+    names = execute(ReplayQuery(table, shape, [], 0).names())
+    if not int(names["rows"].sum()):
+        raise AnalyticsError(f"{label}: the log has no requests")
+    problems = check_problems(_sum_checks(names))
+    if problems:
+        raise AnalyticsError(f"{label}: " + "; ".join(problems))
+    recorded = [None if pd.isna(name) else str(name) for name in names["name"]]
+    query, unknown = build_query(registry, table, model_ids, recorded, region=region,
+                                 service_tier=service_tier, on=day, currency=currency, resolve=resolve)
+    groups = execute(query.summary())
+    histogram = execute(query.histogram())
+    ranks = percentile_ranks(histogram)
+    targets = {k: [b for _, _, b in r] for k, (_, r) in ranks.items()}
+    values = execute(query.order_statistics(targets)) if targets else pd.DataFrame(
+        columns=["k", "bucket", "cost", "requests"])
+    return assemble(registry, query, groups, names, histogram, exact_percentiles(histogram, values), unknown,
+                    engine=engine, region=region, service_tier=service_tier, currency=currency, on=day)
+
+
+def _sum_checks(names: pd.DataFrame) -> pd.Series:
+    """The checks over the whole log, from the names query's groups."""
+    checks: dict[str, Any] = {}
+    for column in names.columns:
+        if ":" in column:
+            values = names[column]
+            checks[column] = values.min() if column.endswith(":min") else values.sum()
+    return pd.Series(checks, dtype=object)

@@ -1,0 +1,423 @@
+"""The replay as one engine-agnostic ibis expression, built from the registry: DuckDB, PostgreSQL, Spark (or any
+SQL the compiler speaks) price the log where it lives, and only small results come back.
+
+The arithmetic is the numpy engine's (``analytics.replay.engine``), written once more as column expressions: the
+schedule in force on each request's day (UTC; the first in the registry's order wins), the cliff tier of its
+prompt, the limits, and the cost components added in the same order, so that every engine agrees with the reference
+to the last bits. Token columns are cast to float64 before any arithmetic and every rate is a float64 literal:
+engines read a bare decimal literal as DECIMAL, and Spark then truncates costs to 6 decimals.
+
+The queries (``analytics.replay.engines`` runs them): the recorded names with the validation counts; the summary,
+grouped by every model's fit code and tier (a few hundred groups for any log); a histogram of each model's costs
+in fine logarithmic buckets; and the exact costs in the few buckets that hold the median and p95 — so the
+percentiles are exact (``np.percentile``'s linear interpolation) in bounded memory on every engine, where an
+engine's own median must hold every value (DuckDB), is approximate (ClickHouse) or is missing (BigQuery).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from analytics.core.errors import AnalyticsError
+from analytics.core.pricing import MTOK, TierRates, prompt_cap
+from analytics.core.registry import Registry
+from analytics.core.schema import Model, PriceSchedule
+
+from .engine import tier_labels
+
+TOKEN_COLUMNS = ("prompt_tokens", "output_tokens", "cached_tokens", "reasoning_tokens", "cache_write_tokens",
+                 "cache_write_1h_tokens")
+"""The token columns the expression reads (a missing optional one is 0): ``prompt_tokens`` holds the whole
+prompt, cached and cache-written tokens included."""
+REQUIRED_COLUMNS = ("prompt_tokens", "output_tokens")
+WEIGHT_COLUMN = "requests"
+"""Where a row stands for several requests (an aggregated bucket), how many; its token columns are the bucket's
+totals and each request is priced at the average size. Missing: every row is one request."""
+
+STATUS_PRICED = 0
+STATUS_NO_SCHEDULE = 5
+STATUS_UNKNOWN_RATE = 6
+"""Per request and model: 0 priced; 1–4 the fit code of the limit broken (``analytics.pricing.FIT_*``); 5 no
+schedule in force on its day; 6 the tier's rate for a component it uses is unknown."""
+NO_SCHEDULE_SLOT = -1
+
+BUCKETS_PER_OCTAVE = 256
+"""Cost buckets per doubling: a bucket spans 0.017% of its cost, so the few holding a percentile are small."""
+TINY = 1e-300
+"""Where a zero cost is counted (log of zero being undefined): below any cost a request can have."""
+QUANTILES = (50.0, 95.0)
+DAY_S = 86_400
+
+
+def f64(value: float) -> ir.FloatingValue:
+    return ibis.literal(float(value), type="float64")
+
+
+NULL = ibis.null("float64")
+
+
+# -- the per-request expression ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One (schedule, tier) pair of a model, or a schedule's "beyond every tier" (``rates`` None)."""
+
+    schedule: int
+    label: str | None
+    rates: TierRates | None
+    factor: float
+    """Registry currency → display currency, per token (÷ 1,000,000)."""
+
+
+@dataclass
+class ModelPlan:
+    """How one model prices a request, as data from the registry; the expressions are built from it."""
+
+    model: Model
+    periods: list[tuple[PriceSchedule, dt.date | None, dt.date | None]]
+    """The schedules a request may fall in, in the registry's order (the first in force wins), with their days."""
+    slots: list[Slot] = field(default_factory=list)
+    whole_log: bool = False
+    """True when the log has no times: every request on the one schedule in force on the replay's day."""
+
+    @classmethod
+    def of(cls, registry: Registry, model: Model, *, dated: bool, region: str, service_tier: str, on: dt.date,
+           currency: str) -> ModelPlan:
+        candidates = [s for s in model.prices if s.region == region and s.service_tier == service_tier]
+        if not dated:
+            candidates = [s for s in candidates if s.in_force(on)][:1]
+        periods, slots = [], []
+        for number, schedule in enumerate(candidates):
+            periods.append((schedule, schedule.effective_from, schedule.effective_to))
+            factor = registry.convert(1.0, schedule.currency, currency) / MTOK
+            labels = tier_labels(schedule)
+            for i, tier in enumerate(schedule.tiers):
+                slots.append(Slot(number, labels[i], TierRates.of(tier), factor))
+            if schedule.tiers[-1].up_to is not None:
+                slots.append(Slot(number, None, None, factor))
+            if schedule.effective_from is None and schedule.effective_to is None:
+                break  # always in force: later schedules are never reached
+        return cls(model, periods, slots, whole_log=not dated)
+
+    def fit(self, tokens: dict[str, ir.FloatingValue]) -> ir.IntegerValue:
+        """The first limit broken (``FIT_*``), in the numpy engine's priority: input cap, window, output cap."""
+        model = self.model
+        prompt = tokens["prompt_tokens"]
+        completion = tokens["output_tokens"] + tokens["reasoning_tokens"]
+        cases = [(prompt > f64(prompt_cap(model)), 1)]
+        if model.max_input_tokens is None:
+            cases.append((prompt + completion > f64(model.context_window), 3))
+        if model.max_output_tokens is not None:
+            cases.append((completion > f64(model.max_output_tokens), 2))
+        return ibis.cases(*cases, else_=0).cast("int8")
+
+    def slot(self, tokens: dict[str, ir.FloatingValue], time: ir.Value | None) -> ir.IntegerValue:
+        """The slot of each request: its schedule's tier (or beyond every tier), −1 where no schedule is in force."""
+        prompt = tokens["prompt_tokens"]
+        schedule_cases = []
+        for number, (schedule, start, stop) in enumerate(self.periods):
+            own = [(i, s) for i, s in enumerate(self.slots) if s.schedule == number]
+            tier_cases = [(prompt <= f64(tier.up_to), i) for (i, _), tier in zip(own, schedule.tiers, strict=False)
+                          if tier.up_to is not None]
+            last = own[-1][0]  # the open tier, or beyond every tier
+            tier_slot = ibis.cases(*tier_cases, else_=last) if tier_cases else ibis.literal(last)
+            condition = None
+            if time is not None and start is not None:
+                condition = time >= _instant(time, start)
+            if time is not None and stop is not None:
+                before = time < _instant(time, stop)
+                condition = before if condition is None else condition & before
+            if condition is None:
+                if not schedule_cases:
+                    return tier_slot.cast("int16")
+                schedule_cases.append((ibis.literal(True), tier_slot))
+                break
+            schedule_cases.append((condition, tier_slot))
+        if not schedule_cases:
+            return ibis.literal(NO_SCHEDULE_SLOT).cast("int16")
+        return ibis.cases(*schedule_cases, else_=NO_SCHEDULE_SLOT).cast("int16")
+
+    def raw_cost(self, tokens: dict[str, ir.FloatingValue], slot: ir.IntegerValue) -> ir.FloatingValue:
+        """The cost at the request's slot, limits aside (NULL beyond every tier or with no schedule)."""
+        branches = [(i, _tier_cost(tokens, s.rates, s.factor)) for i, s in enumerate(self.slots) if s.rates]
+        if not branches:
+            return NULL
+        if len(branches) == 1:
+            return ibis.ifelse(slot == branches[0][0], branches[0][1], NULL)
+        return slot.cases(*branches, else_=NULL)
+
+    @property
+    def beyond_slots(self) -> list[int]:
+        return [i for i, s in enumerate(self.slots) if s.rates is None]
+
+    @property
+    def has_unknown_rates(self) -> bool:
+        """True when some tier leaves a rate unknown (its requests using that component get no price)."""
+        return any(s.rates is not None and any(math.isnan(r) for r in (
+            s.rates.input, s.rates.output, s.rates.cache_read, s.rates.cache_write, s.rates.cache_write_1h,
+            s.rates.reasoning)) for s in self.slots)
+
+
+def _instant(column: ir.Value, day: dt.date) -> ir.Value:
+    """Midnight UTC of ``day`` in the column's own type: rows are compared with it, never converted."""
+    moment = dt.datetime(day.year, day.month, day.day)
+    dtype = column.type()
+    if dtype.is_timestamp():
+        return ibis.literal(moment.replace(tzinfo=dt.UTC) if dtype.timezone else moment, type=dtype)
+    return f64((day - dt.date(1970, 1, 1)).days * DAY_S)  # Unix seconds
+
+
+def _tier_cost(tokens: dict[str, ir.FloatingValue], rates: TierRates, factor: float) -> ir.FloatingValue:
+    """(prompt − cached − writes) × input + cached × cache_read + writes × cache_write (+ 1-hour writes at their
+    rate) + output × output + reasoning × reasoning, added in the numpy engine's order. An unknown rate costs
+    nothing on zero tokens and makes the cost unknown (NULL) otherwise: unknown is not zero."""
+    uncached = tokens["prompt_tokens"]
+    for name in ("cached_tokens", "cache_write_tokens", "cache_write_1h_tokens"):
+        if not isinstance(tokens[name], ir.Scalar):
+            uncached = uncached - tokens[name]
+    terms = [(uncached, rates.input), (tokens["cached_tokens"], rates.cache_read),
+             (tokens["cache_write_tokens"], rates.cache_write),
+             (tokens["cache_write_1h_tokens"], rates.cache_write_1h),
+             (tokens["output_tokens"], rates.output), (tokens["reasoning_tokens"], rates.reasoning)]
+    total = None
+    for column, rate in terms:
+        if isinstance(column, ir.Scalar):
+            continue  # a column the log does not have: zero tokens, nothing to add
+        term = ibis.ifelse(column == 0, f64(0.0), NULL) if math.isnan(rate) else column * f64(rate * factor)
+        total = term if total is None else total + term
+    return total
+
+
+# -- the log as the expression reads it ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LogShape:
+    """Which of the canonical columns a log has (the optional ones may be missing)."""
+
+    tokens: tuple[str, ...]
+    has_time: bool
+    has_model: bool
+    has_weight: bool
+
+    @classmethod
+    def of(cls, table: ir.Table) -> LogShape:
+        columns = set(table.columns)
+        return cls(tuple(c for c in TOKEN_COLUMNS if c in columns), "timestamp" in columns, "model" in columns,
+                   WEIGHT_COLUMN in columns)
+
+
+def _tokens(table: ir.Table, shape: LogShape) -> dict[str, Any]:
+    """Token columns as float64 (an empty optional cell is 0), per request: a weighted row's totals ÷ its count.
+    A column the log does not have is the scalar 0."""
+    weight = table[WEIGHT_COLUMN].cast("float64") if shape.has_weight else None
+    tokens: dict[str, Any] = {}
+    for name in TOKEN_COLUMNS:
+        if name not in shape.tokens:
+            tokens[name] = f64(0.0)
+            continue
+        column = table[name].cast("float64")
+        if name not in REQUIRED_COLUMNS:
+            column = column.fill_null(0.0)
+        tokens[name] = column / weight if weight is not None else column
+    return tokens
+
+
+def _time(table: ir.Table, shape: LogShape) -> ir.Value | None:
+    """The request time as stored: a timestamp, or Unix seconds (milliseconds above 1e11) as numbers."""
+    if not shape.has_time:
+        return None
+    column = table["timestamp"]
+    if column.type().is_numeric():
+        seconds = column.cast("float64")
+        return ibis.ifelse(seconds.abs() > f64(1e11), seconds / f64(1000.0), seconds)
+    return column
+
+
+def _bucket(cost: ir.FloatingValue) -> ir.IntegerValue:
+    """A fine logarithmic bucket of a cost: monotone (a higher cost never has a lower bucket). A zero cost (a
+    request of no tokens) falls in the bucket of 1e-300, below every real cost. The cost appears once in the
+    expression: engines inline it where a filter is pushed down, and would compute the cost again per mention."""
+    return (ibis.greatest(cost, f64(TINY)).log2() * f64(BUCKETS_PER_OCTAVE)).floor().cast("int64")
+
+
+def _name(table: ir.Table, shape: LogShape) -> ir.StringValue:
+    return table["model"].cast("string") if shape.has_model else ibis.null("string")
+
+
+# -- the queries --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReplayQuery:
+    """The replay of one log on several models, as ibis expressions over the log's table (canonical columns)."""
+
+    table: ir.Table
+    shape: LogShape
+    plans: list[ModelPlan]
+    """The models asked for, in order; then the other models requests were recorded on (for the saving)."""
+    asked: int
+    """How many of ``plans`` were asked for."""
+    recorded: dict[str, int] = field(default_factory=dict)
+    """Recorded model name → the position in ``plans`` of the registry model it resolves to."""
+
+    def names(self) -> ir.Table:
+        """Per recorded model name: rows and requests, with the counts validation needs (missing, negative or not
+        finite counts; cached above the prompt) and the first and last time. One cheap pass before the pricing."""
+        t = self.table
+        schema = t.schema()
+        aggregates: dict[str, Any] = {"rows": t.count()}
+        if self.shape.has_weight:
+            weight = t[WEIGHT_COLUMN].cast("float64")
+            aggregates["requests"] = weight.sum()
+            aggregates["requests:empty or negative"] = (weight.isnull() | (weight < f64(0.0))).sum()
+        else:
+            aggregates["requests"] = t.count()
+        if self.shape.has_time:
+            time = _time(t, self.shape)
+            aggregates["first"] = time.min()
+            aggregates["last"] = time.max()
+            aggregates["timestamp:empty"] = time.isnull().sum()
+        for name in self.shape.tokens:
+            column = t[name]
+            if name in REQUIRED_COLUMNS:
+                aggregates[f"{name}:empty"] = column.isnull().sum()
+            aggregates[f"{name}:negative"] = (column < 0).sum()
+            aggregates[f"{name}:min"] = column.min().cast("float64")
+            if schema[name].is_floating():
+                aggregates[f"{name}:not finite"] = (column.isinf() | column.isnan()).sum()
+        parts = [t[c].cast("float64").fill_null(0.0) for c in ("cached_tokens", "cache_write_tokens",
+                                                                 "cache_write_1h_tokens") if c in self.shape.tokens]
+        if parts:
+            total = parts[0]
+            for part in parts[1:]:
+                total = total + part
+            aggregates["cached_tokens:above prompt"] = (total > t["prompt_tokens"].cast("float64")).sum()
+        return t.group_by(name=_name(t, self.shape)).aggregate(**aggregates)
+
+    def _stages(self) -> ir.Table:
+        """Per request: the weight, the recorded name, the time, the tokens, each model's fit code and slot (stage
+        1: integers computed once) and raw cost at that slot (stage 2, reading the slot)."""
+        t = self.table
+        shape = self.shape
+        if shape.has_weight:
+            t = t.filter(t[WEIGHT_COLUMN].cast("float64") > f64(0.0))  # a bucket of zero requests costs nothing
+        tokens = _tokens(t, shape)
+        time = _time(t, shape)
+        columns = {k: v for k, v in tokens.items() if not isinstance(v, ir.Scalar)}
+        if shape.has_weight:
+            columns["weight"] = t[WEIGHT_COLUMN].cast("float64")
+        columns["name"] = _name(t, shape)
+        for i, plan in enumerate(self.plans):
+            columns[f"fit{i}"] = plan.fit(tokens)
+            columns[f"slot{i}"] = plan.slot(tokens, time)
+        one = t.select(**columns)
+        tokens = {k: (one[k] if k in one.columns else v) for k, v in tokens.items()}
+        return one.mutate(**{f"raw{i}": plan.raw_cost(tokens, one[f"slot{i}"]) for i, plan in enumerate(self.plans)})
+
+    def summary(self) -> ir.Table:
+        """Grouped by the recorded name and every model's fit code and slot (and, for a model with an unknown rate,
+        whether the cost is unknown): requests, per model the sum, min and max of the costs, and the counts the
+        checks need (negative or missing tokens, cached above the prompt) with the first and last time.
+
+        A few hundred groups whatever the log's size. Everything else is derived from them: priced and unpriced
+        counts, tier shares, totals, maxima, and the saving against the recorded model (whose costs are in the same
+        group, since the name is a key)."""
+        two = self._stages()
+        weighted = "weight" in two.columns
+        keys: dict[str, Any] = {"name": two["name"]}
+        for i, plan in enumerate(self.plans):
+            keys[f"fit{i}"] = two[f"fit{i}"]
+            keys[f"slot{i}"] = two[f"slot{i}"]
+            if plan.has_unknown_rates:
+                keys[f"unknown{i}"] = two[f"raw{i}"].isnull()
+        aggregates: dict[str, Any] = {"requests": two["weight"].sum() if weighted else two.count()}
+        for i in range(len(self.plans)):
+            raw = two[f"raw{i}"]
+            aggregates[f"sum{i}"] = (raw * two["weight"]).sum() if weighted else raw.sum()
+            if i < self.asked:
+                aggregates[f"min{i}"] = raw.min()
+                aggregates[f"max{i}"] = raw.max()
+        return two.group_by(**keys).aggregate(**aggregates)
+
+    def _costs(self) -> ir.Table:
+        """Per request: ``weight`` and each asked model's ``cost{i}`` (NULL where it is not priced)."""
+        two = self._stages()
+        costs = {f"cost{i}": ibis.ifelse(two[f"fit{i}"] == 0, two[f"raw{i}"], NULL) for i in range(self.asked)}
+        return two.select(weight=two["weight"] if "weight" in two.columns else f64(1.0), **costs)
+
+    def histogram(self) -> ir.Table:
+        """Per asked model and cost bucket: the priced requests (to find the bucket holding each percentile)."""
+        wide = self._costs()
+        n = self.asked
+        long = wide.select(*wide.columns, k=ibis.array(list(range(n))).unnest())
+        cost = long["cost0"] if n == 1 else long["k"].cases(*[(i, long[f"cost{i}"]) for i in range(n)])
+        long = long.select(k=long["k"].cast("int16"), weight=long["weight"], cost=cost)
+        long = long.filter(long["cost"].notnull())
+        return long.group_by(k=long["k"], bucket=_bucket(long["cost"])).aggregate(requests=long["weight"].sum())
+
+    def order_statistics(self, targets: dict[int, list[int]]) -> ir.Table:
+        """The exact costs, with their request counts, of the priced requests in the given buckets of each model
+        (a few thousand requests whatever the log's size)."""
+        wide = self._costs()
+        buckets = {k: _bucket(wide[f"cost{k}"]) for k in targets}
+        near = None
+        for k, wanted in targets.items():
+            this = buckets[k].isin(sorted(set(wanted)))
+            near = this if near is None else near | this
+        wide = wide.filter(near)
+        n = self.asked
+        long = wide.select(*wide.columns, k=ibis.array(list(range(n))).unnest())
+        cost = long["cost0"] if n == 1 else long["k"].cases(*[(i, long[f"cost{i}"]) for i in range(n)])
+        long = long.select(k=long["k"].cast("int16"), weight=long["weight"], cost=cost)
+        long = long.filter(long["cost"].notnull()).mutate(bucket=_bucket(long["cost"]))
+        exact = None
+        for k, wanted in targets.items():
+            this = (long["k"] == k) & long["bucket"].isin(sorted(set(wanted)))
+            exact = this if exact is None else exact | this
+        chosen = long.filter(exact)
+        return chosen.group_by(k=chosen["k"], bucket=chosen["bucket"], cost=chosen["cost"]).aggregate(
+            requests=chosen["weight"].sum())
+
+
+def build_query(registry: Registry, table: ir.Table, models: Iterable[str], names: Iterable[str | None], *,
+                region: str = "global", service_tier: str = "standard", on: dt.date | None = None,
+                currency: str = "USD", resolve: Callable[[str], str] | None = None
+                ) -> tuple[ReplayQuery, list[str]]:
+    """The query for ``models`` over ``table`` (canonical columns), and the recorded ``names`` it cannot resolve
+    (``names``: the log's distinct recorded model names, from ``ReplayQuery.names``)."""
+    shape = LogShape.of(table)
+    options = {"region": region, "service_tier": service_tier, "on": on or dt.date.today(), "currency": currency}
+    position: dict[str, int] = {}
+    plans: list[ModelPlan] = []
+
+    def plan(model_id: str) -> int:
+        if model_id not in position:
+            position[model_id] = len(plans)
+            plans.append(ModelPlan.of(registry, registry.model(model_id), dated=shape.has_time, **options))
+        return position[model_id]
+
+    for model_id in dict.fromkeys(registry.resolve_id(m) for m in models):
+        plan(model_id)
+    asked = len(plans)
+    resolve = resolve or registry.resolve_id
+    recorded: dict[str, int] = {}
+    unknown: list[str] = []
+    for name in names:
+        if name is None or not str(name).strip():
+            continue
+        try:
+            recorded[name] = plan(resolve(str(name).strip()))
+        except AnalyticsError:
+            unknown.append(name)
+    return ReplayQuery(table, shape, plans, asked, recorded), unknown
+
+
