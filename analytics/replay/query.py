@@ -387,6 +387,84 @@ class ReplayQuery:
         return chosen.group_by(k=chosen["k"], bucket=chosen["bucket"], cost=chosen["cost"]).aggregate(
             requests=chosen["weight"].sum())
 
+    # -- one self-contained query, for a warehouse (``replay --show-sql``) ------------------------------------
+
+    def _long_status(self) -> ir.Table:
+        """One row per request and asked model: ``k``, ``weight``, ``cost`` (NULL unless priced), ``status``."""
+        two = self._stages()
+        n = self.asked
+        columns: dict[str, Any] = {"weight": two["weight"] if "weight" in two.columns else f64(1.0)}
+        for i, plan in enumerate(self.plans[:n]):
+            fit, slot, raw = two[f"fit{i}"], two[f"slot{i}"], two[f"raw{i}"]
+            cases = [(fit != 0, fit), (slot == NO_SCHEDULE_SLOT, STATUS_NO_SCHEDULE)]
+            if plan.beyond_slots:
+                cases.append((slot.isin(plan.beyond_slots), 4))
+            cases.append((raw.isnull(), STATUS_UNKNOWN_RATE))
+            columns[f"status{i}"] = ibis.cases(*cases, else_=STATUS_PRICED).cast("int16")
+            columns[f"cost{i}"] = ibis.ifelse(fit == 0, raw, NULL)
+            columns[f"slot{i}"] = slot
+        wide = two.select(**columns)
+        long = wide.select(*wide.columns, k=ibis.array(list(range(n))).unnest())
+
+        def pick(prefix: str) -> ir.Value:
+            return long[f"{prefix}0"] if n == 1 else long["k"].cases(*[(i, long[f"{prefix}{i}"]) for i in range(n)])
+
+        return long.select(k=long["k"].cast("int16"), weight=long["weight"], cost=pick("cost"),
+                           status=pick("status"), slot=pick("slot"))
+
+    def warehouse_summary(self, qs: Iterable[float] = QUANTILES) -> ir.Table:
+        """Per asked model, in one query any SQL engine runs: requests, priced, not fitting, no price, total, max,
+        and the exact percentiles by sorting (a cumulative request count per model in cost order: a row covers the
+        ranks up to it, linear interpolation between the two ranks around q × (n − 1), as ``np.percentile``).
+        Sorting every cost is what the engines here avoid (``histogram`` + ``order_statistics``); a warehouse
+        has the room."""
+        long = self._long_status()
+        w, cost, status = long["weight"], long["cost"], long["status"]
+        zero = f64(0.0)
+        stats = long.group_by("k").aggregate(
+            requests=w.sum(), priced=ibis.ifelse(status == STATUS_PRICED, w, zero).sum(),
+            not_fitting=ibis.ifelse((status >= 1) & (status <= 4), w, zero).sum(),
+            no_price=ibis.ifelse(status >= STATUS_NO_SCHEDULE, w, zero).sum(),
+            total_cost=(cost * w).sum(), cost_max=cost.max())
+        priced = long.filter(status == STATUS_PRICED)
+        ranked = priced.mutate(
+            upto=priced["weight"].sum().over(ibis.window(group_by="k", order_by="cost", rows=(None, 0))),
+            n=priced["weight"].sum().over(ibis.window(group_by="k")))
+        aggregates: dict[str, Any] = {}
+        for q in qs:
+            position = (ranked["n"] - f64(1.0)) * f64(q / 100)
+            low = position.floor()
+            high = ibis.least(low + f64(1.0), ranked["n"] - f64(1.0))
+
+            def at(rank: ir.Value, ranked: ir.Table = ranked) -> ir.Value:
+                covers = (ranked["upto"] - ranked["weight"] <= rank) & (rank < ranked["upto"])
+                return ibis.ifelse(covers, ranked["cost"], NULL).max()
+
+            aggregates[f"low_{q:g}"] = at(low)
+            aggregates[f"high_{q:g}"] = at(high)
+            aggregates[f"fraction_{q:g}"] = (position - low).max()
+        levels = ranked.group_by("k").aggregate(**aggregates)
+        joined = stats.left_join(levels, "k")
+        names = joined["k"].cases(*[(i, p.model.id) for i, p in enumerate(self.plans[:self.asked])])
+        percentiles = {
+            ("cost_median" if q == 50 else f"cost_p{q:g}"): joined[f"low_{q:g}"] + joined[f"fraction_{q:g}"]
+            * (joined[f"high_{q:g}"] - joined[f"low_{q:g}"]) for q in qs}
+        return joined.select(model=names, requests=joined["requests"], priced=joined["priced"],
+                             not_fitting=joined["not_fitting"], no_price=joined["no_price"],
+                             total_cost=joined["total_cost"], **percentiles, cost_max=joined["cost_max"]
+                             ).order_by("model")
+
+    def warehouse_tiers(self) -> ir.Table:
+        """Per asked model and tier (with its label), the requests that fit it."""
+        long = self._long_status()
+        fitting = long.filter(long["status"].isin([STATUS_PRICED, STATUS_UNKNOWN_RATE]))
+        counts = fitting.group_by(["k", "slot"]).aggregate(requests=fitting["weight"].sum())
+        labels = [((counts["k"] == i) & (counts["slot"] == s), slot.label or "beyond every tier")
+                  for i, p in enumerate(self.plans[:self.asked]) for s, slot in enumerate(p.slots)]
+        names = counts["k"].cases(*[(i, p.model.id) for i, p in enumerate(self.plans[:self.asked])])
+        return counts.select(model=names, tier=ibis.cases(*labels, else_=""), requests=counts["requests"]
+                             ).order_by(["model", "tier"])
+
 
 def build_query(registry: Registry, table: ir.Table, models: Iterable[str], names: Iterable[str | None], *,
                 region: str = "global", service_tier: str = "standard", on: dt.date | None = None,
@@ -421,3 +499,28 @@ def build_query(registry: Registry, table: ir.Table, models: Iterable[str], name
     return ReplayQuery(table, shape, plans, asked, recorded), unknown
 
 
+
+
+CANONICAL_SCHEMA = {"timestamp": "timestamp('UTC')", "model": "string", "prompt_tokens": "int64",
+                    "output_tokens": "int64", "cached_tokens": "int64", "reasoning_tokens": "int64"}
+"""The table ``replay --show-sql`` writes its SQL against (a log with the canonical column names)."""
+
+
+def warehouse_sql(registry: Registry, models: Iterable[str], dialect: str, *, table: str = "usage_log",
+                  schema: dict[str, str] | None = None, region: str = "global", service_tier: str = "standard",
+                  currency: str = "USD", on: dt.date | None = None) -> str:
+    """The replay's summary and tier counts as SQL for ``dialect`` (``bigquery``, ``snowflake``, ``clickhouse``,
+    ``duckdb``, ``postgres``, ``trino`` …), over ``table`` with the canonical columns."""
+    log = ibis.table(schema or CANONICAL_SCHEMA, name=table)
+    query, _ = build_query(registry, log, models, [], region=region, service_tier=service_tier, on=on,
+                           currency=currency)
+    try:
+        summary = ibis.to_sql(query.warehouse_summary(), dialect=dialect)
+        tiers = ibis.to_sql(query.warehouse_tiers(), dialect=dialect)
+    except Exception as exc:  # noqa: BLE001 — ibis raises its own type per unsupported construct
+        raise AnalyticsError(f"--show-sql {dialect}: ibis cannot compile the replay for it ({exc})") from None
+    options = f"{region}/{service_tier}, {currency}" + ("" if LogShape.of(log).has_time else f", on {on}")
+    return (f"-- The replay of {table} on {', '.join(p.model.id for p in query.plans)} ({options}), prices from the "
+            f"registry as of {registry.as_of()}.\n"
+            "-- 1. Per model: requests, priced, not fitting, no price, total, exact median and p95 (by sorting), max.\n"
+            f"{summary};\n\n-- 2. Per model and tier: the requests that fit it.\n{tiers};\n")

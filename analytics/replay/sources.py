@@ -39,6 +39,7 @@ LITELLM_SPEND_LOGS = {"prompt_tokens": "prompt_tokens", "output_tokens": "comple
 reasoning tokens too, which the registry bills at the output rate unless it says otherwise."""
 LITELLM_MARKERS = {"request_id", "spend", "prompt_tokens", "completion_tokens", "startTime"}
 
+TIMED_OUT = "the query ran past the time limit (raise it with --timeout)"
 DEFAULT_MEMORY_LIMIT = "1GB"
 DEFAULT_TIMEOUT_S = 600.0
 CONNECT_TIMEOUT_S = 10
@@ -61,6 +62,7 @@ class Source:
     timeout_s: float | None = DEFAULT_TIMEOUT_S
     progress: Callable[[str, float], None] | None = None
     _closers: list[Callable[[], None]] = field(default_factory=list)
+    _interrupted: threading.Event = field(default_factory=threading.Event)
 
     def execute(self, expr: ir.Expr, step: str = "") -> pd.DataFrame:
         """Run ``expr`` on the engine and bring its (small) result back; engine errors become one line."""
@@ -68,6 +70,8 @@ class Source:
             try:
                 return self.backend.execute(expr)
             except Exception as exc:  # noqa: BLE001 — every engine has its own exception types: translated here
+                if self._interrupted.is_set():
+                    raise SourceError(f"{self.label}: {TIMED_OUT}") from None
                 raise self.error(exc) from None
 
     def error(self, exc: BaseException) -> SourceError:
@@ -104,7 +108,7 @@ def _one_line(exc: BaseException, engine: str) -> str:
                    "Out of Memory Error: ", "INTERRUPT Error: "):
         first = first.removeprefix(prefix)
     if "canceling statement due to statement timeout" in text or "INTERRUPT" in text:
-        return "the query ran past the time limit (raise it with --timeout)"
+        return TIMED_OUT
     return first
 
 
@@ -116,12 +120,14 @@ def _watch(source: Source, step: str) -> Iterator[None]:
         yield
         return
     done = threading.Event()
+    source._interrupted.clear()
     raw = source.backend.con
 
     def watch() -> None:
         start = time.monotonic()
         while not done.wait(0.25):
             if source.timeout_s is not None and time.monotonic() - start > source.timeout_s:
+                source._interrupted.set()
                 with contextlib.suppress(Exception):
                     raw.interrupt()
                 return
