@@ -58,6 +58,7 @@ from analytics.core.pricing import (
     tier_index,
 )
 from analytics.core.registry import Registry
+from analytics.core.schema import Model, PriceSchedule
 
 from .model import MIXED, Role, Workload, check_models, main_role
 from .speeds import DEFAULT_SPEED, SpeedAssumption, model_speed
@@ -168,34 +169,17 @@ def run_role(workload: Workload, role: Role, registry: Registry, model_id: str |
     n = role.steps
     speed = model_speed(registry, model_id, settings.default_speed, settings.speed_overrides)
     completion = t["output"] + t["reasoning"]
-    latency = (speed.time_to_first_token_s + completion / speed.output_tokens_per_s + t["tool_latency"])
-
-    over_window = t["prompt"] + completion > model.context_window
-    over_cap = t["prompt"] > prompt_cap(model)
-    codes = fit_codes(model, t["prompt"], completion)
-    fits = ~(over_window | over_cap | (codes != FIT_OK))
-
-    limits = np.full(n, "", dtype=object)
-    bad = np.flatnonzero(~fits)
-    if bad.size:  # the reason in words for the first step that does not fit; the later ones point back to it
-        first = int(bad[0])
-        limits[bad] = f"does not fit (from step {first + 1})"
-        limits[first] = describe_fit(model, int(codes[first]) or FIT_OVER_CONTEXT_WINDOW, t["prompt"][first],
-                                     completion[first])
+    fits, limits = _fits(model, t["prompt"], completion)
+    fee = registry.tool_fee(model_id, role.tool, settings.on) if role.tool else None
+    fee_known = role.tool is None or fee is not None
     columns: dict[str, Any] = {
         "role": np.full(n, role.name, dtype=object), "model": np.full(n, model_id, dtype=object),
         "count": np.full(n, role.count), "step": t["step"], "prompt_tokens": t["prompt"],
         "cached_tokens": t["cached"], "output_tokens": t["output"], "reasoning_tokens": t["reasoning"],
-        "tool_calls": t["tool_calls"], "fits": fits, "latency_s": latency,
+        "tool_calls": t["tool_calls"], "fits": fits,
+        "latency_s": speed.time_to_first_token_s + completion / speed.output_tokens_per_s + t["tool_latency"],
+        "unpriced_tool_calls": np.zeros(n) if fee_known else t["tool_calls"],
     }
-    fee = registry.tool_fee(model_id, role.tool, settings.on) if role.tool else None
-    fee_known = role.tool is None or fee is not None
-    columns["unpriced_tool_calls"] = np.zeros(n) if fee_known else t["tool_calls"]
-
-    def frame() -> pd.DataFrame:
-        columns["limit"] = limits
-        return pd.DataFrame(columns, columns=STEP_COLUMNS)
-
     try:
         schedule = registry.schedule(model_id, settings.region, settings.service_tier, settings.on)
     except NoPriceError as exc:
@@ -203,22 +187,45 @@ def run_role(workload: Workload, role: Role, registry: Registry, model_id: str |
         columns.update(cache_write_tokens=np.zeros(n), tier_index=np.full(n, -1), tier_up_to=nan,
                        tier_switch=np.zeros(n, dtype=bool), input_cost=nan, cached_input_cost=nan,
                        cache_write_cost=nan, output_cost=nan, reasoning_cost=nan, tool_fee_cost=nan, cost=nan)
-        return RoleRun(role, model_id, frame(), fee_known, speed, no_price=str(exc))
+        return RoleRun(role, model_id, _step_frame(columns, limits), fee_known, speed, no_price=str(exc))
+    columns.update(_priced_columns(registry, model, role, t, schedule, fee, fits, limits, settings))
+    return RoleRun(role, model_id, _step_frame(columns, limits), fee_known, speed)
 
+
+def _fits(model: Model, prompt: np.ndarray, completion: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which steps fit the model (window, input cap, output cap), and the limit text per step: the reason in
+    words for the first step that does not fit; the later ones point back to it."""
+    over_window = prompt + completion > model.context_window
+    over_cap = prompt > prompt_cap(model)
+    codes = fit_codes(model, prompt, completion)
+    fits = ~(over_window | over_cap | (codes != FIT_OK))
+    limits = np.full(len(prompt), "", dtype=object)
+    bad = np.flatnonzero(~fits)
+    if bad.size:
+        first = int(bad[0])
+        limits[bad] = f"does not fit (from step {first + 1})"
+        limits[first] = describe_fit(model, int(codes[first]) or FIT_OVER_CONTEXT_WINDOW, prompt[first],
+                                     completion[first])
+    return fits, limits
+
+
+def _priced_columns(registry: Registry, model: Model, role: Role, t: dict[str, np.ndarray], schedule: PriceSchedule,
+                    fee: Any, fits: np.ndarray, limits: np.ndarray, settings: Settings) -> dict[str, Any]:
+    """The priced step columns: tier, cache writes, cost per component (NaN where a step does not fit or has no
+    price: never 0); a step beyond every priced tier gets its limit text in ``limits``."""
+    n = role.steps
     index = tier_index(schedule, t["prompt"])
     writes = np.zeros(n)
     if role.cache_hit_rate > 0:
         has_write_rate = np.array([tier.cache_write_mtok is not None for tier in schedule.tiers] + [False])
         writes = _uncached_part(t["prompt"], t["cached"], has_write_rate[index])
     costs = price_requests(
-        registry, model_id, t["prompt"], t["output"], t["cached"], t["reasoning"], writes,
+        registry, model.id, t["prompt"], t["output"], t["cached"], t["reasoning"], writes,
         currency=settings.currency, schedule=schedule,
     )
+    tool_cost = np.zeros(n)
     if fee is not None:
-        per_call = registry.convert(fee.per_thousand_calls / 1000, fee.currency, settings.currency)
-        tool_cost = t["tool_calls"] * per_call
-    else:
-        tool_cost = np.zeros(n)
+        tool_cost = t["tool_calls"] * registry.convert(fee.per_thousand_calls / 1000, fee.currency, settings.currency)
     nan_unless_fits = np.where(fits, 1.0, np.nan)
     components = {
         "input_cost": costs.input, "cached_input_cost": costs.cached_input, "cache_write_cost": costs.cache_write,
@@ -229,13 +236,15 @@ def run_role(workload: Workload, role: Role, registry: Registry, model_id: str |
     if unpriced.size:
         first = int(unpriced[0])
         limits[unpriced] = f"no price (from step {first + 1})"
-        limits[first] = describe_fit(model, int(costs.fit[first]), t["prompt"][first], completion[first])
-    columns.update(
-        cache_write_tokens=writes, tier_index=index, tier_up_to=costs.tier_up_to,
-        tier_switch=np.concatenate([[False], index[1:] != index[:-1]]), **components,
-        cost=sum(components.values()),
-    )
-    return RoleRun(role, model_id, frame(), fee_known, speed)
+        limits[first] = describe_fit(model, int(costs.fit[first]), t["prompt"][first],
+                                     t["output"][first] + t["reasoning"][first])
+    return {"cache_write_tokens": writes, "tier_index": index, "tier_up_to": costs.tier_up_to,
+            "tier_switch": np.concatenate([[False], index[1:] != index[:-1]]), **components,
+            "cost": sum(components.values())}
+
+
+def _step_frame(columns: dict[str, Any], limits: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({**columns, "limit": limits}, columns=STEP_COLUMNS)
 
 
 @dataclass(frozen=True)
