@@ -11,16 +11,9 @@ import sys
 from pathlib import Path
 
 from analytics.core.errors import RegistryError
-from analytics.workloads.engine import (
-    DEFAULT_SPEED,
-    SCHEMA_FILE,
-    Settings,
-    SpeedAssumption,
-    compare,
-    load_workload,
-    preset_names,
-    workload_json_schema,
-)
+from analytics.workloads.engine import Settings, compare
+from analytics.workloads.model import SCHEMA_FILE, load_workload, preset_names, workload_json_schema
+from analytics.workloads.speeds import DEFAULT_SPEED, SpeedAssumption
 
 from . import common
 

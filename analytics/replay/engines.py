@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 
 from analytics.core.errors import AnalyticsError
+from analytics.core.presets import seed_models
 from analytics.core.registry import Registry
 
-from .engine import NO_PRICE, NOT_FITTING, SUMMARY_COLUMNS, ReplayResult, default_models, reason_texts
+from .engine import NO_PRICE, NOT_FITTING, SUMMARY_COLUMNS, ReplayResult, reason_texts
 from .query import (
     BUCKETS_PER_OCTAVE,
     NO_SCHEDULE_SLOT,
@@ -259,7 +260,7 @@ def replay_table(execute: Callable[[ir.Expr], pd.DataFrame], registry: Registry,
 
     Four queries: the names and checks, the summary, the cost histogram, the exact costs at the percentiles."""
     day = on or dt.date.today()
-    model_ids = list(models or default_models(registry))
+    model_ids = list(models or seed_models(registry))
     shape = LogShape.of(table)
     missing = [c for c in REQUIRED_COLUMNS if c not in shape.tokens]
     if missing:

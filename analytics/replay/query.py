@@ -26,11 +26,9 @@ import ibis
 import ibis.expr.types as ir
 
 from analytics.core.errors import AnalyticsError
-from analytics.core.pricing import MTOK, TierRates, prompt_cap
+from analytics.core.pricing import MTOK, TierRates, prompt_cap, tier_labels
 from analytics.core.registry import Registry
 from analytics.core.schema import Model, PriceSchedule
-
-from .engine import tier_labels
 
 TOKEN_COLUMNS = ("prompt_tokens", "output_tokens", "cached_tokens", "reasoning_tokens", "cache_write_tokens",
                  "cache_write_1h_tokens")

@@ -18,7 +18,7 @@ from analytics import export
 from analytics.charts.base import Provenance, finish
 from analytics.charts.spec import ChartOption, ChartSpec
 from analytics.cli import export as export_cli
-from analytics.cli import main as cli
+from analytics.cli.main import main as cli
 from analytics.core.errors import Problem, RegistryError
 
 ROOT = Path(__file__).resolve().parents[2]

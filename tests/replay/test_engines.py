@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics.core.presets import SEED_MODELS
 from analytics.core.registry import DATA_DIR, load_registry
 from analytics.replay.engine import NO_PRICE, NOT_FITTING, ReplayResult, replay
 from analytics.replay.sources import open_files, open_postgres, open_spark, replay_source
-from analytics.replay.usage import SEED_MODELS, sample_log, validate_usage
+from analytics.replay.usage import sample_log, validate_usage
 
 ENGINES = ["duckdb", "postgres", "spark"]
 RELATIVE = 1e-9

@@ -13,6 +13,7 @@ import sqlglot
 
 from analytics.cli.main import main
 from analytics.core.errors import AnalyticsError
+from analytics.core.presets import SEED_MODELS
 from analytics.replay.engine import replay
 from analytics.replay.query import warehouse_sql
 from analytics.replay.sources import (
@@ -25,7 +26,7 @@ from analytics.replay.sources import (
     replay_source,
     table_name,
 )
-from analytics.replay.usage import SEED_MODELS, sample_log, validate_usage
+from analytics.replay.usage import sample_log, validate_usage
 
 from .test_engines import assert_agree, seed_log
 
@@ -261,7 +262,7 @@ def test_the_warehouse_sql_computes_the_same_summary(registry, tmp_path):
     for column in ("priced", "not_fitting", "no_price"):
         assert list(got.loc[models, column].astype(int)) == list(reference.loc[models, column]), column
     tiers = con.execute(tiers_sql).df()
-    assert set(tiers["tier"]) >= {"≤200,000", "≤32,768"}
+    assert set(tiers["tier"]) >= {"≤ 200,000", "≤ 32,768"}
 
 
 def test_show_sql_for_an_unknown_dialect_is_refused(capsys):
