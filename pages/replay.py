@@ -11,9 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts.replay import cost_distribution_figure, cost_per_model_figure
+from analytics.core.errors import AnalyticsError
 from analytics.core.presets import seed_models
 from analytics.export import to_csv
 from analytics.replay.engine import replay
+from analytics.replay.sources import ConfiguredSource, configured_sources, replay_source
 from analytics.replay.usage import (
     CANONICAL_COLUMNS,
     MAX_BYTES,
@@ -66,6 +68,29 @@ def _replayed(_data: bytes | None, file_key: str, name: str, mapping: tuple, mod
     }
 
 
+def _server_sources() -> tuple[list[ConfiguredSource], list[str]]:
+    """The logs the server's owner configured in .streamlit/secrets.toml (none without that file)."""
+    try:
+        connections = st.secrets.get("connections", {})
+    except (FileNotFoundError, KeyError, st.errors.StreamlitAPIException):
+        return [], []
+    return configured_sources(connections)
+
+
+@st.cache_resource(max_entries=8, ttl=600, show_spinner="Pricing the log where it lives…")
+def _replayed_at_source(_source: ConfiguredSource, name: str, models: tuple, cur: str, on: dt.date) -> dict:
+    """The replay of a configured source, priced in its engine (only the summary comes back), for ten minutes."""
+    del name  # the cache key; the source itself is not hashed
+    with _source.open() as opened:
+        result = replay_source(reg, opened, list(models), currency=cur, on=on)
+    return {
+        "summary": result.summary, "tiers": result.tiers, "unpriced": result.unpriced,
+        "unknown": result.unknown_recorded, "requests": result.requests, "period": result.period,
+        "cost_chart": cost_per_model_figure(result, reg), "distribution_chart": cost_distribution_figure(result, reg),
+        "distribution": result.distribution(), "engine": result.engine,
+    }
+
+
 def _use_sample() -> None:
     st.session_state["log"] = "sample"
 
@@ -84,12 +109,25 @@ with st.sidebar:
     models = st.multiselect("Models", reg.model_ids(), default=seed_models(reg), key="models",
                             help="Every request of the log is priced on each of these models")
 
-source = st.radio("Usage log", ["upload", "sample"], key="log", horizontal=True, bind="query-params",
-                  format_func={"upload": "Upload a log", "sample": "Generated sample"}.get)
+servers, server_problems = _server_sources()
+kinds = {"upload": "Upload a log", "sample": "Generated sample", **({"server": "Configured on this server"}
+                                                                  if servers else {})}
+source = st.radio("Usage log", list(kinds), key="log", horizontal=True, bind="query-params", format_func=kinds.get)
+for problem in server_problems:
+    st.warning(f"A usage log configured in .streamlit/secrets.toml is left out: {problem}", icon="⚠️")
 
-sample = None
+sample, server = None, None
 data, file_key, name, mapping = None, "", "", ()
-if source == "sample":
+if source == "server":
+    by_name = {s.name: s for s in servers}
+    chosen_name = st.selectbox("Log", list(by_name), key="server_log", format_func=lambda n: by_name[n].label,
+                               help="Logs the server's owner configured: priced where they live (a database, a "
+                                    "Parquet folder), of any size; only the summary comes to this page")
+    server = by_name[chosen_name]
+    st.caption("Priced " + ("in the database (a read-only connection)" if server.kind == "postgres"
+                            else "by an embedded DuckDB, streaming the files with bounded memory")
+               + ". Requests that get no cost are counted by reason; the requests themselves stay at the source.")
+elif source == "sample":
     left, right = st.columns(2)
     requests = left.select_slider("Requests in the sample", SAMPLE_SIZES, value=10_000, key="requests",
                                   format_func=lambda n: f"{n:,}", bind="query-params")
@@ -143,9 +181,15 @@ if not models:
     st.stop()
 
 try:
-    view = _replayed(data, file_key, name, mapping, tuple(models), cur, on, sample)
+    if server is not None:
+        view = _replayed_at_source(server, server.name, tuple(models), cur, on)
+    else:
+        view = _replayed(data, file_key, name, mapping, tuple(models), cur, on, sample)
 except UsageLogError as exc:
     _show_problems(exc)
+    st.stop()
+except AnalyticsError as exc:  # a configured source that cannot be read: its label, never its URL or path
+    st.error(f"This log cannot be replayed: {server.scrub(str(exc)) if server else exc}", icon="🚫")
     st.stop()
 
 period = view["period"]
@@ -185,6 +229,12 @@ show_chart(view["cost_chart"], view["summary"], "replay-cost-per-model")
 show_chart(view["distribution_chart"], view["distribution"], "replay-cost-distribution")
 
 unpriced = view["unpriced"]
+if view.get("engine", "numpy") != "numpy":
+    with st.expander(f"Requests that got no cost: {int(unpriced['requests'].sum()):,} (request × model)",
+                     expanded=False):
+        st.caption("Counted by model and reason; the requests themselves stay at the source.")
+        show_table(unpriced, "replay-unpriced")
+    st.stop()
 with st.expander(f"Requests that got no cost: {len(unpriced):,} (request × model)", expanded=False):
     if unpriced.empty:
         st.write("Every request fits every model and has a price.")

@@ -190,10 +190,14 @@ def _kind(path: str) -> str:
 
 def open_files(pattern: str, *, memory_limit: str = DEFAULT_MEMORY_LIMIT, temp_directory: str | None = None,
                threads: int | None = None, timeout_s: float | None = None,
-               progress: Callable[[str, float], None] | None = None) -> Source:
+               progress: Callable[[str, float], None] | None = None, label: str | None = None) -> Source:
     """CSV or Parquet files (a file, a folder, a glob) as one table on an embedded DuckDB with bounded memory:
     what does not fit spills to ``temp_directory``; nothing is loaded before the queries stream it."""
-    paths = file_paths(pattern)
+    label = label or pattern
+    try:
+        paths = file_paths(pattern)
+    except SourceError as exc:
+        raise SourceError(str(exc).replace(pattern, label, 1)) from None
     options: dict[str, Any] = {"memory_limit": memory_limit, "preserve_insertion_order": False}
     if threads:
         options["threads"] = threads
@@ -202,18 +206,18 @@ def open_files(pattern: str, *, memory_limit: str = DEFAULT_MEMORY_LIMIT, temp_d
     try:
         backend = ibis.duckdb.connect(**options)
     except Exception as exc:  # noqa: BLE001
-        raise SourceError(f"{pattern}: cannot start DuckDB ({_one_line(exc, 'duckdb')})") from None
+        raise SourceError(f"{label}: cannot start DuckDB ({_one_line(exc, 'duckdb')})") from None
     # times are compared in UTC; DuckDB reports progress only with its bar enabled (printing nothing itself)
     for setting in ("SET TimeZone = 'UTC'", "SET enable_progress_bar = true", "SET enable_progress_bar_print = false"):
         backend.raw_sql(setting)
-    source = Source(pattern, "duckdb", backend, None, timeout_s=timeout_s, progress=progress)  # type: ignore[arg-type]
+    source = Source(label, "duckdb", backend, None, timeout_s=timeout_s, progress=progress)  # type: ignore[arg-type]
     source._closers.append(backend.disconnect)
     try:
         with quiet():
             source.table = backend.read_parquet(paths) if _kind(paths[0]) == "parquet" else backend.read_csv(paths)
     except Exception as exc:  # noqa: BLE001
         source.close()
-        raise SourceError(f"{pattern}: {_one_line(exc, 'duckdb')}") from None
+        raise SourceError(f"{label}: {_one_line(exc, 'duckdb')}") from None
     return source
 
 
@@ -251,12 +255,13 @@ def table_name(text: str) -> tuple[str | None, str]:
 
 
 def open_postgres(url: str, table: str, *, timeout_s: float | None = DEFAULT_TIMEOUT_S,
-                  connect_timeout_s: int = CONNECT_TIMEOUT_S) -> Source:
+                  connect_timeout_s: int = CONNECT_TIMEOUT_S, label: str | None = None) -> Source:
     """A PostgreSQL table, read in read-only transactions (the server refuses any write) with every statement
     bounded by ``timeout_s``. Only the replay's small results leave the server."""
     import psycopg
 
-    label = f"{redact(url)} table {table}"
+    where = label or redact(url)
+    label = f"{where} table {table}"
     schema, name = table_name(table)
     options = "-c default_transaction_read_only=on"
     if timeout_s:
@@ -264,12 +269,12 @@ def open_postgres(url: str, table: str, *, timeout_s: float | None = DEFAULT_TIM
     try:
         connection = psycopg.connect(url, connect_timeout=connect_timeout_s, options=options, autocommit=True)
     except Exception as exc:  # noqa: BLE001
-        raise SourceError(f"{redact(url)}: cannot connect ({_one_line(exc, 'postgres')})") from None
+        raise SourceError(f"{where}: cannot connect ({_one_line(exc, 'postgres')})") from None
     try:
         backend = ibis.postgres.from_connection(connection)
     except Exception as exc:  # noqa: BLE001
         connection.close()
-        raise SourceError(f"{redact(url)}: {_one_line(exc, 'postgres')}") from None
+        raise SourceError(f"{where}: {_one_line(exc, 'postgres')}") from None
     source = Source(label, "postgres", backend, None, table_name=name, timeout_s=timeout_s)  # type: ignore[arg-type]
     source._closers.append(connection.close)
     try:
@@ -277,8 +282,8 @@ def open_postgres(url: str, table: str, *, timeout_s: float | None = DEFAULT_TIM
             source.table = backend.table(name, database=schema)
     except Exception as exc:  # noqa: BLE001
         source.close()
-        where = f"{schema}.{name}" if schema else name
-        raise SourceError(f"{redact(url)}: no table {where!r} ({_one_line(exc, 'postgres')})") from None
+        qualified = f"{schema}.{name}" if schema else name
+        raise SourceError(f"{where}: no table {qualified!r} ({_one_line(exc, 'postgres')})") from None
     return source
 
 
@@ -376,3 +381,90 @@ def replay_source(registry: Registry, source: Source, models: Iterable[str] | No
     table = canonical_table(source, mapping)
     return replay_table(source.execute, registry, table, models, region=region, service_tier=service_tier,
                         currency=currency, on=on, label=source.label, engine=source.engine)
+
+
+# -- sources the server's owner configured (the dashboard's .streamlit/secrets.toml) --------------------------------
+
+
+@dataclass(frozen=True)
+class ConfiguredSource:
+    """A usage log the server's owner configured, offered to the dashboard's visitors by its label only."""
+
+    name: str
+    """The ``[connections.NAME]`` section."""
+    label: str
+    kind: str
+    """``postgres`` (a table) or ``files`` (a Parquet or CSV file, folder or glob, through DuckDB)."""
+    url: str | None = None
+    table: str | None = None
+    path: str | None = None
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
+
+    def open(self) -> Source:
+        """The source, labelled for visitors: its messages name the label, never the URL or the path."""
+        if self.kind == "postgres":
+            return open_postgres(self.url or "", self.table or "", timeout_s=self.timeout_s, label=self.label)
+        return open_files(self.path or "", memory_limit=self.memory_limit, timeout_s=self.timeout_s,
+                          label=self.label)
+
+    def scrub(self, message: str) -> str:
+        """``message`` without this source's URL, password or path (an engine's own text may quote them)."""
+        for secret in (self.url, redact(self.url) if self.url else None, self.path):
+            if secret:
+                message = message.replace(secret, self.label)
+        if self.url:
+            from urllib.parse import urlsplit
+
+            parts = urlsplit(self.url)
+            for secret in (parts.password, parts.hostname):
+                if secret:
+                    message = message.replace(secret, "…")
+        return message
+
+
+def _database_url(section: Mapping[str, Any]) -> str | None:
+    """A PostgreSQL URL from ``url``, or from ``st.connection``'s SQL keys (dialect, host, port, database,
+    username, password)."""
+    from urllib.parse import quote
+
+    if section.get("url"):
+        return str(section["url"])
+    if str(section.get("dialect", "")).split("+")[0] not in ("postgresql", "postgres") or not section.get("host"):
+        return None
+    user = quote(str(section.get("username", "")), safe="")
+    password = f":{quote(str(section['password']), safe='')}" if section.get("password") else ""
+    credentials = f"{user}{password}@" if user else ""
+    port = f":{section['port']}" if section.get("port") else ""
+    return f"postgresql://{credentials}{section['host']}{port}/{section.get('database', '')}"
+
+
+def configured_sources(connections: Mapping[str, Any]) -> tuple[list[ConfiguredSource], list[str]]:
+    """The replay sources among the ``[connections.*]`` sections of ``.streamlit/secrets.toml`` (Streamlit's
+    ``st.connection`` convention): a section with ``table`` (and a PostgreSQL ``url``, or ``dialect``, ``host``,
+    ``port``, ``database``, ``username``, ``password``) is a table; one with ``path`` is a file, folder or glob.
+    Optional: ``label`` (what visitors see), ``timeout`` (seconds), ``memory_limit`` (DuckDB).
+
+    Returns the sources and one line per section that looks like one but cannot be used (never its secrets)."""
+    sources, problems = [], []
+    for name, section in (connections or {}).items():
+        if not isinstance(section, Mapping) or not ({"table", "path"} & set(section)):
+            continue
+        label = str(section.get("label") or name)
+        try:
+            timeout = float(section.get("timeout", DEFAULT_TIMEOUT_S))
+        except (TypeError, ValueError):
+            problems.append(f"[connections.{name}]: timeout must be a number of seconds")
+            continue
+        if "table" in section:
+            url = _database_url(section)
+            if url is None:
+                problems.append(f"[connections.{name}]: a table needs a PostgreSQL url (or dialect = \"postgresql\" "
+                                "with host, port, database, username, password)")
+                continue
+            sources.append(ConfiguredSource(name, label, "postgres", url=url, table=str(section["table"]),
+                                            timeout_s=timeout))
+        else:
+            sources.append(ConfiguredSource(name, label, "files", path=str(section["path"]), timeout_s=timeout,
+                                            memory_limit=str(section.get("memory_limit", DEFAULT_MEMORY_LIMIT))))
+    return sources, problems
