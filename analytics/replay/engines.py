@@ -20,6 +20,7 @@ from analytics.core.registry import Registry
 from .engine import NO_PRICE, NOT_FITTING, SUMMARY_COLUMNS, ReplayResult, reason_texts
 from .query import (
     BUCKETS_PER_OCTAVE,
+    GAP,
     NO_SCHEDULE_SLOT,
     QUANTILES,
     REQUIRED_COLUMNS,
@@ -33,6 +34,9 @@ from .query import (
 )
 
 UNPRICED_COUNT_COLUMNS = ["model", "kind", "reason", "requests"]
+GUIDE_ROWS = 2_000_000
+"""A log of more rows than 4× this is first priced on a sample of about this many (DuckDB), to find where its
+percentiles lie; the exact figures then come from the whole log."""
 """An engine's unpriced table: requests per model and reason (the rows themselves stay in the database)."""
 
 
@@ -98,7 +102,7 @@ def percentile_ranks(histogram: pd.DataFrame, qs: Iterable[float] = QUANTILES
         for q in qs:
             low = math.floor(q / 100 * (n - 1))
             for rank in dict.fromkeys((low, min(low + 1, math.ceil(n) - 1))):
-                ranks.append((q, rank, int(buckets[np.searchsorted(cumulative, rank, side="right")])))
+                ranks.append((q, rank, float(buckets[np.searchsorted(cumulative, rank, side="right")])))
         result[int(k)] = (n, ranks)
     return result
 
@@ -111,11 +115,11 @@ def exact_percentiles(histogram: pd.DataFrame, values: pd.DataFrame, qs: Iterabl
     for k, (n, ranks) in percentile_ranks(histogram, qs).items():
         per_bucket = histogram[histogram["k"] == k].groupby("bucket")["requests"].sum().sort_index()
         before = (per_bucket.cumsum() - per_bucket).to_dict()
-        mine = values[values["k"] == k].sort_values("cost")
-        by_bucket = {int(b): (part["cost"].to_numpy(), np.cumsum(part["requests"].to_numpy()))
-                     for b, part in mine.groupby("bucket")}
+        mine = values[values[f"cost{k}"].notna()].groupby([f"bucket{k}", f"cost{k}"])["requests"].sum()
+        by_bucket = {float(b): (part.index.get_level_values(1).to_numpy(dtype=np.float64),
+                                np.cumsum(part.to_numpy(dtype=np.float64))) for b, part in mine.groupby(level=0)}
 
-        def ranked(rank: int, bucket: int, by_bucket=by_bucket, before=before) -> float:
+        def ranked(rank: int, bucket: float, by_bucket=by_bucket, before=before) -> float:
             costs, cumulative = by_bucket[bucket]
             return float(costs[np.searchsorted(cumulative + before[bucket], rank, side="right")])
 
@@ -131,6 +135,57 @@ def exact_percentiles(histogram: pd.DataFrame, values: pd.DataFrame, qs: Iterabl
             out.append(value)
         result[k] = out
     return result
+
+
+def windows_from(guide: pd.DataFrame, qs: Iterable[float] = QUANTILES, *, sigmas: float = 8.0
+                 ) -> dict[int, list[tuple[int, int]]]:
+    """Per model, the cost buckets that hold each percentile with near certainty, from a sample's histogram: the
+    sample ranks q × (n − 1) ± ``sigmas`` binomial standard deviations (blocks of rows are correlated: the margin is
+    generous), as sorted disjoint bucket ranges. The summary then counts the whole log in and around them."""
+    windows = {}
+    for k, part in guide.groupby("k"):
+        per_bucket = part.groupby("bucket")["requests"].sum().sort_index()
+        n = float(per_bucket.sum())
+        if n <= 0:
+            continue
+        cumulative = per_bucket.cumsum().to_numpy()
+        buckets = per_bucket.index.to_numpy()
+        ranges = []
+        for q in qs:
+            p = q / 100
+            margin = sigmas * math.sqrt(n * p * (1 - p)) + 64
+            low = max(0.0, p * (n - 1) - margin)
+            high = min(n - 1, p * (n - 1) + margin)
+            ranges.append((int(buckets[np.searchsorted(cumulative, low, side="right")]),
+                           int(buckets[min(np.searchsorted(cumulative, high, side="right"), len(buckets) - 1)])))
+        merged: list[tuple[int, int]] = []
+        for low, high in sorted(ranges):
+            if merged and low <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+            else:
+                merged.append((low, high))
+        windows[int(k)] = merged
+    return windows
+
+
+def windowed_histogram(groups: pd.DataFrame, statuses: list[np.ndarray], windows: dict[int, list[tuple[int, int]]]
+                       ) -> pd.DataFrame:
+    """The summary's window counts as a histogram (k, bucket, requests) of the whole log's priced requests, each gap
+    between windows a non-integer key in its place (a rank falling in one means the sample missed: see
+    ``replay_table``)."""
+    parts = []
+    for k, ranges in windows.items():
+        priced = statuses[k] == STATUS_PRICED
+        codes = groups[f"window{k}"].to_numpy(dtype=np.int64)[priced]
+        keys = codes.astype(np.float64)
+        for j in range(len(ranges) + 1):
+            edge = ranges[j][0] - 0.5 if j < len(ranges) else ranges[-1][1] + 0.5
+            keys[codes == GAP - j] = edge
+        parts.append(pd.DataFrame({"k": k, "bucket": keys,
+                                   "requests": groups["requests"].to_numpy(dtype=np.float64)[priced]}))
+    if not parts:
+        return pd.DataFrame(columns=["k", "bucket", "requests"])
+    return pd.concat(parts, ignore_index=True).groupby(["k", "bucket"], as_index=False)["requests"].sum()
 
 
 def _count(value: float) -> int | float:
@@ -258,7 +313,8 @@ def replay_table(execute: Callable[[ir.Expr], pd.DataFrame], registry: Registry,
     """``replay`` on a table where it lives: ``table`` has the canonical columns (``analytics.replay.sources``),
     ``execute`` runs an expression on its engine and returns the (small) result as a DataFrame.
 
-    Four queries: the names and checks, the summary, the cost histogram, the exact costs at the percentiles."""
+    Four queries: the names and checks, the summary, the cost histogram (for a big log on DuckDB: of a sample, the
+    summary then counting the whole log around the percentiles), the exact costs at the percentiles."""
     day = on or dt.date.today()
     model_ids = list(models or seed_models(registry))
     shape = LogShape.of(table)
@@ -274,14 +330,39 @@ def replay_table(execute: Callable[[ir.Expr], pd.DataFrame], registry: Registry,
     recorded = [None if pd.isna(name) else str(name) for name in names["name"]]
     query, unknown = build_query(registry, table, model_ids, recorded, region=region,
                                  service_tier=service_tier, on=day, currency=currency, resolve=resolve)
-    groups = execute(query.summary())
-    histogram = execute(query.histogram())
-    ranks = percentile_ranks(histogram)
-    targets = {k: [b for _, _, b in r] for k, (_, r) in ranks.items()}
-    values = execute(query.order_statistics(targets)) if targets else pd.DataFrame(
-        columns=["k", "bucket", "cost", "requests"])
-    return assemble(registry, query, groups, names, histogram, exact_percentiles(histogram, values), unknown,
+    rows = int(names["rows"].sum())
+    groups = histogram = targets = None
+    if engine == "duckdb" and rows > 4 * GUIDE_ROWS:
+        # a big log: where the percentiles lie, from a sample; the summary then counts the log around them
+        guide = execute(query.histogram(sample=GUIDE_ROWS / rows))
+        windows = windows_from(guide)
+        groups = execute(query.summary(windows))
+        statuses = [_statuses(groups, i, plan) for i, plan in enumerate(query.plans)]
+        histogram = windowed_histogram(groups, statuses, windows)
+        priced = {k for k in range(query.asked) if groups["requests"].to_numpy()[statuses[k] == STATUS_PRICED].sum()}
+        targets = _targets(histogram) if priced <= set(windows) else None
+        cost_buckets = guide
+        if targets is None:  # the sample missed (a rank fell between windows): count every bucket
+            histogram = execute(query.histogram())
+            targets, cost_buckets = _targets(histogram), histogram
+    else:
+        groups = execute(query.summary())
+        histogram = execute(query.histogram())
+        targets, cost_buckets = _targets(histogram), histogram
+    values = execute(query.order_statistics(targets)) if targets else pd.DataFrame(columns=["requests"])
+    return assemble(registry, query, groups, names, cost_buckets, exact_percentiles(histogram, values), unknown,
                     engine=engine, region=region, service_tier=service_tier, currency=currency, on=day)
+
+
+def _targets(histogram: pd.DataFrame) -> dict[int, list[int]] | None:
+    """The buckets that hold the percentiles' ranks, per model; None when a rank falls between windows."""
+    targets: dict[int, list[int]] = {}
+    for k, (_, ranks) in percentile_ranks(histogram).items():
+        for _, _, bucket in ranks:
+            if not float(bucket).is_integer():
+                return None
+            targets.setdefault(k, []).append(int(bucket))
+    return targets
 
 
 def _sum_checks(names: pd.DataFrame) -> pd.Series:

@@ -247,6 +247,28 @@ def _bucket(cost: ir.FloatingValue) -> ir.IntegerValue:
     return (ibis.greatest(cost, f64(TINY)).log2() * f64(BUCKETS_PER_OCTAVE)).floor().cast("int64")
 
 
+GAP = -(10**9)
+"""Window codes of the costs outside every window: ``GAP - j`` for the gap before window ``j`` (after the last
+window, ``GAP - len(windows)``); far below any bucket, so they never collide with one."""
+
+
+def _window_code(bucket: ir.IntegerValue, ranges: list[tuple[int, int]]) -> ir.IntegerValue:
+    """A cost's bucket when it falls in one of the sorted disjoint ``ranges`` of buckets, else the gap it is in."""
+    cases = []
+    for j, (low, high) in enumerate(ranges):
+        cases.append((bucket < low, GAP - j))
+        cases.append((bucket <= high, bucket))
+    return ibis.cases(*cases, else_=GAP - len(ranges)).cast("int64")
+
+
+def _sampled(table: ir.Table, fraction: float) -> ir.Table:
+    """About ``fraction`` of the rows, in blocks as the engine stores them (cheap: whole pages or vectors)."""
+    try:
+        return table.sample(fraction, method="block", seed=14)
+    except Exception:  # noqa: BLE001 — an engine that takes no seed (Spark): its own random sample
+        return table.sample(fraction, method="block")
+
+
 def _name(table: ir.Table, shape: LogShape) -> ir.StringValue:
     return table["model"].cast("string") if shape.has_model else ibis.null("string")
 
@@ -301,10 +323,13 @@ class ReplayQuery:
             aggregates["cached_tokens:above prompt"] = (total > t["prompt_tokens"].cast("float64")).sum()
         return t.group_by(name=_name(t, self.shape)).aggregate(**aggregates)
 
-    def _stages(self) -> ir.Table:
+    def _stages(self, sample: float | None = None) -> ir.Table:
         """Per request: the weight, the recorded name, the time, the tokens, each model's fit code and slot (stage
-        1: integers computed once) and raw cost at that slot (stage 2, reading the slot)."""
+        1: integers computed once) and raw cost at that slot (stage 2, reading the slot). ``sample``: price only
+        that fraction of the log (blocks of rows, as the engine stores them)."""
         t = self.table
+        if sample is not None:
+            t = _sampled(t, sample)
         shape = self.shape
         if shape.has_weight:
             t = t.filter(t[WEIGHT_COLUMN].cast("float64") > f64(0.0))  # a bucket of zero requests costs nothing
@@ -321,14 +346,15 @@ class ReplayQuery:
         tokens = {k: (one[k] if k in one.columns else v) for k, v in tokens.items()}
         return one.mutate(**{f"raw{i}": plan.raw_cost(tokens, one[f"slot{i}"]) for i, plan in enumerate(self.plans)})
 
-    def summary(self) -> ir.Table:
+    def summary(self, windows: dict[int, list[tuple[int, int]]] | None = None) -> ir.Table:
         """Grouped by the recorded name and every model's fit code and slot (and, for a model with an unknown rate,
-        whether the cost is unknown): requests, per model the sum, min and max of the costs, and the counts the
-        checks need (negative or missing tokens, cached above the prompt) with the first and last time.
+        whether the cost is unknown): requests, and per model the sum, min and max of the costs.
 
         A few hundred groups whatever the log's size. Everything else is derived from them: priced and unpriced
         counts, tier shares, totals, maxima, and the saving against the recorded model (whose costs are in the same
-        group, since the name is a key)."""
+        group, since the name is a key). With ``windows`` (per asked model, sorted disjoint ranges of cost
+        buckets), a key per model places each cost: its bucket inside a window, else which gap between windows —
+        the exact counts that locate each percentile's bucket (``window_code``)."""
         two = self._stages()
         weighted = "weight" in two.columns
         keys: dict[str, Any] = {"name": two["name"]}
@@ -337,6 +363,8 @@ class ReplayQuery:
             keys[f"slot{i}"] = two[f"slot{i}"]
             if plan.has_unknown_rates:
                 keys[f"unknown{i}"] = two[f"raw{i}"].isnull()
+        for k, ranges in (windows or {}).items():
+            keys[f"window{k}"] = _window_code(_bucket(two[f"raw{k}"]), ranges)
         aggregates: dict[str, Any] = {"requests": two["weight"].sum() if weighted else two.count()}
         for i in range(len(self.plans)):
             raw = two[f"raw{i}"]
@@ -346,15 +374,16 @@ class ReplayQuery:
                 aggregates[f"max{i}"] = raw.max()
         return two.group_by(**keys).aggregate(**aggregates)
 
-    def _costs(self) -> ir.Table:
+    def _costs(self, sample: float | None = None) -> ir.Table:
         """Per request: ``weight`` and each asked model's ``cost{i}`` (NULL where it is not priced)."""
-        two = self._stages()
+        two = self._stages(sample)
         costs = {f"cost{i}": ibis.ifelse(two[f"fit{i}"] == 0, two[f"raw{i}"], NULL) for i in range(self.asked)}
         return two.select(weight=two["weight"] if "weight" in two.columns else f64(1.0), **costs)
 
-    def histogram(self) -> ir.Table:
-        """Per asked model and cost bucket: the priced requests (to find the bucket holding each percentile)."""
-        wide = self._costs()
+    def histogram(self, sample: float | None = None) -> ir.Table:
+        """Per asked model and cost bucket: the priced requests (to find the bucket holding each percentile); of a
+        ``sample`` of the log only, when given (then only a guide to where the percentiles lie)."""
+        wide = self._costs(sample)
         n = self.asked
         long = wide.select(*wide.columns, k=ibis.array(list(range(n))).unnest())
         cost = long["cost0"] if n == 1 else long["k"].cases(*[(i, long[f"cost{i}"]) for i in range(n)])
@@ -363,29 +392,17 @@ class ReplayQuery:
         return long.group_by(k=long["k"], bucket=_bucket(long["cost"])).aggregate(requests=long["weight"].sum())
 
     def order_statistics(self, targets: dict[int, list[int]]) -> ir.Table:
-        """The exact costs, with their request counts, of the priced requests in the given buckets of each model
-        (a few thousand requests whatever the log's size)."""
+        """The exact costs, with their request counts, of the priced requests in the given buckets of each model:
+        grouped by, per model, the cost when its bucket is a target (else NULL). A few thousand groups; no filter,
+        which an engine would push below the costs and compute each of them again per mention."""
         wide = self._costs()
-        buckets = {k: _bucket(wide[f"cost{k}"]) for k in targets}
-        near = None
-        for k, wanted in targets.items():
-            this = buckets[k].isin(sorted(set(wanted)))
-            near = this if near is None else near | this
-        wide = wide.filter(near)
-        n = self.asked
-        long = wide.select(*wide.columns, k=ibis.array(list(range(n))).unnest())
-        cost = long["cost0"] if n == 1 else long["k"].cases(*[(i, long[f"cost{i}"]) for i in range(n)])
-        long = long.select(k=long["k"].cast("int16"), weight=long["weight"], cost=cost)
-        long = long.filter(long["cost"].notnull()).mutate(bucket=_bucket(long["cost"]))
-        exact = None
-        for k, wanted in targets.items():
-            this = (long["k"] == k) & long["bucket"].isin(sorted(set(wanted)))
-            exact = this if exact is None else exact | this
-        chosen = long.filter(exact)
-        return chosen.group_by(k=chosen["k"], bucket=chosen["bucket"], cost=chosen["cost"]).aggregate(
-            requests=chosen["weight"].sum())
-
-    # -- one self-contained query, for a warehouse (``replay --show-sql``) ------------------------------------
+        keys: dict[str, Any] = {}
+        for k, buckets in targets.items():
+            bucket = _bucket(wide[f"cost{k}"])
+            wanted = bucket.isin(sorted(set(buckets)))
+            keys[f"bucket{k}"] = ibis.ifelse(wanted, bucket, ibis.null("int64"))
+            keys[f"cost{k}"] = ibis.ifelse(wanted, wide[f"cost{k}"], NULL)
+        return wide.group_by(**keys).aggregate(requests=wide["weight"].sum())
 
     def _long_status(self) -> ir.Table:
         """One row per request and asked model: ``k``, ``weight``, ``cost`` (NULL unless priced), ``status``."""

@@ -257,3 +257,24 @@ def test_percentile_interpolation_is_numpys(toy, tmp_path, request):
     assert math.isclose(row["cost_median"], median, rel_tol=RELATIVE)
     assert math.isclose(row["cost_p95"], p95, rel_tol=RELATIVE)
     assert NOT_FITTING in set(result.unpriced["kind"]) and NO_PRICE not in set(result.unpriced["kind"])
+
+
+@pytest.mark.parametrize("misled", [False, True])
+def test_a_big_log_located_from_a_sample_is_still_exact(registry, tmp_path, request, monkeypatch, misled):
+    """A log over 4× ``GUIDE_ROWS`` finds its percentiles' buckets from a sample, then counts the whole log around
+    them; where the sample's windows miss a percentile (forced here: one window on the cheapest bucket), it counts
+    every bucket instead. Exact either way."""
+    from analytics.replay import engines
+
+    monkeypatch.setattr(engines, "GUIDE_ROWS", 6_000)
+    if misled:
+        monkeypatch.setattr(engines, "windows_from", lambda guide: {
+            int(k): [(int(part["bucket"].min()), int(part["bucket"].min()))] for k, part in guide.groupby("k")})
+    located = []
+    targets = engines._targets
+    monkeypatch.setattr(engines, "_targets", lambda histogram: located.append(targets(histogram)) or located[-1])
+    frame = seed_log(registry, 60_000)
+    reference = numpy_result(registry, frame, list(SEED_MODELS))
+    assert_agree(engine_result("duckdb", registry, frame, list(SEED_MODELS), tmp_path, request), reference)
+    assert len(located) == (2 if misled else 1)
+    assert (located[0] is None) == misled
