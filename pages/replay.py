@@ -78,9 +78,9 @@ def _server_sources() -> tuple[list[ConfiguredSource], list[str]]:
 
 
 @st.cache_resource(max_entries=8, ttl=600, show_spinner="Pricing the log where it lives…")
-def _replayed_at_source(_source: ConfiguredSource, name: str, models: tuple, cur: str, on: dt.date) -> dict:
+def _replayed_at_source(_source: ConfiguredSource, source_key: str, models: tuple, cur: str, on: dt.date) -> dict:
     """The replay of a configured source, priced in its engine (only the summary comes back), for ten minutes."""
-    del name  # the cache key; the source itself is not hashed
+    del source_key  # the section's name: the cache key (the source itself, holding secrets, is not hashed)
     with _source.open() as opened:
         result = replay_source(reg, opened, list(models), currency=cur, on=on)
     return {

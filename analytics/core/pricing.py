@@ -14,7 +14,7 @@ Semantics (also in data/README.md):
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -109,16 +109,24 @@ def prompt_cap(model: Model) -> int:
     return model.max_input_tokens or model.context_window
 
 
-def fit_codes(model: Model, prompt_tokens: Any, completion_tokens: Any) -> np.ndarray:
-    """Per request: ``FIT_OK`` or the first limit it breaks (see the module docstring for the rule)."""
+def fit_codes(model: Model, prompt_tokens: Any, completion_tokens: Any, whole: np.ndarray | None = None
+              ) -> np.ndarray:
+    """Per request: ``FIT_OK`` or the first limit it breaks (see the module docstring for the rule): the input cap,
+    then the context window, then the output cap. ``whole`` is prompt + completion where the caller has it."""
     prompt = np.asarray(prompt_tokens, dtype=np.float64)
     completion = np.asarray(completion_tokens, dtype=np.float64)
     codes = np.zeros(np.broadcast(prompt, completion).shape, dtype=np.int8)
-    if model.max_input_tokens is None:
-        codes[prompt + completion > model.context_window] = FIT_OVER_CONTEXT_WINDOW
+    # in reverse priority, each mask written only where it holds: a higher priority overwrites a lower one
+    broken = []
     if model.max_output_tokens is not None:
-        codes[(codes == 0) & (completion > model.max_output_tokens)] = FIT_OUTPUT_OVER_CAP
-    codes[prompt > prompt_cap(model)] = FIT_PROMPT_OVER_INPUT_CAP
+        broken.append((completion > model.max_output_tokens, FIT_OUTPUT_OVER_CAP))
+    if model.max_input_tokens is None:
+        broken.append(((prompt + completion if whole is None else whole) > model.context_window,
+                       FIT_OVER_CONTEXT_WINDOW))
+    broken.append((prompt > prompt_cap(model), FIT_PROMPT_OVER_INPUT_CAP))
+    for mask, code in broken:
+        if mask.any():
+            codes[mask] = code
     return codes
 
 
@@ -184,6 +192,119 @@ def _checked_tokens(prompt_tokens, output_tokens, cached_tokens, reasoning_token
     if check and np.any(cached + writes > prompt):
         raise AnalyticsError("cached + cache-write tokens cannot exceed the prompt (the prompt includes them)")
     return prompt, output, cached, reasoning, writes
+
+
+@dataclass(frozen=True)
+class TokenArrays:
+    """The token arrays of many requests (float64, one shape), with what every model's pricing reuses: computed
+    once per log rather than once per model."""
+
+    prompt: np.ndarray
+    output: np.ndarray
+    cached: np.ndarray
+    reasoning: np.ndarray
+    writes: np.ndarray
+    uncached: np.ndarray
+    """prompt − cached − cache writes: the tokens billed at the input rate."""
+    completion: np.ndarray
+    """output + reasoning: what the output cap and the window count."""
+    used: dict[str, bool]
+    """Per cost component (``COMPONENTS``): whether any request has tokens of it."""
+    _whole: list = field(default_factory=list, repr=False)
+
+    @classmethod
+    def of(cls, prompt_tokens: Any, output_tokens: Any, cached_tokens: Any = 0, reasoning_tokens: Any = 0,
+           cache_write_tokens: Any = 0, *, check: bool = True) -> TokenArrays:
+        prompt, output, cached, reasoning, writes = _checked_tokens(
+            prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens, check=check)
+        any_cached, any_writes = bool(cached.any()), bool(writes.any())
+        uncached = prompt
+        if any_cached:
+            uncached = prompt - cached
+        if any_writes:
+            uncached = uncached - writes
+        any_reasoning = bool(reasoning.any())
+        completion = output + reasoning if any_reasoning else output
+        used = {"input": bool(uncached.any()), "cached_input": any_cached, "cache_write": any_writes,
+                "output": bool(output.any()), "reasoning": any_reasoning}
+        return cls(prompt, output, cached, reasoning, writes, uncached, completion, used)
+
+    @property
+    def whole(self) -> np.ndarray:
+        """prompt + completion (computed on first use: only models without an input cap need it)."""
+        if not self._whole:
+            self._whole.append(self.prompt + self.completion)
+        return self._whole[0]
+
+    def of_component(self, name: str) -> np.ndarray:
+        return {"input": self.uncached, "cached_input": self.cached, "cache_write": self.writes,
+                "output": self.output, "reasoning": self.reasoning}[name]
+
+    def take(self, rows: np.ndarray) -> TokenArrays:
+        """The same requests' subset (rows of one schedule period)."""
+        return TokenArrays.of(self.prompt[rows], self.output[rows], self.cached[rows], self.reasoning[rows],
+                              self.writes[rows], check=False)
+
+
+def _rate_table(registry: Registry, schedule: PriceSchedule, attr: str, currency: str) -> np.ndarray:
+    """One component's per-1-token rate per tier (NaN where unknown, and for "beyond every tier")."""
+    factor = registry.convert(1.0, schedule.currency, currency) / MTOK
+    return np.array([getattr(TierRates.of(t), attr) for t in schedule.tiers] + [np.nan], dtype=np.float64) * factor
+
+
+def _add_components(registry: Registry, schedule: PriceSchedule, tokens: TokenArrays, currency: str,
+                    tier: int | np.ndarray) -> np.ndarray:
+    """Σ tokens × rate over the components, in ``COMPONENTS`` order, at ``tier`` (one tier for every request, or
+    one per request): one buffer, one pass per component used. An unknown rate costs nothing on zero tokens and
+    makes the cost NaN otherwise (unknown is not zero)."""
+    total = None
+    scratch = None
+    n_tiers = len(schedule.tiers)
+    for name, attr in COMPONENTS:
+        if not tokens.used[name]:
+            continue  # zero tokens cost nothing, even at an unknown rate
+        column = tokens.of_component(name)
+        table = _rate_table(registry, schedule, attr, currency)
+        rate = table[tier]
+        if np.isnan(table[:n_tiers]).any():
+            term = np.where(column == 0, 0.0, column * rate)
+        else:
+            term = np.multiply(column, rate, out=scratch)
+            scratch = term
+        if total is None:
+            total, scratch = term, None
+        else:
+            total += term
+    return np.zeros(tokens.prompt.shape, dtype=np.float64) if total is None else total
+
+
+def totals_of(registry: Registry, model: Model, schedule: PriceSchedule, tokens: TokenArrays, currency: str
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """``(total, fit, tier_index)`` of many requests on one schedule (NaN where a request does not fit or has no
+    price; ``tier_index`` None when the schedule has one open tier): the replay's inner loop.
+
+    Every request is first priced at the first tier's rates (scalars: one pass per component); the few whose
+    prompt is beyond the first tier are then priced again at their own tier's. The sums are the same,
+    operation for operation, as pricing each request at its tier directly."""
+    fit = fit_codes(model, tokens.prompt, tokens.completion,
+                    whole=tokens.whole if model.max_input_tokens is None else None)
+    total = _add_components(registry, schedule, tokens, currency, 0)
+    index = None
+    n_tiers = len(schedule.tiers)
+    if not (n_tiers == 1 and schedule.tiers[0].up_to is None):
+        index = np.zeros(tokens.prompt.shape, dtype=np.int8)
+        above = np.flatnonzero(tokens.prompt > schedule.tiers[0].up_to)
+        if len(above):
+            tiers = tier_index(schedule, tokens.prompt[above]).astype(np.int8)
+            index[above] = tiers
+            total[above] = _add_components(registry, schedule, tokens.take(above), currency, tiers.astype(np.intp))
+            beyond = above[tiers >= n_tiers]
+            if len(beyond):
+                fit[beyond[fit[beyond] == FIT_OK]] = FIT_PROMPT_OVER_PRICED_TIERS
+    unfit = np.flatnonzero(fit)
+    if len(unfit):
+        total[unfit] = np.nan
+    return total, fit, index
 
 
 def _component_costs(registry, model, schedule, prompt, output, cached, reasoning, writes, currency):
@@ -272,16 +393,10 @@ def request_totals(
     components — for replaying millions of requests. ``check=False`` skips the token checks for arrays the
     caller has already validated.
     """
-    model = registry.model(model_id)
-    arrays = _checked_tokens(prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens,
-                             check=check)
-    components, fit, index = _component_costs(registry, model, schedule, *arrays, currency)
-    total = np.zeros(fit.shape, dtype=np.float64)
-    for term in components.values():
-        if term is not None:
-            total += term
-    total[fit != FIT_OK] = np.nan
-    return total, fit, index
+    tokens = TokenArrays.of(prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens,
+                            check=check)
+    total, fit, index = totals_of(registry, registry.model(model_id), schedule, tokens, currency)
+    return total, fit, np.zeros(fit.shape, dtype=np.intp) if index is None else index
 
 
 @dataclass(frozen=True)

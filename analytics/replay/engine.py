@@ -20,10 +20,11 @@ from analytics.core.pricing import (
     FIT_OVER_CONTEXT_WINDOW,
     FIT_PROMPT_OVER_INPUT_CAP,
     FIT_PROMPT_OVER_PRICED_TIERS,
+    TokenArrays,
     fit_codes,
     prompt_cap,
-    request_totals,
     tier_labels,
+    totals_of,
 )
 from analytics.core.registry import ModelEntry, Registry
 from analytics.core.schema import Model, PriceSchedule
@@ -106,39 +107,40 @@ def _schedule_groups(registry: Registry, model: Model, days: np.ndarray | None, 
     return groups
 
 
-def _price_on_model(registry: Registry, model: Model, columns: dict[str, np.ndarray], days: np.ndarray | None, *,
+def _price_on_model(registry: Registry, model: Model, tokens: TokenArrays, days: np.ndarray | None, *,
                     region: str, service_tier: str, on: dt.date, currency: str,
                     day_range: tuple[int, int] | None = None) -> _ModelPricing:
-    """Price every request on ``model`` at the schedule in force on its day: one pass per (period, tier)."""
-    n = len(columns["prompt_tokens"])
+    """Price every request on ``model`` at the schedule in force on its day: one pass per (period, component)."""
+    n = len(tokens.prompt)
     groups = _schedule_groups(registry, model, days, region=region, service_tier=service_tier, on=on,
                               day_range=day_range)
-    total = np.full(n, np.nan)
-    fit = np.zeros(n, dtype=np.int8)
-    no_schedule = np.ones(n, dtype=bool)
-    result = _ModelPricing(total=total, fit=fit, no_schedule=no_schedule)
+    if len(groups) == 1 and groups[0][1] is None:  # the whole log in one period: no copies
+        total, fit, index = totals_of(registry, model, groups[0][0], tokens, currency)
+        result = _ModelPricing(total=total, fit=fit, no_schedule=np.zeros(n, dtype=bool))
+        _count_tiers(result, groups[0][0], fit, index)
+        return result
+    result = _ModelPricing(total=np.full(n, np.nan), fit=np.zeros(n, dtype=np.int8),
+                           no_schedule=np.ones(n, dtype=bool))
     for schedule, rows in groups:
-        part = columns if rows is None else {k: v[rows] for k, v in columns.items()}
-        costs, codes, tiers = request_totals(
-            registry, model.id, part["prompt_tokens"], part["output_tokens"], part["cached_tokens"],
-            part["reasoning_tokens"], currency=currency, schedule=schedule, check=False,
-        )
-        if rows is None:
-            result.total, result.fit = total, fit = costs, codes
-            no_schedule[:] = False
-        else:
-            total[rows], fit[rows], no_schedule[rows] = costs, codes, False
-        ok = codes == FIT_OK
-        counts = [int(ok.sum())] if len(schedule.tiers) == 1 else np.bincount(tiers[ok], minlength=len(schedule.tiers))
-        for label, count in zip(tier_labels(schedule), counts, strict=False):
-            result.tier_counts[label] = result.tier_counts.get(label, 0) + int(count)
-        result.schedules.append(schedule)
-    if no_schedule.any():
+        costs, codes, index = totals_of(registry, model, schedule, tokens.take(rows), currency)
+        result.total[rows], result.fit[rows], result.no_schedule[rows] = costs, codes, False
+        _count_tiers(result, schedule, codes, index)
+    if result.no_schedule.any():
         # no price on those days; still say whether they would have fitted
-        rows = np.flatnonzero(no_schedule)
-        fit[rows] = fit_codes(model, columns["prompt_tokens"][rows],
-                              columns["output_tokens"][rows] + columns["reasoning_tokens"][rows])
+        rows = np.flatnonzero(result.no_schedule)
+        result.fit[rows] = fit_codes(model, tokens.prompt[rows], tokens.completion[rows])
     return result
+
+
+def _count_tiers(result: _ModelPricing, schedule: PriceSchedule, fit: np.ndarray, index: np.ndarray | None) -> None:
+    """Add one schedule period's requests that fit to the tier counts (by label)."""
+    if index is None:  # one open tier
+        counts = [len(fit) - int(np.count_nonzero(fit))]
+    else:
+        counts = np.bincount(index[fit == FIT_OK], minlength=len(schedule.tiers))
+    for label, count in zip(tier_labels(schedule), counts, strict=False):
+        result.tier_counts[label] = result.tier_counts.get(label, 0) + int(count)
+    result.schedules.append(schedule)
 
 
 @dataclass(frozen=True)
@@ -244,19 +246,21 @@ def percentiles(values: np.ndarray, qs: Iterable[float]) -> list[float]:
     n = len(values)
     if n < 1_000 or values.min() < 0 or np.signbit(values).any():
         return [float(v) for v in np.percentile(values, qs)]
-    buckets = values.view(np.int64) >> 44
-    buckets -= buckets.min()
+    buckets = values.view(np.int64) >> 44  # non-negative: the sign bit is clear
     cumulative = np.cumsum(np.bincount(buckets))
+    positions = [q / 100 * (n - 1) for q in qs]
+    ranks = sorted({r for p in positions for r in (int(np.floor(p)), min(int(np.floor(p)) + 1, n - 1))})
+    # each rank's bucket, and each distinct bucket's members taken once, in order
+    of_rank = {r: int(np.searchsorted(cumulative, r, side="right")) for r in ranks}
+    members = {b: np.sort(values[buckets == b]) for b in set(of_rank.values())}
 
     def ranked(rank: int) -> float:
-        bucket = int(np.searchsorted(cumulative, rank, side="right"))
+        bucket = of_rank[rank]
         before = int(cumulative[bucket - 1]) if bucket else 0
-        members = values[buckets == bucket]
-        return float(np.partition(members, rank - before)[rank - before])
+        return float(members[bucket][rank - before])
 
     result = []
-    for q in qs:
-        position = q / 100 * (n - 1)
+    for position in positions:
         low = int(np.floor(position))
         fraction = position - low
         value = ranked(low)
@@ -296,18 +300,22 @@ def replay(
     if n == 0:
         raise AnalyticsError("the log has no requests")
     columns = {c: np.asarray(usage[c], dtype=np.float64) if c in usage else np.zeros(n) for c in TOKEN_COLUMNS}
+    tokens = TokenArrays.of(columns["prompt_tokens"], columns["output_tokens"], columns["cached_tokens"],
+                            columns["reasoning_tokens"], check=False)  # validated by validate_usage
     days = _day_numbers(usage)
     day = on or dt.date.today()
     options = {"region": region, "service_tier": service_tier, "on": day, "currency": currency}
     day_range = None if days is None else (int(days.min()), int(days.max()))
-    pricings = {m: _price_on_model(registry, registry.model(m), columns, days, day_range=day_range, **options)
+    pricings = {m: _price_on_model(registry, registry.model(m), tokens, days, day_range=day_range, **options)
                 for m in model_ids}
-    recorded_cost, unknown_recorded = _recorded_costs(registry, usage, pricings, columns, days, options)
+    recorded_cost, unknown_recorded = _recorded_costs(registry, usage, pricings, tokens, days, options)
 
+    recorded_ok = None if recorded_cost is None else np.isfinite(recorded_cost)
     summary_rows, tier_rows, unpriced_parts = [], [], []
     reasons: list[str] = []  # the categories of the unpriced table's reason column
     for code, (model_id, pricing) in enumerate(pricings.items()):
-        row, tiers, unpriced = _summarise_model(registry.entry(model_id), pricing, recorded_cost, currency)
+        row, tiers, unpriced = _summarise_model(registry.entry(model_id), pricing, recorded_cost, recorded_ok,
+                                                currency)
         summary_rows.append(row)
         tier_rows.extend(tiers)
         part = _unpriced_rows(registry.model(model_id), code, pricing, unpriced, reasons)
@@ -331,7 +339,7 @@ def replay(
 
 
 def _recorded_costs(registry: Registry, usage: pd.DataFrame, pricings: dict[str, _ModelPricing],
-                    columns: dict[str, np.ndarray], days: np.ndarray | None, options: dict[str, Any]
+                    tokens: TokenArrays, days: np.ndarray | None, options: dict[str, Any]
                     ) -> tuple[np.ndarray | None, dict[str, int]]:
     """Each request's cost on the model it was recorded on (NaN where that model is unknown), reusing the models
     already priced and pricing the others on their own rows only; and the unknown recorded names with their counts.
@@ -360,8 +368,8 @@ def _recorded_costs(registry: Registry, usage: pd.DataFrame, pricings: dict[str,
     recorded_cost = _choose(np.where(codes < 0, len(choices) - 1, codes), choices, unknown_column)
     for code, canonical in extra.items():
         rows = np.flatnonzero(codes == code)
-        subset = {k: v[rows] for k, v in columns.items()}
-        other = _price_on_model(registry, registry.model(canonical), subset, None if days is None else days[rows],
+        other = _price_on_model(registry, registry.model(canonical), tokens.take(rows),
+                                None if days is None else days[rows],
                                 **options)
         recorded_cost[rows] = other.total
     blank = int(np.count_nonzero(codes < 0))
@@ -382,16 +390,16 @@ def _choose(index: np.ndarray, choices: list[np.ndarray], unknown_column: np.nda
     return chosen
 
 
-def _summarise_model(entry: ModelEntry, pricing: _ModelPricing, recorded_cost: np.ndarray | None, currency: str
-                     ) -> tuple[dict[str, Any], list[dict[str, Any]], np.ndarray]:
-    """One model's summary row, its tier rows, and the mask of the requests it could not price."""
+def _summarise_model(entry: ModelEntry, pricing: _ModelPricing, recorded_cost: np.ndarray | None,
+                     recorded_ok: np.ndarray | None, currency: str
+                     ) -> tuple[dict[str, Any], list[dict[str, Any]], np.ndarray | None]:
+    """One model's summary row, its tier rows, and the mask of the requests it could not price (None: none)."""
     total = pricing.total
     n = len(total)
     priced_mask = np.isfinite(total)
-    not_fitting_mask = pricing.fit != FIT_OK
-    no_price_mask = ~(priced_mask | not_fitting_mask)
-    counts = {**pricing.tier_counts, NOT_FITTING: int(np.count_nonzero(not_fitting_mask)),
-              NO_PRICE: int(np.count_nonzero(no_price_mask))}
+    priced = int(np.count_nonzero(priced_mask))
+    not_fitting = int(np.count_nonzero(pricing.fit))  # FIT_OK is 0
+    counts = {**pricing.tier_counts, NOT_FITTING: not_fitting, NO_PRICE: n - priced - not_fitting}
     model_id = entry.model.id
     tier_rows = [{"model": model_id, "tier": label, "requests": count, "share": count / n}
                  for label, count in counts.items() if count or label not in (NOT_FITTING, NO_PRICE)]
@@ -399,16 +407,16 @@ def _summarise_model(entry: ModelEntry, pricing: _ModelPricing, recorded_cost: n
               if count and label not in (NOT_FITTING, NO_PRICE)]
     row = {
         "model": model_id, "name": entry.model.name, "provider": entry.provider.name,
-        "country": entry.provider.country, "requests": n, "priced": int(np.count_nonzero(priced_mask)),
-        "not_fitting": counts[NOT_FITTING], "no_price": counts[NO_PRICE], **_cost_stats(total, priced_mask),
-        "tier_shares": " · ".join(shares), **_saving(total, priced_mask, recorded_cost), "currency": currency,
+        "country": entry.provider.country, "requests": n, "priced": priced,
+        "not_fitting": counts[NOT_FITTING], "no_price": counts[NO_PRICE], **_cost_stats(total, priced_mask, priced),
+        "tier_shares": " · ".join(shares), **_saving(total, priced_mask, recorded_cost, recorded_ok),
+        "currency": currency,
     }
-    return row, tier_rows, not_fitting_mask | no_price_mask
+    return row, tier_rows, None if priced == n else ~priced_mask
 
 
-def _cost_stats(total: np.ndarray, priced_mask: np.ndarray) -> dict[str, float]:
+def _cost_stats(total: np.ndarray, priced_mask: np.ndarray, priced_count: int) -> dict[str, float]:
     """Total, median, p95 and max cost over the priced requests (NaN when none is priced)."""
-    priced_count = int(np.count_nonzero(priced_mask))
     if not priced_count:
         return {"total_cost": np.nan, "cost_median": np.nan, "cost_p95": np.nan, "cost_max": np.nan}
     priced = total[priced_mask] if priced_count < len(total) else total
@@ -417,11 +425,12 @@ def _cost_stats(total: np.ndarray, priced_mask: np.ndarray) -> dict[str, float]:
             "cost_max": float(priced.max())}
 
 
-def _saving(total: np.ndarray, priced_mask: np.ndarray, recorded_cost: np.ndarray | None) -> dict[str, Any]:
+def _saving(total: np.ndarray, priced_mask: np.ndarray, recorded_cost: np.ndarray | None,
+            recorded_ok: np.ndarray | None) -> dict[str, Any]:
     """Recorded cost against this model's over the requests both price (none compared: NaN)."""
     compared, recorded, saving, saving_share = 0, np.nan, np.nan, np.nan
     if recorded_cost is not None:
-        both = np.isfinite(recorded_cost) & priced_mask
+        both = recorded_ok & priced_mask
         compared = int(np.count_nonzero(both))
         if compared:
             recorded = float(np.sum(recorded_cost, where=both))
@@ -446,10 +455,12 @@ def _empty_unpriced() -> pd.DataFrame:
     return pd.DataFrame(columns=UNPRICED_COLUMNS)
 
 
-def _unpriced_rows(model: Model, model_code: int, pricing: _ModelPricing, unpriced: np.ndarray,
+def _unpriced_rows(model: Model, model_code: int, pricing: _ModelPricing, unpriced: np.ndarray | None,
                    reasons: list[str]) -> dict[str, np.ndarray] | None:
     """The requests ``model`` could not price, as codes: row positions, kind, and a one-line reason (one text per
     limit and model, appended to ``reasons`` — never a string built per row)."""
+    if unpriced is None:
+        return None
     rows = np.flatnonzero(unpriced)
     if not len(rows):
         return None
