@@ -134,10 +134,12 @@ def _price_on_model(registry: Registry, model: Model, tokens: TokenArrays, days:
 
 def _count_tiers(result: _ModelPricing, schedule: PriceSchedule, fit: np.ndarray, index: np.ndarray | None) -> None:
     """Add one schedule period's requests that fit to the tier counts (by label)."""
+    unfit = np.flatnonzero(fit)
     if index is None:  # one open tier
-        counts = [len(fit) - int(np.count_nonzero(fit))]
-    else:
-        counts = np.bincount(index[fit == FIT_OK], minlength=len(schedule.tiers))
+        counts = [len(fit) - len(unfit)]
+    else:  # every request's tier, less the ones that do not fit
+        counts = np.bincount(index, minlength=len(schedule.tiers) + 1) - np.bincount(
+            index[unfit], minlength=len(schedule.tiers) + 1)
     for label, count in zip(tier_labels(schedule), counts, strict=False):
         result.tier_counts[label] = result.tier_counts.get(label, 0) + int(count)
     result.schedules.append(schedule)
@@ -244,9 +246,11 @@ def percentiles(values: np.ndarray, qs: Iterable[float]) -> list[float]:
     qs = list(qs)
     values = np.ascontiguousarray(values, dtype=np.float64)
     n = len(values)
-    if n < 1_000 or values.min() < 0 or np.signbit(values).any():
+    if n < 1_000:
         return [float(v) for v in np.percentile(values, qs)]
-    buckets = values.view(np.int64) >> 44  # non-negative: the sign bit is clear
+    buckets = values.view(np.int64) >> 44
+    if buckets.min() < 0:  # a negative number (or −0.0): not a cost
+        return [float(v) for v in np.percentile(values, qs)]
     cumulative = np.cumsum(np.bincount(buckets))
     positions = [q / 100 * (n - 1) for q in qs]
     ranks = sorted({r for p in positions for r in (int(np.floor(p)), min(int(np.floor(p)) + 1, n - 1))})
@@ -310,12 +314,11 @@ def replay(
                 for m in model_ids}
     recorded_cost, unknown_recorded = _recorded_costs(registry, usage, pricings, tokens, days, options)
 
-    recorded_ok = None if recorded_cost is None else np.isfinite(recorded_cost)
+    recorded = _Recorded.of(recorded_cost)
     summary_rows, tier_rows, unpriced_parts = [], [], []
     reasons: list[str] = []  # the categories of the unpriced table's reason column
     for code, (model_id, pricing) in enumerate(pricings.items()):
-        row, tiers, unpriced = _summarise_model(registry.entry(model_id), pricing, recorded_cost, recorded_ok,
-                                                currency)
+        row, tiers, unpriced = _summarise_model(registry.entry(model_id), pricing, recorded, currency)
         summary_rows.append(row)
         tier_rows.extend(tiers)
         part = _unpriced_rows(registry.model(model_id), code, pricing, unpriced, reasons)
@@ -390,14 +393,34 @@ def _choose(index: np.ndarray, choices: list[np.ndarray], unknown_column: np.nda
     return chosen
 
 
-def _summarise_model(entry: ModelEntry, pricing: _ModelPricing, recorded_cost: np.ndarray | None,
-                     recorded_ok: np.ndarray | None, currency: str
-                     ) -> tuple[dict[str, Any], list[dict[str, Any]], np.ndarray | None]:
-    """One model's summary row, its tier rows, and the mask of the requests it could not price (None: none)."""
+@dataclass(frozen=True)
+class _Recorded:
+    """The log's cost on the models it was recorded on, summed once for every model's saving: the requests with a
+    recorded cost (``known``), their total, and the rows without one (few: unknown names)."""
+
+    cost: np.ndarray
+    known: np.ndarray
+    known_count: int
+    known_total: float
+    unknown_rows: np.ndarray
+
+    @classmethod
+    def of(cls, cost: np.ndarray | None) -> _Recorded | None:
+        if cost is None:
+            return None
+        known = np.isfinite(cost)
+        return cls(cost, known, int(np.count_nonzero(known)), float(np.sum(cost, where=known)),
+                   np.flatnonzero(~known))
+
+
+def _summarise_model(entry: ModelEntry, pricing: _ModelPricing, recorded: _Recorded | None, currency: str
+                     ) -> tuple[dict[str, Any], list[dict[str, Any]], np.ndarray]:
+    """One model's summary row, its tier rows, and the rows of the requests it could not price."""
     total = pricing.total
     n = len(total)
     priced_mask = np.isfinite(total)
-    priced = int(np.count_nonzero(priced_mask))
+    unpriced = np.flatnonzero(~priced_mask)
+    priced = n - len(unpriced)
     not_fitting = int(np.count_nonzero(pricing.fit))  # FIT_OK is 0
     counts = {**pricing.tier_counts, NOT_FITTING: not_fitting, NO_PRICE: n - priced - not_fitting}
     model_id = entry.model.id
@@ -405,14 +428,15 @@ def _summarise_model(entry: ModelEntry, pricing: _ModelPricing, recorded_cost: n
                  for label, count in counts.items() if count or label not in (NOT_FITTING, NO_PRICE)]
     shares = [f"{label}: {count / n:.1%}" for label, count in counts.items()
               if count and label not in (NOT_FITTING, NO_PRICE)]
+    stats = _cost_stats(total, priced_mask, priced)
     row = {
         "model": model_id, "name": entry.model.name, "provider": entry.provider.name,
         "country": entry.provider.country, "requests": n, "priced": priced,
-        "not_fitting": counts[NOT_FITTING], "no_price": counts[NO_PRICE], **_cost_stats(total, priced_mask, priced),
-        "tier_shares": " · ".join(shares), **_saving(total, priced_mask, recorded_cost, recorded_ok),
+        "not_fitting": counts[NOT_FITTING], "no_price": counts[NO_PRICE], **stats,
+        "tier_shares": " · ".join(shares), **_saving(total, priced_mask, unpriced, stats["total_cost"], recorded),
         "currency": currency,
     }
-    return row, tier_rows, None if priced == n else ~priced_mask
+    return row, tier_rows, unpriced
 
 
 def _cost_stats(total: np.ndarray, priced_mask: np.ndarray, priced_count: int) -> dict[str, float]:
@@ -425,18 +449,22 @@ def _cost_stats(total: np.ndarray, priced_mask: np.ndarray, priced_count: int) -
             "cost_max": float(priced.max())}
 
 
-def _saving(total: np.ndarray, priced_mask: np.ndarray, recorded_cost: np.ndarray | None,
-            recorded_ok: np.ndarray | None) -> dict[str, Any]:
-    """Recorded cost against this model's over the requests both price (none compared: NaN)."""
-    compared, recorded, saving, saving_share = 0, np.nan, np.nan, np.nan
-    if recorded_cost is not None:
-        both = recorded_ok & priced_mask
-        compared = int(np.count_nonzero(both))
+def _saving(total: np.ndarray, priced_mask: np.ndarray, unpriced: np.ndarray, priced_total: float,
+            recorded: _Recorded | None) -> dict[str, Any]:
+    """Recorded cost against this model's over the requests both price (none compared: NaN).
+
+    From the sums over all requests less the few that one side lacks (this model's unpriced requests, the
+    requests recorded on unknown models): no pass over the log per model."""
+    compared, recorded_cost, saving, saving_share = 0, np.nan, np.nan, np.nan
+    if recorded is not None:
+        lost = unpriced[recorded.known[unpriced]]  # recorded, but this model cannot price them
+        compared = recorded.known_count - len(lost)
         if compared:
-            recorded = float(np.sum(recorded_cost, where=both))
-            saving = recorded - float(np.sum(total, where=both))
-            saving_share = saving / recorded if recorded else np.nan
-    return {"recorded_cost": recorded, "saving": saving, "saving_share": saving_share,
+            recorded_cost = recorded.known_total - float(recorded.cost[lost].sum())
+            unmatched = recorded.unknown_rows[priced_mask[recorded.unknown_rows]]
+            saving = recorded_cost - (priced_total - float(total[unmatched].sum()))
+            saving_share = saving / recorded_cost if recorded_cost else np.nan
+    return {"recorded_cost": recorded_cost, "saving": saving, "saving_share": saving_share,
             "compared_requests": compared}
 
 
@@ -455,13 +483,10 @@ def _empty_unpriced() -> pd.DataFrame:
     return pd.DataFrame(columns=UNPRICED_COLUMNS)
 
 
-def _unpriced_rows(model: Model, model_code: int, pricing: _ModelPricing, unpriced: np.ndarray | None,
+def _unpriced_rows(model: Model, model_code: int, pricing: _ModelPricing, rows: np.ndarray,
                    reasons: list[str]) -> dict[str, np.ndarray] | None:
-    """The requests ``model`` could not price, as codes: row positions, kind, and a one-line reason (one text per
-    limit and model, appended to ``reasons`` — never a string built per row)."""
-    if unpriced is None:
-        return None
-    rows = np.flatnonzero(unpriced)
+    """The requests ``model`` could not price (``rows``), as codes: row positions, kind, and a one-line reason
+    (one text per limit and model, appended to ``reasons`` — never a string built per row)."""
     if not len(rows):
         return None
     texts = reason_texts(model)
