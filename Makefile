@@ -58,7 +58,7 @@ format: setup ## ruff format + fix imports
 schema: setup ## regenerate data/schema.json from analytics/schema.py
 	$(PY) -m analytics schema
 
-bench: setup browser ## run the benchmarks (prints figures and ratios; writes bench/results.json)
+bench: setup browser services ## run the benchmarks (prints figures and ratios; writes bench/results.json)
 	$(PY) bench/run.py
 
 clean: ## remove the venv and caches

@@ -24,7 +24,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 RESULTS = ROOT / "bench" / "results.json"
-SECTIONS = ("replay", "csv", "registry", "apptest", "browser", "export", "memory", "load")
+SECTIONS = ("replay", "csv", "engines", "registry", "apptest", "browser", "export", "memory", "load")
 
 
 def _section(name: str, quick: bool):
@@ -34,6 +34,9 @@ def _section(name: str, quick: bool):
     if name == "csv":
         from bench import replay_bench
         return replay_bench.run_csv_load()
+    if name == "engines":
+        from bench import engines_bench
+        return engines_bench.run(quick=quick)
     if name == "registry":
         from bench import registry_bench
         return registry_bench.run()

@@ -243,8 +243,9 @@ def _time(table: ir.Table, shape: LogShape) -> ir.Value | None:
 def _bucket(cost: ir.FloatingValue) -> ir.IntegerValue:
     """A fine logarithmic bucket of a cost: monotone (a higher cost never has a lower bucket). A zero cost (a
     request of no tokens) falls in the bucket of 1e-300, below every real cost. The cost appears once in the
-    expression: engines inline it where a filter is pushed down, and would compute the cost again per mention."""
-    return (ibis.greatest(cost, f64(TINY)).log2() * f64(BUCKETS_PER_OCTAVE)).floor().cast("int64")
+    expression: engines inline it where a filter is pushed down, and would compute the cost again per mention.
+    The natural logarithm: PostgreSQL computes ``log(2, x)`` in NUMERIC, a thousand times slower than ``ln``."""
+    return (ibis.greatest(cost, f64(TINY)).ln() * f64(BUCKETS_PER_OCTAVE / math.log(2))).floor().cast("int64")
 
 
 GAP = -(10**9)
