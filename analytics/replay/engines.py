@@ -27,6 +27,7 @@ from .query import (
     STATUS_NO_SCHEDULE,
     STATUS_PRICED,
     STATUS_UNKNOWN_RATE,
+    WINDOW_SPAN,
     LogShape,
     ModelPlan,
     ReplayQuery,
@@ -138,10 +139,10 @@ def exact_percentiles(histogram: pd.DataFrame, values: pd.DataFrame, qs: Iterabl
 
 
 def windows_from(guide: pd.DataFrame, qs: Iterable[float] = QUANTILES, *, sigmas: float = 8.0
-                 ) -> dict[int, list[tuple[int, int]]]:
-    """Per model, the cost buckets that hold each percentile with near certainty, from a sample's histogram: the
+                 ) -> dict[int, list[tuple[float, float]]]:
+    """Per model, the cost ranges that hold each percentile with near certainty, from a sample's histogram: the
     sample ranks q × (n − 1) ± ``sigmas`` binomial standard deviations (blocks of rows are correlated: the margin is
-    generous), as sorted disjoint bucket ranges. The summary then counts the whole log in and around them."""
+    generous), as sorted disjoint ``[low, high)`` ranges. The summary then counts the whole log in and around them."""
     windows = {}
     for k, part in guide.groupby("k"):
         per_bucket = part.groupby("bucket")["requests"].sum().sort_index()
@@ -154,13 +155,15 @@ def windows_from(guide: pd.DataFrame, qs: Iterable[float] = QUANTILES, *, sigmas
         for q in qs:
             p = q / 100
             margin = sigmas * math.sqrt(n * p * (1 - p)) + 64
-            low = max(0.0, p * (n - 1) - margin)
-            high = min(n - 1, p * (n - 1) + margin)
-            ranges.append((int(buckets[np.searchsorted(cumulative, low, side="right")]),
-                           int(buckets[min(np.searchsorted(cumulative, high, side="right"), len(buckets) - 1)])))
-        merged: list[tuple[int, int]] = []
+            low = buckets[np.searchsorted(cumulative, max(0.0, p * (n - 1) - margin), side="right")]
+            high = buckets[min(np.searchsorted(cumulative, min(n - 1, p * (n - 1) + margin), side="right"),
+                               len(buckets) - 1)]
+            # a bucket's costs lie within 2^(b/256) … 2^((b+1)/256); a little more either side
+            ranges.append((0.0 if low <= _ZERO_BUCKET else 2.0 ** (low / BUCKETS_PER_OCTAVE) * (1 - 1e-6),
+                           2.0 ** ((high + 1) / BUCKETS_PER_OCTAVE) * (1 + 1e-6)))
+        merged: list[tuple[float, float]] = []
         for low, high in sorted(ranges):
-            if merged and low <= merged[-1][1] + 1:
+            if merged and low <= merged[-1][1]:
                 merged[-1] = (merged[-1][0], max(merged[-1][1], high))
             else:
                 merged.append((low, high))
@@ -168,19 +171,22 @@ def windows_from(guide: pd.DataFrame, qs: Iterable[float] = QUANTILES, *, sigmas
     return windows
 
 
-def windowed_histogram(groups: pd.DataFrame, statuses: list[np.ndarray], windows: dict[int, list[tuple[int, int]]]
+_ZERO_BUCKET = math.floor(math.log(1e-300) * BUCKETS_PER_OCTAVE / math.log(2))
+"""The logarithmic bucket of a zero cost (see ``analytics.replay.query._bucket``)."""
+
+
+def windowed_histogram(groups: pd.DataFrame, statuses: list[np.ndarray], windows: dict[int, list[tuple[float, float]]]
                        ) -> pd.DataFrame:
-    """The summary's window counts as a histogram (k, bucket, requests) of the whole log's priced requests, each gap
-    between windows a non-integer key in its place (a rank falling in one means the sample missed: see
-    ``replay_table``)."""
+    """The summary's window counts as a histogram (k, bucket, requests) of the whole log's priced requests: each
+    window slot its key, each gap between windows a non-integer key in its place (a rank falling in one means the
+    sample missed: see ``replay_table``)."""
     parts = []
     for k, ranges in windows.items():
         priced = statuses[k] == STATUS_PRICED
         codes = groups[f"window{k}"].to_numpy(dtype=np.int64)[priced]
         keys = codes.astype(np.float64)
         for j in range(len(ranges) + 1):
-            edge = ranges[j][0] - 0.5 if j < len(ranges) else ranges[-1][1] + 0.5
-            keys[codes == GAP - j] = edge
+            keys[codes == GAP - j] = j * WINDOW_SPAN - 0.5
         parts.append(pd.DataFrame({"k": k, "bucket": keys,
                                    "requests": groups["requests"].to_numpy(dtype=np.float64)[priced]}))
     if not parts:
@@ -331,7 +337,7 @@ def replay_table(execute: Callable[[ir.Expr], pd.DataFrame], registry: Registry,
     query, unknown = build_query(registry, table, model_ids, recorded, region=region,
                                  service_tier=service_tier, on=day, currency=currency, resolve=resolve)
     rows = int(names["rows"].sum())
-    groups = histogram = targets = None
+    groups = histogram = targets = windows = None
     if engine == "duckdb" and rows > 4 * GUIDE_ROWS:
         # a big log: where the percentiles lie, from a sample; the summary then counts the log around them
         guide = execute(query.histogram(sample=GUIDE_ROWS / rows))
@@ -344,12 +350,12 @@ def replay_table(execute: Callable[[ir.Expr], pd.DataFrame], registry: Registry,
         cost_buckets = guide
         if targets is None:  # the sample missed (a rank fell between windows): count every bucket
             histogram = execute(query.histogram())
-            targets, cost_buckets = _targets(histogram), histogram
+            targets, cost_buckets, windows = _targets(histogram), histogram, None
     else:
         groups = execute(query.summary())
         histogram = execute(query.histogram())
         targets, cost_buckets = _targets(histogram), histogram
-    values = execute(query.order_statistics(targets)) if targets else pd.DataFrame(columns=["requests"])
+    values = execute(query.order_statistics(targets, windows)) if targets else pd.DataFrame(columns=["requests"])
     return assemble(registry, query, groups, names, cost_buckets, exact_percentiles(histogram, values), unknown,
                     engine=engine, region=region, service_tier=service_tier, currency=currency, on=day)
 

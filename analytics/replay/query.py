@@ -249,17 +249,24 @@ def _bucket(cost: ir.FloatingValue) -> ir.IntegerValue:
 
 
 GAP = -(10**9)
-"""Window codes of the costs outside every window: ``GAP - j`` for the gap before window ``j`` (after the last
-window, ``GAP - len(windows)``); far below any bucket, so they never collide with one."""
+"""Window keys of the costs outside every window: ``GAP - j`` for the gap before window ``j`` (after the last
+window, ``GAP - len(windows)``); below every key inside a window, so they never collide with one."""
+WINDOW_SLOTS = 4096
+"""A window of costs is cut into this many equal slots: the summary counts each, the exact pass reads one."""
+WINDOW_SPAN = 10**6
+"""Window ``j``'s slots are keyed ``j × WINDOW_SPAN + slot``: ordered like the costs."""
 
 
-def _window_code(bucket: ir.IntegerValue, ranges: list[tuple[int, int]]) -> ir.IntegerValue:
-    """A cost's bucket when it falls in one of the sorted disjoint ``ranges`` of buckets, else the gap it is in."""
+def window_key(cost: ir.FloatingValue, windows: list[tuple[float, float]]) -> ir.IntegerValue:
+    """Where a cost falls among sorted disjoint ``[low, high)`` cost ranges: its slot inside a window, else the
+    gap it is in. Comparisons and one multiplication, no logarithm: cheap on every row of a big log."""
     cases = []
-    for j, (low, high) in enumerate(ranges):
-        cases.append((bucket < low, GAP - j))
-        cases.append((bucket <= high, bucket))
-    return ibis.cases(*cases, else_=GAP - len(ranges)).cast("int64")
+    for j, (low, high) in enumerate(windows):
+        scale = WINDOW_SLOTS / (high - low)
+        slot = ibis.least(((cost - f64(low)) * f64(scale)).floor(), f64(WINDOW_SLOTS - 1))
+        cases.append((cost < f64(low), ibis.literal(GAP - j).cast("int64")))
+        cases.append((cost < f64(high), (slot + f64(j * WINDOW_SPAN)).cast("int64")))
+    return ibis.cases(*cases, else_=ibis.literal(GAP - len(windows)).cast("int64"))
 
 
 def _sampled(table: ir.Table, fraction: float) -> ir.Table:
@@ -347,15 +354,15 @@ class ReplayQuery:
         tokens = {k: (one[k] if k in one.columns else v) for k, v in tokens.items()}
         return one.mutate(**{f"raw{i}": plan.raw_cost(tokens, one[f"slot{i}"]) for i, plan in enumerate(self.plans)})
 
-    def summary(self, windows: dict[int, list[tuple[int, int]]] | None = None) -> ir.Table:
+    def summary(self, windows: dict[int, list[tuple[float, float]]] | None = None) -> ir.Table:
         """Grouped by the recorded name and every model's fit code and slot (and, for a model with an unknown rate,
         whether the cost is unknown): requests, and per model the sum, min and max of the costs.
 
         A few hundred groups whatever the log's size. Everything else is derived from them: priced and unpriced
         counts, tier shares, totals, maxima, and the saving against the recorded model (whose costs are in the same
-        group, since the name is a key). With ``windows`` (per asked model, sorted disjoint ranges of cost
-        buckets), a key per model places each cost: its bucket inside a window, else which gap between windows —
-        the exact counts that locate each percentile's bucket (``window_code``)."""
+        group, since the name is a key). With ``windows`` (per asked model, sorted disjoint cost ranges), a key per
+        model places each cost: its slot inside a window, else the gap it is in (``window_key``) — the exact
+        counts that locate each percentile's slot."""
         two = self._stages()
         weighted = "weight" in two.columns
         keys: dict[str, Any] = {"name": two["name"]}
@@ -365,7 +372,7 @@ class ReplayQuery:
             if plan.has_unknown_rates:
                 keys[f"unknown{i}"] = two[f"raw{i}"].isnull()
         for k, ranges in (windows or {}).items():
-            keys[f"window{k}"] = _window_code(_bucket(two[f"raw{k}"]), ranges)
+            keys[f"window{k}"] = window_key(two[f"raw{k}"], ranges)
         aggregates: dict[str, Any] = {"requests": two["weight"].sum() if weighted else two.count()}
         for i in range(len(self.plans)):
             raw = two[f"raw{i}"]
@@ -392,14 +399,17 @@ class ReplayQuery:
         long = long.filter(long["cost"].notnull())
         return long.group_by(k=long["k"], bucket=_bucket(long["cost"])).aggregate(requests=long["weight"].sum())
 
-    def order_statistics(self, targets: dict[int, list[int]]) -> ir.Table:
-        """The exact costs, with their request counts, of the priced requests in the given buckets of each model:
-        grouped by, per model, the cost when its bucket is a target (else NULL). A few thousand groups; no filter,
-        which an engine would push below the costs and compute each of them again per mention."""
+    def order_statistics(self, targets: dict[int, list[int]],
+                         windows: dict[int, list[tuple[float, float]]] | None = None) -> ir.Table:
+        """The exact costs, with their request counts, of the priced requests in the given buckets of each model
+        (logarithmic buckets, or the slots of ``windows``): grouped by, per model, the cost when its bucket is a
+        target (else NULL). A few thousand groups; no filter, which an engine would push below the costs and
+        compute each of them again per mention."""
         wide = self._costs()
         keys: dict[str, Any] = {}
         for k, buckets in targets.items():
-            bucket = _bucket(wide[f"cost{k}"])
+            cost = wide[f"cost{k}"]
+            bucket = window_key(cost, windows[k]) if windows else _bucket(cost)
             wanted = bucket.isin(sorted(set(buckets)))
             keys[f"bucket{k}"] = ibis.ifelse(wanted, bucket, ibis.null("int64"))
             keys[f"cost{k}"] = ibis.ifelse(wanted, wide[f"cost{k}"], NULL)

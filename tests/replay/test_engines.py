@@ -262,14 +262,13 @@ def test_percentile_interpolation_is_numpys(toy, tmp_path, request):
 @pytest.mark.parametrize("misled", [False, True])
 def test_a_big_log_located_from_a_sample_is_still_exact(registry, tmp_path, request, monkeypatch, misled):
     """A log over 4× ``GUIDE_ROWS`` finds its percentiles' buckets from a sample, then counts the whole log around
-    them; where the sample's windows miss a percentile (forced here: one window on the cheapest bucket), it counts
+    them; where the sample's windows miss a percentile (forced here: one window below every cost), it counts
     every bucket instead. Exact either way."""
     from analytics.replay import engines
 
     monkeypatch.setattr(engines, "GUIDE_ROWS", 6_000)
     if misled:
-        monkeypatch.setattr(engines, "windows_from", lambda guide: {
-            int(k): [(int(part["bucket"].min()), int(part["bucket"].min()))] for k, part in guide.groupby("k")})
+        monkeypatch.setattr(engines, "windows_from", lambda guide: {int(k): [(0.0, 1e-12)] for k in guide["k"]})
     located = []
     targets = engines._targets
     monkeypatch.setattr(engines, "_targets", lambda histogram: located.append(targets(histogram)) or located[-1])
