@@ -10,14 +10,16 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from .errors import NoPriceError
+from .errors import NoPriceError, NotLiveError
+from .lifecycle import status, status_label
 from .pricing import TierRates, blended_price
 from .registry import Registry
 
 PRICE_COLUMNS = [
-    "id", "name", "provider", "country", "released", "open_weights", "context_window", "max_input_tokens",
+    "id", "name", "provider", "country", "released", "lifecycle", "deprecated_on", "retired_on", "successor",
+    "open_weights", "context_window", "max_input_tokens",
     "max_output_tokens", "input_per_mtok", "output_per_mtok", "cache_read_per_mtok", "cache_write_per_mtok",
-    "tiers", "long_context", "region", "service_tier", "currency", "source", "checked_on", "status",
+    "tiers", "long_context", "region", "service_tier", "currency", "source", "checked_on", "status", "status_code",
 ]
 
 
@@ -35,6 +37,19 @@ def _tier_summary(schedule, factor: float) -> str:
     return " · ".join(parts)
 
 
+def lifecycle_fields(registry: Registry, model_id: str, on: dt.date) -> dict:
+    """``lifecycle`` (the status label), ``status_code``, dates and successor of one model on ``on``."""
+    model = registry.model(model_id)
+    life = model.lifecycle
+    successor = life.successor if life else None
+    successor_name = registry.model(successor).name if successor else None
+    return {
+        "lifecycle": status_label(model, on, successor_name), "status_code": status(model, on),
+        "deprecated_on": life.deprecated_on if life else None, "retired_on": life.retired_on if life else None,
+        "successor": successor,
+    }
+
+
 def price_table(
     registry: Registry,
     *,
@@ -43,7 +58,9 @@ def price_table(
     on: dt.date | None = None,
     currency: str = "USD",
 ) -> pd.DataFrame:
-    """One row per model: limits and the base-tier prices in force on ``on``; NaN where unknown or unlisted."""
+    """One row per model: limits, lifecycle and the base-tier prices in force on ``on``; NaN where unknown or
+    unlisted, and the lifecycle label as ``status`` where the model cannot be called on ``on``."""
+    day = on or dt.date.today()
     rows = []
     for entry in registry.models():
         model, provider = entry.model, entry.provider
@@ -52,14 +69,14 @@ def price_table(
             "released": model.released, "open_weights": model.open_weights,
             "context_window": model.context_window, "max_input_tokens": model.max_input_tokens,
             "max_output_tokens": model.max_output_tokens, "region": region, "service_tier": service_tier,
-            "currency": currency,
+            "currency": currency, **lifecycle_fields(registry, model.id, day),
         }
         try:
             schedule = registry.schedule(model.id, region, service_tier, on)
-        except NoPriceError:
+        except NoPriceError as exc:
             row.update(input_per_mtok=np.nan, output_per_mtok=np.nan, cache_read_per_mtok=np.nan,
                        cache_write_per_mtok=np.nan, tiers=0, long_context="", source=None, checked_on=None,
-                       status="no price")
+                       status=row["lifecycle"] if isinstance(exc, NotLiveError) else "no price")
             rows.append(row)
             continue
         factor = registry.convert(1.0, schedule.currency, currency)

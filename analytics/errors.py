@@ -47,6 +47,10 @@ class NoPriceError(AnalyticsError):
     """The registry has no price for this model / region / service tier / date (unknown is not zero)."""
 
 
+class NotLiveError(NoPriceError):
+    """The model cannot be called on the date asked: retired (shut down) or not yet released."""
+
+
 class ContextLimitError(AnalyticsError):
     """A request that does not fit the model's context window, input cap or output cap."""
 

@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import AnalyticsError, ContextLimitError, NoPriceError
+from .errors import AnalyticsError, ContextLimitError, NoPriceError, NotLiveError
+from .lifecycle import status_label
 from .registry import Registry
 from .schema import Model, PriceSchedule, Tier
 
@@ -380,7 +381,8 @@ class Blended:
     cache_read_per_mtok: float | None
     tier: int | None
     status: str
-    """``ok``, ``no price`` or the limit broken."""
+    """``ok``, ``no price``, the limit broken, or the lifecycle ("retired 2026-03-09 → gemini-3.1-pro",
+    "not released until …") where the model cannot be called on the date."""
     currency: str
     tier_label: str = ""
     """The prompts the tier applied covers ("all", "≤ 200,000", "> 200,000")."""
@@ -404,6 +406,9 @@ def blended_price(
     model = registry.model(model_id)
     try:
         schedule = registry.schedule(model.id, region, service_tier, on)
+    except NotLiveError:
+        label = status_label(model, on or dt.date.today())
+        return Blended(model.id, None, None, None, None, None, label, currency)
     except NoPriceError:
         return Blended(model.id, None, None, None, None, None, "no price", currency)
     index = 0

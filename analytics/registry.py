@@ -18,7 +18,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import CurrencyError, NoPriceError, Problem, RegistryError, UnknownModelError
+from .errors import CurrencyError, NoPriceError, NotLiveError, Problem, RegistryError, UnknownModelError
+from .lifecycle import not_live_reason
 from .safeyaml import read_yaml_file
 from .schema import Benchmark, BenchmarkResult, FxTable, Model, PriceSchedule, Provider, ToolFee
 
@@ -163,9 +164,14 @@ class Registry:
         on: dt.date | None = None,
     ) -> PriceSchedule:
         """The price schedule in force for ``model_id`` in ``region`` and ``service_tier`` on ``on`` (default
-        today). Raises ``NoPriceError`` naming what does exist when there is none: unknown is not zero."""
+        today). Raises ``NoPriceError`` naming what does exist when there is none: unknown is not zero; and
+        ``NotLiveError`` (a ``NoPriceError``) when the model is retired or not yet released on that day: a
+        retired model is never priced as live."""
         model = self.model(model_id)
         day = on or dt.date.today()
+        reason = not_live_reason(model, day)
+        if reason:
+            raise NotLiveError(reason)
         for schedule in model.prices:
             if schedule.region == region and schedule.service_tier == service_tier and schedule.in_force(day):
                 return schedule

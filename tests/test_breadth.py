@@ -96,7 +96,7 @@ def test_cli_on_date_sees_the_sonnet_long_context_tier_end(capsys):
 def test_price_on_before_release_is_an_error_not_zero(capsys):
     code = main(["price", "gpt-5.2-pro", "--input", "1000", "--output", "100", "--on", "2025-12-10"])
     assert code == 1
-    assert "no global/standard price in force on 2025-12-10" in capsys.readouterr().err
+    assert "gpt-5.2-pro was not released until 2025-12-11" in capsys.readouterr().err
     assert main(["price", "gpt-5.2-pro", "--input", "1000", "--output", "100", "--on", "2025-12-11",
                  "--json"]) == 0
     # 1,000 × $21 / 1M + 100 × $168 / 1M = $0.021 + $0.0168 = $0.0378
@@ -111,7 +111,7 @@ def test_web_search_fee_on_gemini_3_pro_starts_2026_01_05(registry):
 def test_price_table_reprices_by_date(registry):
     early = price_table(registry, on=dt.date(2025, 10, 1)).set_index("id")
     assert early.loc["claude-haiku-4.5", "status"] == "ok"
-    assert early.loc["gemini-3-pro", "status"] == "no price"
+    assert early.loc["gemini-3-pro", "status"] == "not released until 2025-11-18"
     with pytest.raises(NoPriceError):
         registry.schedule("claude-haiku-4.5", on=dt.date(2025, 9, 30))
 
@@ -127,5 +127,5 @@ def test_dashboard_as_of_date_reprices_the_prices_page():
         frame = getattr(frame, "data", frame)
         return frame.set_index("name").loc["GPT-5"].to_dict()
 
-    assert row("2025-08-06")["status"] == "no price"
+    assert row("2025-08-06")["status"] == "not released until 2025-08-07"
     assert row("2025-08-07")["input_per_mtok"] == 1.25

@@ -181,7 +181,7 @@ def test_price_history_is_respected(registry):
     starts = [s.effective_from for s in model.prices if s.effective_from]
     if not starts:
         pytest.skip("kimi-k2.5 schedule has no start date")
-    with pytest.raises(NoPriceError, match="in force"):
+    with pytest.raises(NoPriceError, match="not released until"):
         price_request(registry, "kimi-k2.5", 1, 1, on=min(starts) - dt.timedelta(days=1))
 
 
