@@ -12,7 +12,9 @@ from analytics.errors import AnalyticsError
 from analytics.figures import chart_catalog
 from analytics.history import capability_price_history, capability_price_history_data
 
-ON = dt.date(2026, 11, 29)
+ON = dt.date(2026, 1, 28)
+"""The seed report's day: the seed models' prices as it gave them (Gemini 3 Pro and Kimi K2.5 have been
+retired since, so "today" would price them as unknown)."""
 
 
 def steps(registry, **options) -> list[tuple]:

@@ -27,7 +27,9 @@ from analytics.pricing import (
     tier_index,
 )
 
-ON = dt.date(2026, 11, 29)
+ON = dt.date(2026, 1, 28)
+"""The seed report's day: the seed models' prices as it gave them (Gemini 3 Pro and Kimi K2.5 have been
+retired since, so "today" would price them as unknown)."""
 
 
 def cost(registry, model, prompt, output, **kw):
