@@ -42,10 +42,10 @@ e2e: setup browser ## run only the real-browser tests
 	$(PY) -m pytest -q -p no:cacheprovider -m e2e
 
 lint: setup ## ruff
-	$(VENV)/bin/ruff check analytics views tests bench dashboard.py
+	$(VENV)/bin/ruff check analytics pages tests bench dashboard.py
 
 format: setup ## ruff format + fix imports
-	$(VENV)/bin/ruff check --fix --select I analytics views tests bench dashboard.py
+	$(VENV)/bin/ruff check --fix --select I analytics pages tests bench dashboard.py
 
 schema: setup ## regenerate data/schema.json from analytics/schema.py
 	$(PY) -m analytics schema

@@ -1,22 +1,16 @@
-"""The dashboard's entry point and router: page config, navigation, the shared sidebar, then the chosen page."""
+"""The dashboard's entry point and router: page config, navigation, the shared sidebar, then the chosen page.
+
+``st.navigation`` comes before the shared helpers are imported: on a fresh server the first visitor then sees
+Streamlit's own page list for milliseconds instead of about a second (see ``pages/ui/nav.py``)."""
 
 import streamlit as st
 
-from views.common import registry, shared_sidebar
+from pages.ui.nav import page_list, run_page
 
 st.set_page_config(page_title="LLM cost-performance", page_icon="💸", layout="wide")
+page = st.navigation(page_list())
 
-PAGES = [
-    st.Page("views/overview.py", title="Overview", icon="🏠", default=True),
-    st.Page("views/prices.py", title="Prices", icon="💲"),
-    st.Page("views/blended.py", title="Blended price", icon="⚖️"),
-    st.Page("views/context_tiers.py", title="Context tiers", icon="📏"),
-    st.Page("views/cost_vs_hle.py", title="Cost vs HLE", icon="🎯"),
-    st.Page("views/history.py", title="Capability over time", icon="📉"),
-    st.Page("views/replay.py", title="Replay usage", icon="🧾"),
-    st.Page("views/workloads.py", title="Agent workloads", icon="🤖"),
-]
+from pages.ui.common import registry, shared_sidebar  # noqa: E402 - after st.navigation, see the docstring
 
-page = st.navigation(PAGES)
 shared_sidebar(registry())
-page.run()
+run_page(page)

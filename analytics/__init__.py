@@ -1,6 +1,6 @@
 """LLM cost-performance analytics: a sourced price registry and the pure functions that compute with it.
 
-Nothing in this package imports streamlit: the dashboard (``dashboard.py``, ``views/``) and the CLI
+Nothing in this package imports streamlit: the dashboard (``dashboard.py``, ``pages/``) and the CLI
 (``python -m analytics``) are two faces of the same functions.
 """
 

@@ -24,8 +24,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from .errors import AnalyticsError
-from .figures import TEMPLATE
+from analytics.charts.base import TEMPLATE
+from analytics.core.errors import AnalyticsError
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 CHART_FORMATS = (*IMAGE_FORMATS, "html", "csv")

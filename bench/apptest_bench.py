@@ -28,7 +28,7 @@ def _page_reruns(page, repeats: int) -> dict[str, Any]:
         at.run()
     if at.exception:
         raise RuntimeError(f"{page.path}: {at.exception[0].message}")
-    from analytics.registry import bundled_registry
+    from analytics.core.registry import bundled_registry
 
     other = next(c for c in bundled_registry().currencies() if c != "USD")
     times, first = [], []

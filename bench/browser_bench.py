@@ -42,7 +42,7 @@ def run(quick: bool = False) -> dict[str, Any]:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
-    from analytics.registry import bundled_registry
+    from analytics.core.registry import bundled_registry
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, start_server, wait_for_app
 
     (ROOT / "artifacts").mkdir(exist_ok=True)

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from analytics.cli import format_table  # noqa: E402 - after the path set-up above
+from analytics.cli.common import format_table  # noqa: E402 - after the path set-up above
 
 
 def timed(function: Callable[[], Any], repeats: int, warmup: int = 1) -> list[float]:

@@ -27,8 +27,8 @@ def measure() -> dict[str, Any]:
     problem = export.static_export_problem() if hasattr(export, "static_export_problem") else None
     if problem:
         return {"available": False, "reason": problem}
-    from analytics.figures import chart_catalog
-    from analytics.registry import bundled_registry
+    from analytics.charts.catalog import chart_catalog
+    from analytics.core.registry import bundled_registry
 
     registry = bundled_registry()
     catalog = chart_catalog()

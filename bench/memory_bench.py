@@ -37,7 +37,7 @@ def run(quick: bool = False) -> dict[str, Any]:
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, start_server, wait_for_app
 
     (ROOT / "artifacts").mkdir(exist_ok=True)
-    replay = next((p for p in discover_pages() if p.path == "views/replay.py"), None)
+    replay = next((p for p in discover_pages() if p.path == "pages/replay.py"), None)
     proc, base = start_server()
     figures: dict[str, Any] = {}
     notes: list[str] = []

@@ -1,4 +1,4 @@
-"""The dashboard's pages, read from dashboard.py's ``PAGES`` list at run time (so a new page is benchmarked too)."""
+"""The dashboard's pages, read from the page list in pages/ui/nav.py at run time (so a new page is benchmarked too)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from pathlib import Path
 from bench.common import ROOT
 
 DASHBOARD = ROOT / "dashboard.py"
+PAGE_LIST = ROOT / "pages" / "ui" / "nav.py"
+"""Where ``page_list()`` builds the ``st.Page`` list the router uses."""
 
-PAGE_SETUP = {"views/replay.py": {"log": ("sample", "Generated sample")}}
+PAGE_SETUP = {"pages/replay.py": {"log": ("sample", "Generated sample")}}
 """Widget values a page needs before it shows a chart (Replay waits for a log): key → (the option's value, as
 AppTest sets it; its shown label, as a bound widget writes it in the URL)."""
 
@@ -18,7 +20,7 @@ AppTest sets it; its shown label, as a bound widget writes it in the URL)."""
 @dataclass(frozen=True)
 class PageRef:
     path: str
-    """As in ``st.Page("views/x.py", …)``."""
+    """As in ``st.Page("pages/x.py", …)``."""
     title: str
     default: bool
 
@@ -38,25 +40,22 @@ class PageRef:
         return {k: v[1] for k, v in PAGE_SETUP.get(self.path, {}).items()}
 
 
-def discover_pages(dashboard: Path = DASHBOARD) -> list[PageRef]:
-    """Every ``st.Page(...)`` in the ``PAGES = [...]`` assignment of dashboard.py, in order."""
-    tree = ast.parse(dashboard.read_text())
+def discover_pages(source: Path = PAGE_LIST) -> list[PageRef]:
+    """Every ``st.Page(...)`` of the page list, in order."""
+    tree = ast.parse(source.read_text())
     pages: list[PageRef] = []
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "PAGES"
-                                                     for t in node.targets)):
+    for call in ast.walk(tree):
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "Page"
+                and call.args and isinstance(call.args[0], ast.Constant)):
             continue
-        for call in getattr(node.value, "elts", []):
-            if not (isinstance(call, ast.Call) and call.args and isinstance(call.args[0], ast.Constant)):
-                continue
-            keywords = {k.arg: k.value for k in call.keywords}
-            title = keywords.get("title")
-            default = keywords.get("default")
-            pages.append(PageRef(
-                path=str(call.args[0].value),
-                title=str(title.value) if isinstance(title, ast.Constant) else Path(str(call.args[0].value)).stem,
-                default=bool(default.value) if isinstance(default, ast.Constant) else False,
-            ))
+        keywords = {k.arg: k.value for k in call.keywords}
+        title = keywords.get("title")
+        default = keywords.get("default")
+        pages.append(PageRef(
+            path=str(call.args[0].value),
+            title=str(title.value) if isinstance(title, ast.Constant) else Path(str(call.args[0].value)).stem,
+            default=bool(default.value) if isinstance(default, ast.Constant) else False,
+        ))
     if not pages:
-        raise RuntimeError(f"no st.Page(...) found in the PAGES list of {dashboard}")
+        raise RuntimeError(f"no st.Page(...) found in {source}")
     return pages

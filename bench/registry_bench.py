@@ -57,7 +57,7 @@ def write_synthetic_registry(root: Path, providers: int = PROVIDERS, per_provide
 
 
 def run() -> dict[str, Any]:
-    from analytics.registry import DATA_DIR, load_registry
+    from analytics.core.registry import DATA_DIR, load_registry
 
     bundled_runs = timed(lambda: load_registry(DATA_DIR), repeats=7)
     bundled = load_registry(DATA_DIR)

@@ -98,9 +98,10 @@ def _genai_prices(usage, models: list[str], ours: dict[str, np.ndarray]) -> tupl
 
 
 def run() -> dict[str, Any]:
-    from analytics.pricing import price_requests, request_totals
-    from analytics.registry import bundled_registry
-    from analytics.replay import SEED_MODELS, TOKEN_COLUMNS, replay, sample_log, validate_usage
+    from analytics.core.pricing import price_requests, request_totals
+    from analytics.core.registry import bundled_registry
+    from analytics.replay.engine import replay
+    from analytics.replay.usage import SEED_MODELS, TOKEN_COLUMNS, sample_log, validate_usage
 
     registry = bundled_registry()
     models = [m for m in SEED_MODELS if m in registry.entries]
@@ -182,7 +183,7 @@ def run() -> dict[str, Any]:
 
 def run_csv_load() -> dict[str, Any]:
     """Extra: reading and validating the same log from CSV (what the CLI and the page do first)."""
-    from analytics.replay import load_usage, sample_csv
+    from analytics.replay.usage import load_usage, sample_csv
 
     data = sample_csv(REQUESTS, seed=0)
     runs = timed(lambda: load_usage(data, "bench.csv", max_bytes=len(data) + 1, max_rows=REQUESTS), repeats=3,

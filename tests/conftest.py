@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.registry import Registry, bundled_registry
+from analytics.core.registry import Registry, bundled_registry
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from analytics.catalog import price_table
-from analytics.cli import main
-from analytics.errors import NoPriceError
+from analytics.cli.main import main
+from analytics.core.catalog import price_table
+from analytics.core.errors import NoPriceError
 
 # model id → (input, output, cache read, context window) for the standard global USD schedule in force today,
 # as FACTS.md states them ("Further models"); None where FACTS.md gives none.
@@ -121,7 +121,7 @@ def test_dashboard_as_of_date_reprices_the_prices_page():
     from tests.app.conftest import open_page
 
     def row(day: str) -> dict:
-        at = open_page("views/prices.py", query={"on": day})
+        at = open_page("pages/prices.py", query={"on": day})
         assert not at.exception, at.exception
         frame = at.dataframe[0].value
         frame = getattr(frame, "data", frame)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from analytics.registry import DATA_DIR
-from analytics.schema import registry_json_schema
+from analytics.core.registry import DATA_DIR
+from analytics.core.schema import registry_json_schema
 
 SCHEMA_PATH = DATA_DIR / "schema.json"
 SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=(?P<path>\S+)$")

@@ -20,7 +20,7 @@ import plotly.io as pio
 import pytest
 
 from analytics import export
-from analytics.figures import TEMPLATE, Provenance, country_color, finish
+from analytics.charts.base import TEMPLATE, Provenance, country_color, finish
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ["Qwen3-Max-Thinking", "GPT-5.2", "Gemini 3 Pro"]

@@ -11,7 +11,7 @@ DASHBOARD = str(Path(__file__).resolve().parents[2] / "dashboard.py")
 
 
 def open_page(page: str | None = None, query: dict[str, str] | None = None, timeout: float = 30) -> AppTest:
-    """The dashboard, switched to ``page`` (e.g. "views/prices.py"), run once, with optional query params."""
+    """The dashboard, switched to ``page`` (e.g. "pages/prices.py"), run once, with optional query params."""
     at = AppTest.from_file(DASHBOARD, default_timeout=timeout)
     for key, value in (query or {}).items():
         at.query_params[key] = value

@@ -10,8 +10,8 @@ import pytest
 
 from tests.app.conftest import open_page
 
-PAGES = ["views/overview.py", "views/prices.py", "views/blended.py", "views/context_tiers.py",
-         "views/cost_vs_hle.py"]
+PAGES = ["pages/overview.py", "pages/prices.py", "pages/blended.py", "pages/context_tiers.py",
+         "pages/cost_vs_hle.py"]
 
 
 def titles(at) -> list[str]:
@@ -62,19 +62,19 @@ def test_shared_sidebar_date_takes_the_schedule_in_force():
 
 def test_currency_reaches_every_price_on_a_page(registry):
     """Kimi K2.5 at 3:1: $1.20 → 1.20 × CNY per USD (converted once)."""
-    usd = open_page("views/blended.py")
-    cny = open_page("views/blended.py", query={"currency": "CNY"})
+    usd = open_page("pages/blended.py")
+    cny = open_page("pages/blended.py", query={"currency": "CNY"})
     rate = registry.units_per_usd("CNY")
     assert row(cny, "Kimi K2.5")["blended_per_mtok"] == pytest.approx(row(usd, "Kimi K2.5")["blended_per_mtok"] * rate)
     assert row(cny, "Kimi K2.5")["input_per_mtok"] == pytest.approx(0.60 * rate)
     assert "CNY per 1M" in json.dumps(json.loads(cny.get("plotly_chart")[0].proto.spec)["layout"]["xaxis"])
-    hle = open_page("views/cost_vs_hle.py", query={"currency": "CNY"})
+    hle = open_page("pages/cost_vs_hle.py", query={"currency": "CNY"})
     assert scores(hle).loc["Kimi K2.5", "blended_per_mtok"] == pytest.approx(1.20 * rate)
 
 
 def test_as_of_date_before_a_release_means_no_price_not_zero():
     """Kimi K2.5's price applies from 2026-01-27: on 2026-01-01 it has no price (shown as unknown, not $0)."""
-    at = open_page("views/prices.py", query={"on": "2026-01-01"})
+    at = open_page("pages/prices.py", query={"on": "2026-01-01"})
     kimi = row(at, "Kimi K2.5")
     assert kimi["status"] == "no price"
     assert kimi.isna()["input_per_mtok"]
@@ -84,7 +84,7 @@ def test_as_of_date_before_a_release_means_no_price_not_zero():
 
 def test_ratio_1_to_1_moves_kimi_from_1_20_to_1_80():
     """(3 × 0.60 + 3.00) / 4 = 1.20 at 3:1; (0.60 + 3.00) / 2 = 1.80 at 1:1; the change against 3:1 is +0.60."""
-    at = open_page("views/blended.py")
+    at = open_page("pages/blended.py")
     assert row(at, "Kimi K2.5")["blended_per_mtok"] == pytest.approx(1.20)
     assert titles(at) == ["Blended price per 1M tokens at 3:1"]
     at.radio(key="ratio").set_value("1:1").run()
@@ -97,7 +97,7 @@ def test_ratio_1_to_1_moves_kimi_from_1_20_to_1_80():
 
 
 def test_custom_ratio_and_an_invalid_one():
-    at = open_page("views/blended.py")
+    at = open_page("pages/blended.py")
     at.radio(key="ratio").set_value("custom").run()
     at.text_input(key="custom").set_value("5:1").run()
     # (5 × 0.60 + 3.00) / 6 = 1.00
@@ -109,14 +109,14 @@ def test_custom_ratio_and_an_invalid_one():
 
 def test_cache_hit_share_lowers_the_input_side():
     """Kimi at 50 % cache hits: input_eff = 0.5 × 0.60 + 0.5 × 0.10 = 0.35 → (3 × 0.35 + 3.00) / 4 = 1.0125."""
-    at = open_page("views/blended.py")
+    at = open_page("pages/blended.py")
     at.slider(key="cache").set_value(50).run()
     assert row(at, "Kimi K2.5")["blended_per_mtok"] == pytest.approx(1.0125)
 
 
 def test_prompt_size_picks_the_tier():
     """Gemini 3 Pro above 200K: (3 × 4 + 18) / 4 = 7.50; Claude Opus 4.5's 200K window cannot take 250K."""
-    at = open_page("views/blended.py")
+    at = open_page("pages/blended.py")
     assert row(at, "Gemini 3 Pro")["blended_per_mtok"] == pytest.approx(4.50)
     at.number_input(key="prompt").set_value(250_000).run()
     assert row(at, "Gemini 3 Pro")["blended_per_mtok"] == pytest.approx(7.50)
@@ -126,7 +126,7 @@ def test_prompt_size_picks_the_tier():
 # -- Prices -----------------------------------------------------------------------------------------------------------
 
 def test_prices_filters():
-    at = open_page("views/prices.py")
+    at = open_page("pages/prices.py")
     everything = len(table(at))
     at.multiselect(key="country").set_value(["CN"]).run()
     assert set(table(at)["country"]) == {"CN"} and len(table(at)) < everything
@@ -139,7 +139,7 @@ def test_prices_filters():
 
 
 def test_prices_region_and_service_tier(registry):
-    at = open_page("views/prices.py")
+    at = open_page("pages/prices.py")
     at.selectbox(key="region").set_value("cn-mainland").run()
     qwen = row(at, "Qwen3-Max-Thinking")
     # CNY 2.5 per 1M converted to USD at the registry's rate
@@ -151,20 +151,20 @@ def test_prices_region_and_service_tier(registry):
 
 
 def test_prices_source_links_are_http_only():
-    at = open_page("views/prices.py")
+    at = open_page("pages/prices.py")
     links = table(at)["link"].dropna()
     assert len(links) and links.str.match(r"^https?://").all()
 
 
 def test_prices_unknown_is_rendered_as_unknown():
     """Qwen3-Max-Thinking has no published cache-read price: the table shows "unknown", never blank or 0."""
-    at = open_page("views/prices.py")
+    at = open_page("pages/prices.py")
     assert row(at, "Qwen3-Max-Thinking").isna()["cache_read_per_mtok"]
     assert at.dataframe[0].proto.placeholder == "unknown"
 
 
 def test_price_history_control():
-    at = open_page("views/prices.py")
+    at = open_page("pages/prices.py")
     assert titles(at)[0].startswith("Input price history")
     at.radio(key="history").set_value("output").run()
     assert titles(at)[0].startswith("Output price history")
@@ -173,7 +173,7 @@ def test_price_history_control():
 # -- Context tiers ----------------------------------------------------------------------------------------------------
 
 def test_context_tiers_controls():
-    at = open_page("views/context_tiers.py")
+    at = open_page("pages/context_tiers.py")
     assert "1,000 output tokens" in titles(at)[0]
     at.number_input(key="output").set_value(8_000).run()
     assert "8,000 output tokens" in titles(at)[0]
@@ -193,7 +193,7 @@ def test_context_tiers_controls():
 def test_context_tiers_crossovers_table():
     """Gemini 3 Pro becomes dearer than GPT-5.2 at 8,001 prompt tokens with 1,000 output tokens:
     Gemini − GPT = p × 0.25e-6 − 1,000 × 2e-6, positive from p = 8,001."""
-    at = open_page("views/context_tiers.py")
+    at = open_page("pages/context_tiers.py")
     crossings = table(at, 1)
     first = crossings.iloc[0]
     assert (first["prompt_tokens"], first["dearer_name"], first["cheaper_name"]) == (8_001, "Gemini 3 Pro", "GPT-5.2")
@@ -207,7 +207,7 @@ def scores(at):
 
 
 def test_cost_vs_hle_condition_reporters_pick_and_ratio():
-    at = open_page("views/cost_vs_hle.py")
+    at = open_page("pages/cost_vs_hle.py")
     assert scores(at).loc["Qwen3-Max-Thinking", "score"] == pytest.approx(58.3)   # the seed report's, with tools
     at.multiselect(key="reporters").set_value(["vendor"]).run()
     assert scores(at).loc["Qwen3-Max-Thinking", "score"] == pytest.approx(49.8)   # the Qwen team's own
@@ -222,7 +222,7 @@ def test_cost_vs_hle_condition_reporters_pick_and_ratio():
 
 def test_cost_vs_hle_subset():
     """Kimi K2.5's model card: 50.2 with tools on full HLE, 51.8 on its text-only subset."""
-    at = open_page("views/cost_vs_hle.py")
+    at = open_page("pages/cost_vs_hle.py")
     at.selectbox(key="subset").set_value("full").run()
     assert scores(at).loc["Kimi K2.5", "score"] == pytest.approx(50.2)
     at.selectbox(key="subset").set_value("text-only").run()
@@ -232,7 +232,7 @@ def test_cost_vs_hle_subset():
 
 def test_cost_vs_hle_pick_latest_takes_the_newest_report():
     """Gemini 3 Pro's best is 45.8 (with tools); its newest report is the press's 38.3 without tools (2026-01-29)."""
-    at = open_page("views/cost_vs_hle.py")
+    at = open_page("pages/cost_vs_hle.py")
     assert scores(at).loc["Gemini 3 Pro", "score"] == pytest.approx(45.8)
     at.radio(key="pick").set_value("latest").run()
     assert scores(at).loc["Gemini 3 Pro", "score"] == pytest.approx(38.3)
@@ -240,7 +240,7 @@ def test_cost_vs_hle_pick_latest_takes_the_newest_report():
 
 
 def test_cost_vs_hle_lists_models_without_a_score_and_the_frontier():
-    at = open_page("views/cost_vs_hle.py")
+    at = open_page("pages/cost_vs_hle.py")
     missing = table(at, 0)
     assert "no score reported" in set(missing["status"])
     frontier = table(at, 1)
@@ -253,16 +253,16 @@ def test_cost_vs_hle_lists_models_without_a_score_and_the_frontier():
 @pytest.mark.parametrize(
     ("page", "query", "check"),
     [
-        ("views/blended.py", {"ratio": "1:1"}, lambda at: row(at, "Kimi K2.5")["blended_per_mtok"] == 1.8),
-        ("views/blended.py", {"ratio": "custom", "custom": "5:1", "cache": "50"},
+        ("pages/blended.py", {"ratio": "1:1"}, lambda at: row(at, "Kimi K2.5")["blended_per_mtok"] == 1.8),
+        ("pages/blended.py", {"ratio": "custom", "custom": "5:1", "cache": "50"},
          lambda at: titles(at) == ["Blended price per 1M tokens at 5:1"]),
-        ("views/context_tiers.py", {"output": "4000", "scale": "linear"},
+        ("pages/context_tiers.py", {"output": "4000", "scale": "linear"},
          lambda at: "4,000 output tokens" in titles(at)[0]),
-        ("views/cost_vs_hle.py", {"condition": "no-tools", "reporters": "vendor"},
+        ("pages/cost_vs_hle.py", {"condition": "no-tools", "reporters": "vendor"},
          lambda at: scores(at).loc["Qwen3-Max-Thinking", "score"] == 30.2),
-        ("views/prices.py", {"region": "cn-mainland", "currency": "CNY"},
+        ("pages/prices.py", {"region": "cn-mainland", "currency": "CNY"},
          lambda at: row(at, "Qwen3-Max-Thinking")["input_per_mtok"] == pytest.approx(2.5)),
-        ("views/blended.py", {"on": "2026-01-01"}, lambda at: row(at, "Kimi K2.5")["status"] .startswith("not released until 2026-01-")),
+        ("pages/blended.py", {"on": "2026-01-01"}, lambda at: row(at, "Kimi K2.5")["status"].startswith("not released until 2026-01-")),
     ],
     ids=["ratio", "custom-ratio", "context-tiers", "cost-vs-hle", "prices-region-currency", "as-of"],
 )
@@ -273,14 +273,14 @@ def test_query_params_reproduce_a_view(page, query, check):
 
 
 def test_a_bad_query_param_falls_back_to_the_default():
-    at = open_page("views/blended.py", query={"ratio": "<script>", "cache": "999"})
+    at = open_page("pages/blended.py", query={"ratio": "<script>", "cache": "999"})
     assert not at.exception
     assert titles(at) == ["Blended price per 1M tokens at 3:1"]
 
 
 def test_typed_text_is_escaped_before_it_reaches_markdown():
     """A ratio typed into the URL is echoed in a warning: it must stay text, not become an image or a link."""
-    at = open_page("views/blended.py", query={"ratio": "custom", "custom": "![x](http://evil.example/a.png)"})
+    at = open_page("pages/blended.py", query={"ratio": "custom", "custom": "![x](http://evil.example/a.png)"})
     assert not at.exception
     assert at.warning
     message = at.warning[0].value

@@ -13,7 +13,7 @@ import numpy as np
 
 from tests.app.conftest import open_page
 
-PAGE = "views/replay.py"
+PAGE = "pages/replay.py"
 
 
 def _chart_specs(at) -> list[dict]:

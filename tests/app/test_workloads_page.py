@@ -15,7 +15,7 @@ import pytest
 
 from tests.app.conftest import open_page
 
-PAGE = "views/workloads.py"
+PAGE = "pages/workloads.py"
 TITLES = ["What one task costs", "Cumulative cost across steps", "Wall time vs serial time per task",
           "Monthly projection", "What moves the cost of a task", "Break-even"]
 

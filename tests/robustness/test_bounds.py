@@ -7,10 +7,10 @@ import time
 import pytest
 import yaml
 
-from analytics.errors import AnalyticsError, RegistryError
-from analytics.registry import bundled_registry
-from analytics.safeyaml import MAX_YAML_BYTES, parse_yaml_text
-from analytics.workloads import Settings, parse_workload, run_workload
+from analytics.core.errors import AnalyticsError, RegistryError
+from analytics.core.registry import bundled_registry
+from analytics.core.safeyaml import MAX_YAML_BYTES, parse_yaml_text
+from analytics.workloads.engine import Settings, parse_workload, run_workload
 from tests.robustness.conftest import deadline
 
 

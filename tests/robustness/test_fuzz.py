@@ -18,16 +18,17 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from analytics.catalog import blended_table, price_table
-from analytics.errors import AnalyticsError, RegistryError
-from analytics.pricing import FIT_OK, blend, blended_price, price_request, price_requests
-from analytics.registry import ModelEntry, Registry, bundled_registry, load_registry
-from analytics.replay import UsageLogError, load_usage, replay
-from analytics.safeyaml import parse_yaml_text, read_yaml_file
-from analytics.schema import MAX_PRICE, MAX_TOKENS, FxTable, Provider
-from analytics.workloads import Settings, WorkloadError, run_workload, workload_from_data
+from analytics.core.catalog import blended_table, price_table
+from analytics.core.errors import AnalyticsError, RegistryError
+from analytics.core.pricing import FIT_OK, blend, blended_price, price_request, price_requests
+from analytics.core.registry import ModelEntry, Registry, bundled_registry, load_registry
+from analytics.core.safeyaml import parse_yaml_text, read_yaml_file
+from analytics.core.schema import MAX_PRICE, MAX_TOKENS, FxTable, Provider
+from analytics.replay.engine import replay
+from analytics.replay.usage import UsageLogError, load_usage
+from analytics.workloads.engine import Settings, WorkloadError, run_workload, workload_from_data
+from tests.core.test_registry import base_files, base_provider, set_path, write_registry
 from tests.robustness.conftest import deadline
-from tests.test_registry import base_files, base_provider, set_path, write_registry
 
 QUIET = [HealthCheck.too_slow, HealthCheck.filter_too_much]
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=QUIET)

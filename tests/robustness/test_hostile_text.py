@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from analytics import export
-from analytics.catalog import blended_table, price_table
-from analytics.errors import AnalyticsError, RegistryError
-from analytics.figures import chart_catalog
-from analytics.registry import DATA_DIR, Registry, load_registry
+from analytics.charts.catalog import chart_catalog
+from analytics.core.catalog import blended_table, price_table
+from analytics.core.errors import AnalyticsError, RegistryError
+from analytics.core.registry import DATA_DIR, Registry, load_registry
+from tests.core.test_registry import base_files, set_path, write_registry
 from tests.robustness.hostile import HOSTILE_IDS, HOSTILE_NAMES, IMG_NAME, SCRIPT_NAME, write_hostile_registry
-from tests.test_registry import base_files, set_path, write_registry
 
 ON = dt.date(2026, 11, 29)
 RAW_MARKUP = re.compile(r"<\s*(img|script|svg|iframe)\b", re.IGNORECASE)

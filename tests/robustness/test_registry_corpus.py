@@ -19,11 +19,11 @@ from typing import Any
 import pytest
 import yaml
 
-from analytics.errors import AnalyticsError, RegistryError
-from analytics.registry import MAX_REGISTRY_FILES, load_registry
+from analytics.core.errors import AnalyticsError, RegistryError
+from analytics.core.registry import MAX_REGISTRY_FILES, load_registry
+from tests.core.test_registry import CASES as BASE_CASES
+from tests.core.test_registry import Case, acme, base_files, base_provider, edit, raw, set_path, write_registry
 from tests.robustness.conftest import LEAKS, CliRun, assert_clean_cli_error, deadline, run_cli
-from tests.test_registry import CASES as BASE_CASES
-from tests.test_registry import Case, acme, base_files, base_provider, edit, raw, set_path, write_registry
 
 API_SECONDS = 20
 API_PEAK_MB = 120

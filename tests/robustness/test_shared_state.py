@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = sorted([*ROOT.glob("analytics/*.py"), *ROOT.glob("views/*.py"), ROOT / "dashboard.py"])
+SOURCES = sorted([*ROOT.glob("analytics/**/*.py"), *ROOT.glob("pages/**/*.py"), ROOT / "dashboard.py"])
 MUTATORS = {"append", "extend", "insert", "update", "setdefault", "add", "pop", "popitem", "clear", "remove",
             "discard", "__setitem__"}
 ALLOWED = {
@@ -73,7 +73,7 @@ def _cached_functions(tree: ast.Module):
                     yield node, text
 
 
-@pytest.mark.parametrize("path", sorted(ROOT.glob("views/*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(ROOT.glob("pages/**/*.py")), ids=lambda p: p.name)
 def test_cached_page_functions_are_keyed_by_what_they_read(path: Path):
     """An argument excluded from the cache key (``_data``) must come with one that identifies it (a file id or a
     content hash), or two users' different files would share one cached result."""

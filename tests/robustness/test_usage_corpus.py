@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from analytics.errors import AnalyticsError
-from analytics.replay import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, UsageLogError, load_usage
+from analytics.core.errors import AnalyticsError
+from analytics.replay.usage import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, UsageLogError, load_usage
 from tests.robustness.conftest import LEAKS, ROOT, assert_clean_cli_error, deadline, run_cli
 
 API_SECONDS = 30
@@ -146,7 +146,7 @@ def test_cli_exits_non_zero_with_the_problem_and_no_traceback(cli_runs, name: st
 
 # -- the page: AppTest drives the upload ---------------------------------------------------------------------------
 
-PAGE = "views/replay.py"
+PAGE = "pages/replay.py"
 PAGE_CASES = ["empty", "missing-required-column", "text-in-a-number-column", "negative-tokens", "bad-timestamp",
               "latin-1-body", "binary-png", "broken-parquet", "a-million-columns", "over-25-mib", "unclosed-quote"]
 

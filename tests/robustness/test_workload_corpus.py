@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analytics.errors import AnalyticsError, RegistryError
-from analytics.registry import bundled_registry
-from analytics.workloads import Settings, compare, load_workload
+from analytics.core.errors import AnalyticsError, RegistryError
+from analytics.core.registry import bundled_registry
+from analytics.workloads.engine import Settings, compare, load_workload
 from tests.robustness.conftest import LEAKS, ROOT, assert_clean_cli_error, deadline, run_cli
 
 API_SECONDS = 20
@@ -168,7 +168,7 @@ def test_cli_exits_non_zero_with_one_line_and_no_traceback(cli_runs, name: str):
 
 # -- the page: AppTest drives the upload ---------------------------------------------------------------------------
 
-PAGE = "views/workloads.py"
+PAGE = "pages/workloads.py"
 PAGE_CASES = ["yaml-syntax-error", "python-tag", "alias-bomb", "over-2-mib", "latin-1", "binary", "negative-output",
               "parent-cycle", "duplicate-yaml-key", "unknown-model", "empty-file", "deep-nesting"]
 

@@ -1,0 +1,104 @@
+"""The replay charts: a usage log's total cost on each model, and the distribution of the cost per request."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics.core.registry import Registry
+from analytics.replay.engine import ReplayResult, replay
+from analytics.replay.usage import sample_log, validate_usage
+
+from .base import Provenance, country_color, finish
+from .spec import ChartOption, ChartSpec
+
+
+def _provenance(result: ReplayResult, registry: Registry, what: str) -> Provenance:
+    settings = {"requests": f"{result.requests:,}", "prices": f"{result.region}/{result.service_tier}"}
+    if result.period:
+        settings["log"] = f"{result.period[0]} to {result.period[1]}"
+    else:
+        settings["priced on"] = str(result.priced_on)
+    return Provenance(what, registry.as_of(), settings)
+
+
+def cost_per_model_figure(result: ReplayResult, registry: Registry, title: str | None = None) -> go.Figure:
+    """Bars: the log's total cost on each model (priced requests only), with the recorded cost as a line."""
+    table = result.summary.sort_values("total_cost", na_position="last")
+    fig = go.Figure(go.Bar(
+        x=table["model"], y=table["total_cost"], marker_color=[country_color(c) for c in table["country"]],
+        text=[f"{v:,.2f}" if np.isfinite(v) else "no price" for v in table["total_cost"]], textposition="outside",
+        customdata=np.stack([table["priced"], table["not_fitting"], table["no_price"]], axis=1),
+        hovertemplate="%{x}<br>total %{y:,.4f} " + result.currency + "<br>priced %{customdata[0]:,}"
+                      "<br>not fitting %{customdata[1]:,}<br>no price %{customdata[2]:,}<extra></extra>",
+        name="cost on this model",
+    ))
+    if result.recorded_cost is not None and np.isfinite(result.recorded_cost).any():
+        recorded = float(np.nansum(result.recorded_cost))
+        fig.add_hline(y=recorded, line_dash="dash", line_color="#444",
+                      annotation_text=f"as recorded: {recorded:,.2f} {result.currency}",
+                      annotation_position="top left")
+    fig.update_layout(showlegend=False, xaxis_title="model (red: CN, blue: US)",
+                      yaxis_title=f"total cost ({result.currency})")
+    return finish(fig, title or f"What the log would have cost on each model ({result.requests:,} requests)",
+                  _provenance(result, registry, "Usage replay at each request's tier and day's price, priced requests"))
+
+
+def cost_distribution_figure(result: ReplayResult, registry: Registry, title: str | None = None) -> go.Figure:
+    """Lines: the share of requests per cost bin (log-spaced) on each model."""
+    data = result.distribution()
+    fig = go.Figure()
+    countries = dict(zip(result.summary["model"], result.summary["country"], strict=True))
+    dashes = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
+    seen: dict[str, int] = {}
+    for model, part in data.groupby("model", sort=False):
+        country = countries.get(model)
+        style = dashes[seen.get(country, 0) % len(dashes)]
+        seen[country] = seen.get(country, 0) + 1
+        middle = np.sqrt(part["cost_low"] * part["cost_high"])
+        fig.add_trace(go.Scatter(
+            x=middle, y=part["share"], mode="lines", name=model, line={"color": country_color(country),
+                                                                      "dash": style, "shape": "hvh"},
+            hovertemplate=model + "<br>cost ≈ %{x:.3g} " + result.currency + "<br>%{y:.1%} of requests<extra></extra>",
+        ))
+    fig.update_layout(xaxis_type="log", xaxis_title=f"cost per request ({result.currency}, log scale)",
+                      yaxis_title="share of priced requests", yaxis_tickformat=".0%",
+                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
+    return finish(fig, title or "Distribution of the cost per request",
+                  _provenance(result, registry, "Usage replay, cost per request in 40 log-spaced bins"))
+
+
+def _sample_result(registry: Registry, models: list[str] | None, requests: int, seed: int, currency: str
+                   ) -> ReplayResult:
+    usage = validate_usage(sample_log(requests, seed=seed, end=registry.as_of()), "sample")
+    return replay(registry, usage, models or None, currency=currency)
+
+
+def _build_cost_per_model(registry: Registry, models: list[str] | None = None, requests: int = 5_000, seed: int = 0,
+                          currency: str = "USD") -> tuple[go.Figure, pd.DataFrame]:
+    result = _sample_result(registry, models, int(requests), int(seed), currency)
+    return cost_per_model_figure(result, registry), result.summary
+
+
+def _build_cost_distribution(registry: Registry, models: list[str] | None = None, requests: int = 5_000,
+                             seed: int = 0, currency: str = "USD") -> tuple[go.Figure, pd.DataFrame]:
+    result = _sample_result(registry, models, int(requests), int(seed), currency)
+    return cost_distribution_figure(result, registry), result.distribution()
+
+
+_SAMPLE_OPTIONS = (
+    ChartOption("models", "models to price the log on (default: the seed models)", None, multiple=True),
+    ChartOption("requests", "requests in the generated sample log", 5_000),
+    ChartOption("seed", "random seed of the sample log", 0),
+    ChartOption("currency", "display currency", "USD"),
+)
+
+CHART_SPECS = (
+    ChartSpec("replay-cost-per-model", "Usage replay: cost per model",
+              "Total cost of a generated sample log (seeded) on each model, each request at its own tier",
+              _build_cost_per_model, _SAMPLE_OPTIONS),
+    ChartSpec("replay-cost-distribution", "Usage replay: cost per request",
+              "Distribution of the per-request cost of the generated sample log on each model",
+              _build_cost_distribution, _SAMPLE_OPTIONS),
+)

@@ -1,0 +1,400 @@
+"""Loading and querying the registry in ``data/``: providers and their models, benchmark results, FX rates.
+
+``load_registry`` validates everything and raises one ``RegistryError`` listing every problem, each naming the
+file, the model id and the field; ``bundled_registry`` loads the bundled data once per process (cached by the
+files' sizes and modification times).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import CurrencyError, NoPriceError, NotLiveError, Problem, RegistryError, UnknownModelError
+from .lifecycle import not_live_reason
+from .safeyaml import read_yaml_file
+from .schema import Benchmark, BenchmarkResult, FxTable, Model, PriceSchedule, Provider, ToolFee
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+"""The bundled registry."""
+MAX_REGISTRY_FILES = 500
+"""A registry folder with more YAML files than this is refused (uploads and imports are bounded)."""
+
+_HINTS = {
+    "extra_forbidden": "unknown field: check its spelling against data/schema.json",
+    "missing": "this field is required: add it",
+    "greater_than": "must be positive; if the figure is unknown write null, never 0",
+    "greater_than_equal": "must not be negative",
+    "less_than_equal": "is above the allowed maximum",
+    "date_from_datetime_parsing": "write dates as YYYY-MM-DD",
+    "date_parsing": "write dates as YYYY-MM-DD",
+    "date_type": "write dates as YYYY-MM-DD",
+    "string_pattern_mismatch": "see data/schema.json for the allowed form",
+    "literal_error": "use one of the allowed values",
+    "finite_number": "must be a finite number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_parsing": "must be a number",
+    "list_type": "must be a YAML list",
+    "model_type": "must be a YAML mapping (key: value)",
+    "dict_type": "must be a YAML mapping (key: value)",
+}
+
+
+def _label(path: Path) -> str:
+    """A short name for a file in messages: relative to the working directory when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _problems_from_validation(exc: ValidationError, raw: Any, file: str) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        model_id = None
+        if len(loc) >= 2 and loc[0] == "models" and isinstance(loc[1], int) and isinstance(raw, dict):
+            models = raw.get("models")
+            if isinstance(models, list) and loc[1] < len(models) and isinstance(models[loc[1]], dict):
+                candidate = models[loc[1]].get("id")
+                model_id = str(candidate) if candidate is not None else f"#{loc[1] + 1} (no id)"
+            loc = loc[2:]
+        elif len(loc) >= 2 and loc[0] == "results" and isinstance(loc[1], int) and isinstance(raw, dict):
+            results = raw.get("results")
+            if isinstance(results, list) and loc[1] < len(results) and isinstance(results[loc[1]], dict):
+                model_id = str(results[loc[1]].get("model"))
+            loc = [f"results[{loc[1]}]", *loc[2:]]
+        field_path = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc).replace(".[", "[")
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] not in ("value_error", "assertion_error") and "input" in err:
+            shown = repr(err["input"])
+            if len(shown) <= 60:
+                message += f" (got {shown})"
+        problems.append(
+            Problem(file, message, model=model_id, field=field_path or None, hint=_HINTS.get(err["type"]))
+        )
+    return problems
+
+
+def _validate_file(path: Path, kind: type, problems: list[Problem]) -> Any:
+    label = _label(path)
+    try:
+        raw = read_yaml_file(path, label)
+    except RegistryError as exc:
+        problems.extend(exc.problems)
+        return None
+    if not isinstance(raw, dict):
+        problems.append(
+            Problem(label, f"expected a YAML mapping at the top, got {type(raw).__name__}",
+                    hint="see data/README.md for the format")
+        )
+        return None
+    try:
+        return kind.model_validate(raw)
+    except ValidationError as exc:
+        problems.extend(_problems_from_validation(exc, raw, label))
+        return None
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    """A model together with the provider it belongs to and the file it came from."""
+
+    model: Model
+    provider: Provider
+    file: str
+
+
+@dataclass
+class Registry:
+    """The validated registry. Immutable in use: build a new one to change it."""
+
+    providers: list[Provider]
+    benchmarks: dict[str, Benchmark]
+    fx: FxTable
+    files: list[str] = field(default_factory=list)
+    entries: dict[str, ModelEntry] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    # -- models -------------------------------------------------------------------------------------------
+    def model_ids(self) -> list[str]:
+        return list(self.entries)
+
+    def models(self) -> Iterator[ModelEntry]:
+        return iter(self.entries.values())
+
+    def resolve_id(self, model_id: str) -> str:
+        """The canonical id for ``model_id`` or one of its aliases; a clear error with suggestions otherwise."""
+        if model_id in self.entries:
+            return model_id
+        if model_id in self.aliases:
+            return self.aliases[model_id]
+        lowered = model_id.lower()
+        for known in [*self.entries, *self.aliases]:
+            if known.lower() == lowered:
+                return self.aliases.get(known, known)
+        close = difflib.get_close_matches(model_id, [*self.entries, *self.aliases], n=3, cutoff=0.5)
+        hint = f"did you mean {', '.join(close)}?" if close else "run `python -m analytics models` to list them"
+        raise UnknownModelError(f"unknown model {model_id!r}: {hint}")
+
+    def entry(self, model_id: str) -> ModelEntry:
+        return self.entries[self.resolve_id(model_id)]
+
+    def model(self, model_id: str) -> Model:
+        return self.entry(model_id).model
+
+    # -- prices -------------------------------------------------------------------------------------------
+    def schedules(self, model_id: str) -> list[PriceSchedule]:
+        return list(self.model(model_id).prices)
+
+    def schedule(
+        self,
+        model_id: str,
+        region: str = "global",
+        service_tier: str = "standard",
+        on: dt.date | None = None,
+    ) -> PriceSchedule:
+        """The price schedule in force for ``model_id`` in ``region`` and ``service_tier`` on ``on`` (default
+        today). Raises ``NoPriceError`` naming what does exist when there is none: unknown is not zero; and
+        ``NotLiveError`` (a ``NoPriceError``) when the model is retired or not yet released on that day: a
+        retired model is never priced as live."""
+        model = self.model(model_id)
+        day = on or dt.date.today()
+        reason = not_live_reason(model, day)
+        if reason:
+            raise NotLiveError(reason)
+        for schedule in model.prices:
+            if schedule.region == region and schedule.service_tier == service_tier and schedule.in_force(day):
+                return schedule
+        offered = sorted({f"{s.region}/{s.service_tier}" for s in model.prices})
+        if not offered:
+            raise NoPriceError(f"{model.id}: the registry has no price for this model")
+        dated = [
+            s for s in model.prices if s.region == region and s.service_tier == service_tier
+        ]
+        if dated:
+            spans = ", ".join(f"{s.effective_from or 'release'} to {s.effective_to or 'now'}" for s in dated)
+            raise NoPriceError(f"{model.id}: no {region}/{service_tier} price in force on {day} (known: {spans})")
+        raise NoPriceError(
+            f"{model.id}: no price for region {region!r} and service tier {service_tier!r}; "
+            f"the registry has {', '.join(offered)}"
+        )
+
+    def tool_fee(self, model_id: str, tool: str, on: dt.date | None = None) -> ToolFee | None:
+        """The fee for ``tool`` on ``model_id`` in force on ``on``; None where no fee is known."""
+        day = on or dt.date.today()
+        for fee in self.model(model_id).tool_fees:
+            if fee.tool == tool and fee.in_force(day):
+                return fee
+        return None
+
+    # -- currencies ---------------------------------------------------------------------------------------
+    def currencies(self) -> list[str]:
+        return ["USD", *sorted(r.currency for r in self.fx.rates)]
+
+    def units_per_usd(self, currency: str) -> float:
+        if currency == "USD":
+            return 1.0
+        for rate in self.fx.rates:
+            if rate.currency == currency:
+                return rate.units_per_usd
+        raise CurrencyError(
+            f"no FX rate for {currency!r}: add it to data/fx.yaml (known: {', '.join(self.currencies())})"
+        )
+
+    def convert(self, amount: Any, from_currency: str, to_currency: str) -> Any:
+        """Convert ``amount`` (a number or numpy array) between currencies through USD."""
+        if from_currency == to_currency:
+            return amount
+        return amount / self.units_per_usd(from_currency) * self.units_per_usd(to_currency)
+
+    # -- benchmarks ---------------------------------------------------------------------------------------
+    def results(self, benchmark_id: str = "hle") -> list[BenchmarkResult]:
+        bench = self.benchmarks.get(benchmark_id)
+        return list(bench.results) if bench else []
+
+    def as_of(self) -> dt.date:
+        """The newest date any price was checked: what the registry can vouch for."""
+        days = [s.checked_on for e in self.models() for s in e.model.prices]
+        return max(days) if days else dt.date.today()
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_registry(roots: Iterable[Path | str] | Path | str = DATA_DIR) -> Registry:
+    """Load and validate the registry from one folder, or several layered ones (the first is the base).
+
+    Each folder may hold ``providers/*.yaml``, ``benchmarks/*.yaml`` and ``fx.yaml``. Every problem in every file
+    is collected before raising, so a user fixes them all in one pass.
+    """
+    if isinstance(roots, (str, Path)):
+        roots = [roots]
+    folders = [Path(r) for r in roots]
+    problems: list[Problem] = []
+    providers: list[tuple[Provider, str]] = []
+    benchmarks: dict[str, Benchmark] = {}
+    result_files: dict[tuple[str, int], str] = {}
+    provider_failed = False
+    fx_rates = []
+    files: list[str] = []
+
+    for folder in folders:
+        if not folder.is_dir():
+            problems.append(Problem(str(folder), "registry folder not found", hint="give a folder holding providers/"))
+            continue
+        provider_files = _yaml_files(folder / "providers")
+        bench_files = _yaml_files(folder / "benchmarks")
+        if len(provider_files) + len(bench_files) > MAX_REGISTRY_FILES:
+            problems.append(Problem(str(folder), f"more than {MAX_REGISTRY_FILES} registry files"))
+            continue
+        for path in provider_files:
+            provider = _validate_file(path, Provider, problems)
+            files.append(_label(path))
+            if provider is not None:
+                providers.append((provider, _label(path)))
+            else:
+                provider_failed = True
+        for path in bench_files:
+            bench = _validate_file(path, Benchmark, problems)
+            files.append(_label(path))
+            if bench is None:
+                continue
+            offset = len(benchmarks[bench.id].results) if bench.id in benchmarks else 0
+            for i in range(len(bench.results)):
+                result_files[(bench.id, offset + i)] = f"{_label(path)}: results[{i}]"
+            if bench.id in benchmarks:
+                merged = [*benchmarks[bench.id].results, *bench.results]
+                bench = bench.model_copy(update={"results": merged})
+            benchmarks[bench.id] = bench
+        fx_path = folder / "fx.yaml"
+        if fx_path.is_file():
+            fx = _validate_file(fx_path, FxTable, problems)
+            files.append(_label(fx_path))
+            if fx is not None:
+                fx_rates.extend(fx.rates)
+
+    if not providers and not problems:
+        problems.append(
+            Problem(", ".join(str(f) for f in folders), "no provider files found", hint="add providers/*.yaml")
+        )
+
+    registry = Registry(providers=[p for p, _ in providers], benchmarks=benchmarks, fx=FxTable(rates=fx_rates),
+                        files=files)
+    problems.extend(_index_and_cross_check(registry, providers, result_files, check_results=not provider_failed))
+    if problems:
+        raise RegistryError(problems)
+    return registry
+
+
+def _index_and_cross_check(
+    registry: Registry,
+    providers: list[tuple[Provider, str]],
+    result_files: dict[tuple[str, int], str],
+    *,
+    check_results: bool = True,
+) -> list[Problem]:
+    """Registry-wide rules no single file can check: unique ids, known models, known currencies."""
+    problems: list[Problem] = []
+    provider_ids: dict[str, str] = {}
+    for provider, file in providers:
+        if provider.id in provider_ids:
+            problems.append(Problem(file, f"provider id {provider.id!r} is also used in {provider_ids[provider.id]}",
+                                    field="id", hint="give each provider one file"))
+        provider_ids.setdefault(provider.id, file)
+        for model in provider.models:
+            if model.id in registry.entries or model.id in registry.aliases:
+                other = registry.entries.get(registry.aliases.get(model.id, model.id))
+                problems.append(Problem(file, f"duplicate model id (also in {other.file if other else '?'})",
+                                        model=model.id, field="id", hint="model ids must be unique"))
+                continue
+            registry.entries[model.id] = ModelEntry(model, provider, file)
+            for alias in model.aliases:
+                if alias in registry.entries or alias in registry.aliases:
+                    problems.append(Problem(file, f"alias {alias!r} is already a model id or alias",
+                                            model=model.id, field="aliases", hint="remove one of them"))
+                else:
+                    registry.aliases[alias] = model.id
+
+    seen_fx: set[str] = set()
+    for rate in registry.fx.rates:
+        if rate.currency in seen_fx:
+            problems.append(Problem("fx.yaml", f"two rates for {rate.currency}", field="rates",
+                                    hint="keep one rate per currency"))
+        seen_fx.add(rate.currency)
+    known_currencies = {"USD", *seen_fx}
+    for entry in registry.entries.values():
+        for i, schedule in enumerate(entry.model.prices):
+            if schedule.currency not in known_currencies:
+                problems.append(Problem(entry.file, f"currency {schedule.currency} has no FX rate",
+                                        model=entry.model.id, field=f"prices[{i}].currency",
+                                        hint="add a dated rate to data/fx.yaml"))
+        for i, fee in enumerate(entry.model.tool_fees):
+            if fee.currency not in known_currencies:
+                problems.append(Problem(entry.file, f"currency {fee.currency} has no FX rate",
+                                        model=entry.model.id, field=f"tool_fees[{i}].currency",
+                                        hint="add a dated rate to data/fx.yaml"))
+
+    if not check_results:  # a provider file failed: its models would all look unknown here
+        return problems
+    for entry in registry.entries.values():
+        successor = entry.model.lifecycle.successor if entry.model.lifecycle else None
+        if successor and successor not in registry.entries:
+            problems.append(Problem(entry.file, f"successor {successor!r} is not a model id of the registry",
+                                    model=entry.model.id, field="lifecycle.successor",
+                                    hint="add the successor to data/providers/ or fix the id "
+                                         "(aliases are not accepted)"))
+    for bench in registry.benchmarks.values():
+        for i, result in enumerate(bench.results):
+            if result.model not in registry.entries and result.model not in registry.aliases:
+                where = result_files.get((bench.id, i), f"benchmarks/{bench.id}: results[{i}]")
+                file, _, field_path = where.partition(": ")
+                problems.append(Problem(file, "result for a model that is not in the registry",
+                                        model=result.model, field=f"{field_path}.model",
+                                        hint="add the model to data/providers/ or fix the id"))
+    return problems
+
+
+def _signature(folder: Path) -> tuple:
+    items = []
+    for sub in (folder / "providers", folder / "benchmarks"):
+        for path in _yaml_files(sub):
+            stat = path.stat()
+            items.append((str(path), stat.st_size, stat.st_mtime_ns))
+    fx = folder / "fx.yaml"
+    if fx.is_file():
+        stat = fx.stat()
+        items.append((str(fx), stat.st_size, stat.st_mtime_ns))
+    return tuple(items)
+
+
+@lru_cache(maxsize=8)
+def _cached(folders: tuple[str, ...], signature: tuple) -> Registry:
+    del signature  # part of the cache key only: a changed file loads anew
+    return load_registry([Path(f) for f in folders])
+
+
+def cached_registry(roots: Iterable[Path | str] | Path | str = DATA_DIR) -> Registry:
+    """``load_registry`` once per process for the same files (keyed by path, size and mtime)."""
+    if isinstance(roots, (str, Path)):
+        roots = [roots]
+    folders = tuple(str(Path(r).resolve()) for r in roots)
+    return _cached(folders, tuple(_signature(Path(f)) for f in folders))
+
+
+def bundled_registry() -> Registry:
+    """The bundled registry, plus the folder in ``LLM_COSTS_REGISTRY`` (colon-separated) layered on top."""
+    extra = [p for p in os.environ.get("LLM_COSTS_REGISTRY", "").split(os.pathsep) if p]
+    return cached_registry([DATA_DIR, *extra])

@@ -1,0 +1,75 @@
+"""Blended price: one price per 1M tokens at an input:output ratio, cache-hit share and prompt size (tier)."""
+
+from pages.ui.nav import require_router
+
+require_router()  # first: see pages/ui/nav.py
+
+import streamlit as st
+
+from analytics.charts.blended import blend_formula, blend_worked_example, blended_prices
+from analytics.core.errors import AnalyticsError
+from analytics.core.presets import RATIO_PRESETS, headline_models
+from analytics.core.pricing import parse_ratio
+from pages.ui.common import as_of, currency, md_escape, money_column, registry, show_chart, show_table
+
+reg = registry()
+cur, on = currency(), as_of()
+
+st.title("⚖️ Blended price")
+st.caption("One number per model: the price of 1M tokens mixed at your input:output ratio. 3:1 is the common "
+           "convention; agent loops re-send long prompts (10:1), retrieval reads far more than it writes (30:1).")
+
+with st.sidebar:
+    st.subheader("Blend")
+    # options are the URL values themselves (?ratio=10:1): a bound widget stores its option, not a label
+    preset = st.radio("Input:output ratio", [*RATIO_PRESETS, "custom"], key="ratio", bind="query-params",
+                      captions=[*(RATIO_PRESETS[r].removeprefix(r).strip() for r in RATIO_PRESETS), "your own"])
+    custom = st.text_input("Custom ratio (input:output)", value="5:1", key="custom", bind="query-params",
+                           disabled=preset != "custom", help="e.g. 5:1 or 2.5:1")
+    cache_pct = st.slider("Cache-hit share of input", 0, 100, 0, step=5, format="%d%%", key="cache",
+                          bind="query-params", help="Share of input tokens read from the provider's cache")
+    prompt = st.number_input("Prompt size (tokens)", min_value=0, max_value=2_000_000, value=1_000, step=1_000,
+                             key="prompt", bind="query-params",
+                             help="Picks the context tier: above 200K Gemini bills every token at its second tier")
+
+ratio = custom if preset == "custom" else preset
+try:
+    parse_ratio(ratio)
+except AnalyticsError as exc:
+    st.warning(f"{md_escape(exc)}. Showing 3:1 instead.")
+    ratio = "3:1"
+cache_hit = cache_pct / 100
+
+fig, data = blended_prices(reg, ratio, cache_hit, prompt, currency=cur, on=on)
+show_chart(fig, data, "blended-prices")
+
+table = data[["name", "provider", "blended_per_mtok", "input_per_mtok", "output_per_mtok", "cache_read_per_mtok",
+              "tier_label", "blended_3to1", "change_vs_3to1", "change_pct", "status"]]
+show_table(
+    table, "blended",
+    column_config={
+        "name": st.column_config.TextColumn("Model", pinned=True),
+        "provider": "Provider",
+        "blended_per_mtok": money_column(f"Blended {cur}/1M", cur),
+        "input_per_mtok": money_column(f"Input {cur}/1M", cur),
+        "output_per_mtok": money_column(f"Output {cur}/1M", cur),
+        "cache_read_per_mtok": money_column(f"Cache read {cur}/1M", cur,
+                                            help="unknown: no cache-read price known (the input price applies)"),
+        "tier_label": st.column_config.TextColumn("Tier applied (prompt tokens)",
+                                                  help="which prompts the tier this prompt size falls in covers"),
+        "blended_3to1": money_column(f"At 3:1 {cur}/1M", cur),
+        "change_vs_3to1": money_column("Change vs 3:1", cur, signed=True),
+        "change_pct": st.column_config.NumberColumn("Change vs 3:1", format="%+.1f%%"),
+        "status": "Status",
+    },
+)
+
+st.subheader("How it is computed")
+st.code(blend_formula(ratio, cache_hit), language=None)
+priced = data[data["blended_per_mtok"].notna()]
+if not priced.empty:
+    # work the sum for the first seed-report model with a price (Kimi K2.5 on the bundled registry)
+    worked = next((m for m in headline_models(reg) if m in set(priced["model"])), priced["model"].iloc[0])
+    example = blend_worked_example(reg, worked, ratio, cache_hit, prompt, currency=cur, on=on)
+    st.code(example, language=None)
+st.caption(f"Prices in force on {on.isoformat()}, global standard tier, prompt of {prompt:,} tokens.")

@@ -1,0 +1,87 @@
+"""Cost vs HLE: blended price against HLE score under a score policy you choose, the Pareto frontier, and the
+seed report's other chart (HLE without tools against with tools)."""
+
+from pages.ui.nav import require_router
+
+require_router()  # first: see pages/ui/nav.py
+
+import streamlit as st
+
+from analytics.charts.cost_vs_hle import cost_vs_hle, hle_conditions
+from analytics.core.frontier import pareto_frontier
+from analytics.core.presets import RATIO_PRESETS
+from analytics.core.scores import CONDITION_LABELS, CONDITIONS, PICKS, REPORTER_KINDS, SUBSETS
+from pages.ui.common import as_of, currency, http_only, money_column, registry, show_chart, show_table
+
+REPORTER_LABELS = {"vendor": "vendor (the lab itself)", "third-party": "third-party (a rival's table)",
+                   "press": "press", "seed-report": "the seed report"}
+PICK_LABELS = {"best": "best score", "latest": "latest report"}
+
+reg = registry()
+cur, on = currency(), as_of()
+
+st.title("🎯 Cost vs HLE")
+st.caption("Humanity's Last Exam against the blended price. The same model has several published scores "
+           "(with or without tools, by its lab, by a rival, in the press): choose which count.")
+
+with st.sidebar:
+    st.subheader("Score policy")
+    # options are the URL values themselves (?condition=no-tools): a bound widget stores its option, not a label
+    condition = st.radio("Condition", CONDITIONS, key="condition", bind="query-params",
+                         captions=[CONDITION_LABELS[c] if c != "best" else "best available, any condition"
+                                   for c in CONDITIONS])
+    reporters = st.multiselect("Reporters that count", REPORTER_KINDS, default=list(REPORTER_KINDS),
+                               key="reporters", bind="query-params",
+                               help="; ".join(f"{k}: {v}" for k, v in REPORTER_LABELS.items())
+                               + ". None selected counts as any.")
+    pick = st.radio("Of several eligible scores, take the", PICKS, key="pick", bind="query-params",
+                    captions=[PICK_LABELS[p] for p in PICKS], horizontal=True)
+    subset = st.selectbox("HLE subset", SUBSETS, key="subset", bind="query-params",
+                          help="full: text and image questions; text-only: the text subset; any: either, and "
+                               "reports that do not say")
+    ratio = st.selectbox("Blend ratio (input:output)", list(RATIO_PRESETS), key="ratio", bind="query-params",
+                         help="; ".join(f"{v}" for v in RATIO_PRESETS.values()))
+
+fig, data = cost_vs_hle(reg, ratio, condition, reporters or "any", pick, subset, currency=cur, on=on)
+left, right = st.columns([2, 1], gap="medium")
+with left:
+    show_chart(fig, data, "cost-vs-hle")
+with right:
+    st.subheader("Not plotted")
+    missing = data[data["status"] != "ok"]
+    if missing.empty:
+        st.caption("Every model has a price and a score under this policy.")
+    else:
+        show_table(missing[["name", "status"]].reset_index(drop=True), "cost-vs-hle-missing", height=260,
+                   column_config={"name": "Model", "status": "Why"})
+    st.subheader("Pareto frontier")
+    st.caption("No other model is both cheaper and higher-scoring than these.")
+    frontier = pareto_frontier(data[data["status"] == "ok"])
+    show_table(
+        frontier[["name", "blended_per_mtok", "score"]].reset_index(drop=True),
+        "cost-vs-hle-frontier",
+        column_config={"name": "Model", "blended_per_mtok": money_column(f"{cur}/1M", cur),
+                       "score": st.column_config.NumberColumn("HLE", format="%.1f%%")},
+    )
+
+st.subheader("The scores plotted, and where they come from")
+plotted = data[data["status"] == "ok"].assign(link=lambda d: http_only(d["source"]))
+show_table(
+    plotted[["name", "score", "condition", "subset", "reporter_kind", "reporter", "date", "candidates",
+             "blended_per_mtok", "link"]].reset_index(drop=True),
+    "cost-vs-hle-scores",
+    column_config={
+        "name": "Model", "score": st.column_config.NumberColumn("HLE", format="%.1f%%"), "condition": "Condition",
+        "subset": "Subset", "reporter_kind": "Reporter kind", "reporter": "Reporter",
+        "date": st.column_config.DateColumn("Published", format="YYYY-MM-DD"),
+        "candidates": st.column_config.NumberColumn("Eligible reports", help="how many reports the pick chose from"),
+        "blended_per_mtok": money_column(f"Blended {cur}/1M", cur),
+        "link": st.column_config.LinkColumn("Source", display_text=r"https?://([^/]+)"),
+    },
+)
+
+st.subheader("HLE without tools vs with tools")
+bars, bar_data = hle_conditions(reg, reporters or "any", pick, subset)
+show_chart(bars, bar_data, "hle-conditions")
+st.caption("Each bar is picked under the same reporter and pick policy as above. Labs, rivals, the press and "
+           "the seed report do not always agree: keep only 'vendor' to see each lab's own figures.")

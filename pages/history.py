@@ -1,0 +1,45 @@
+"""Capability over time: the cheapest blended price that reaches each HLE band, by release date — the seed report's
+forecast of falling inference prices, shown with the registry's data."""
+
+from pages.ui.nav import require_router
+
+require_router()  # first: see pages/ui/nav.py
+
+import streamlit as st
+
+from analytics.charts.history import capability_price_history
+from analytics.core.history import DEFAULT_BANDS
+from analytics.core.presets import RATIO_PRESETS
+from analytics.core.scores import CONDITION_LABELS, CONDITIONS
+from pages.ui.common import as_of, currency, registry, show_chart, show_table, unknown_as_text
+
+BAND_CHOICES = [20, 25, 30, 35, 40, 45, 50, 55, 60]
+
+reg = registry()
+cur, on = currency(), as_of()
+
+st.title("📉 Capability over time")
+st.caption("For each HLE band, the cheapest model released so far whose score reaches it, at the blended price "
+           "in force that day. A step down is a cheaper model reaching the band, or a price cut.")
+
+c1, c2, c3 = st.columns([3, 2, 2])
+bands = c1.multiselect("HLE bands (score at least, %)", BAND_CHOICES, default=[int(b) for b in DEFAULT_BANDS],
+                       key="bands", bind="query-params", help="none selected: the default bands")
+condition = c2.selectbox("Condition", CONDITIONS, format_func=CONDITION_LABELS.get, key="condition",
+                         bind="query-params", help="best available: the best score whatever the condition")
+ratio = c3.selectbox("Blend ratio (input:output)", list(RATIO_PRESETS), format_func=RATIO_PRESETS.get,
+                     key="ratio", bind="query-params")
+
+fig, data = capability_price_history(reg, bands or None, ratio, condition, currency=cur, on=on)
+show_chart(fig, data, "capability-price-history")
+
+st.subheader("Each step, and the score behind it")
+show_table(
+    unknown_as_text(data[["band", "date", "name", "country", "score", "condition", "reporter", "blended_per_mtok",
+                          "event"]], ["blended_per_mtok"], cur),
+    "capability-price-history",
+    column_config={"band": st.column_config.NumberColumn("HLE ≥", format="%g%%"), "date": "Date", "name": "Model",
+                   "country": "Country", "score": st.column_config.NumberColumn("HLE", format="%.1f%%"),
+                   "condition": "Condition", "reporter": "Reporter",
+                   "blended_per_mtok": st.column_config.NumberColumn(f"Blended {cur}/1M"), "event": "Event"},
+)

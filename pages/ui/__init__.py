@@ -1,0 +1,1 @@
+"""What the pages share (never a page itself): the page list and the router guard, session helpers, widgets."""

@@ -1,0 +1,151 @@
+"""Shared page helpers: the cached registry, the shared sidebar, and the two functions that place every chart and
+every table. Layout only; every number comes from analytics/.
+
+View state lives in the URL: widgets are created with ``bind="query-params"``, so a widget's key is its query
+parameter name (``?ratio=1:1&currency=CNY``) and a shared link reloads the view as it was. That is why keys are
+short words rather than page-prefixed names; a key is only reused on another page for the same meaning.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+import streamlit as st
+
+from analytics import export
+from analytics.core.registry import Registry, bundled_registry
+from analytics.formatting import SYMBOLS, money
+
+CURRENCY_KEY = "currency"
+ON_KEY = "on"
+
+
+@st.cache_resource(max_entries=4, show_spinner="Loading the registry…")
+def _registry(signature: str) -> Registry:
+    del signature
+    return bundled_registry()
+
+
+def registry() -> Registry:
+    """The bundled registry, loaded and validated once per server process (it is read-only)."""
+    return _registry("bundled")
+
+
+def shared_sidebar(reg: Registry) -> None:
+    """The sidebar every page shares (called by dashboard.py before the page runs): currency and as-of date."""
+    with st.sidebar:
+        st.selectbox("Currency", reg.currencies(), key=CURRENCY_KEY, bind="query-params",
+                     help="Prices in other currencies are converted with the dated rates in data/fx.yaml")
+        st.date_input("Prices as of", value=dt.date.today(), key=ON_KEY, bind="query-params",
+                      min_value=dt.date(2023, 1, 1), max_value=dt.date(2030, 12, 31),
+                      help="Every price is taken from the schedule in force on this day")
+        st.caption(f"Registry checked up to {reg.as_of().isoformat()}.")
+
+
+def currency() -> str:
+    """The display currency chosen in the shared sidebar."""
+    return st.session_state.get(CURRENCY_KEY) or "USD"
+
+
+def as_of() -> dt.date:
+    """The date prices are taken at, chosen in the shared sidebar."""
+    value = st.session_state.get(ON_KEY)
+    return value if isinstance(value, dt.date) else dt.date.today()
+
+
+def show_chart(fig, data: pd.DataFrame | None, name: str) -> None:
+    """Place a chart with its downloads. ``name`` is the chart's stable id (``cost-vs-hle``); ``data`` is the frame
+    it plots. Each file is made on click (a callable ``data``, ``on_click="ignore"``), never on a rerun."""
+    # theme=None: the figure keeps its own template (figures.finish), so it looks the same on screen and exported
+    st.plotly_chart(fig, key=f"chart-{name}", width="stretch", theme=None,
+                    config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]})
+    with st.popover("Download ⬇", key=f"download-{name}", help="PNG, SVG, PDF, standalone HTML, or the data as CSV"):
+        problem = export.static_export_problem()
+        formats = ("html", "csv") if problem else export.CHART_FORMATS
+        scale = 2
+        if not problem:
+            scale = st.segmented_control("PNG scale", export.SCALES, default=2, format_func=lambda s: f"{s}x",
+                                         key=f"download-scale-{name}", required=True)
+        with st.container(horizontal=True, gap="small"):
+            for fmt in formats:
+                st.download_button(
+                    fmt.upper(), data=lambda fmt=fmt: export.export_chart(fig, data, fmt, scale=scale),
+                    file_name=export.export_filename(name, fmt), mime=export.MIME_TYPES[fmt],
+                    on_click="ignore", key=f"download-{name}-{fmt}",
+                )
+        if problem:
+            st.info(problem, icon="ℹ️")
+
+
+def show_table(df: pd.DataFrame | object, name: str, **dataframe_kwargs) -> None:
+    """Place a table (a DataFrame or a pandas Styler) with its CSV download (and JSON when cells are nested).
+    ``name`` is the table's stable id."""
+    dataframe_kwargs.setdefault("hide_index", True)
+    dataframe_kwargs.setdefault("width", "stretch")
+    dataframe_kwargs.setdefault("placeholder", "unknown")  # a null is unknown: never blank, never 0
+    st.dataframe(df, key=f"table-{name}", **dataframe_kwargs)
+    frame = df if isinstance(df, pd.DataFrame) else getattr(df, "data", None)  # a Styler keeps its frame in .data
+    if not isinstance(frame, pd.DataFrame):
+        return
+    writers = {"csv": export.to_csv, "json": export.to_json} if export.is_nested(frame) else {"csv": export.to_csv}
+    with st.container(horizontal=True, gap="small"):
+        for fmt in writers:
+            st.download_button(
+                f"⬇ {fmt.upper()}", data=lambda write=writers[fmt]: write(frame),
+                file_name=export.export_filename(name, fmt), mime=export.MIME_TYPES[fmt],
+                on_click="ignore", key=f"download-table-{name}-{fmt}", type="tertiary",
+            )
+
+
+def money_column(label: str, currency_code: str, *, signed: bool = False, help: str | None = None, digits: int = 3):
+    """A price column: "$1.200" (¥ for CNY…), three decimals so $0.028 cache reads do not round away."""
+    symbol = SYMBOLS.get(currency_code, "")
+    sign = "+" if signed else ""
+    fmt = f"{symbol}%{sign}.{digits}f" if symbol else f"%{sign}.{digits}f {currency_code}"
+    return st.column_config.NumberColumn(label, format=fmt, help=help)
+
+
+def unknown_as_text(df: pd.DataFrame, money_columns: Iterable[str], currency_code: str, *,
+                    percent_columns: Iterable[str] = (), signed_money: Iterable[str] = ()):
+    """A Styler that shows money as "$1.20" and a null as "unknown" (never blank, never 0)."""
+    formats = {c: (lambda v, cur=currency_code: money(v, cur)) for c in money_columns if c in df.columns}
+    for c in signed_money:
+        if c in df.columns:
+            formats[c] = lambda v, cur=currency_code: "unknown" if pd.isna(v) else (
+                ("+" if v > 0 else "−" if v < 0 else "±") + money(abs(v), cur))
+    for c in percent_columns:
+        if c in df.columns:
+            formats[c] = lambda v: "unknown" if pd.isna(v) else f"{v:+.1f}%"
+    return df.style.format(formats, na_rep="unknown")
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text: object) -> str:
+    """User or registry text for a markdown element (caption, info, warning): every markdown character escaped,
+    so a region name or a typed ratio cannot become a link, an image or markup."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+
+
+_HTTP = re.compile(r"^https?://")
+
+
+def http_only(values: pd.Series) -> pd.Series:
+    """Keep http(s) URLs, blank anything else (``seed-report``, or text that is not a link we should render)."""
+    return values.map(lambda v: v if isinstance(v, str) and _HTTP.match(v) else None)
+
+
+def source_label(values: pd.Series) -> pd.Series:
+    """Where a figure comes from, as plain text: the host of a URL, or "seed report"."""
+    def label(value: object) -> str:
+        if not isinstance(value, str) or not value:
+            return "unknown"
+        if value == "seed-report":
+            return "seed report (Jan 2026)"
+        match = re.match(r"^https?://([^/]+)", value)
+        return match.group(1) if match else "unknown"
+    return values.map(label)

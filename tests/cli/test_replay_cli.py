@@ -1,0 +1,92 @@
+"""``python -m analytics replay``: tables, JSON, column mapping, and one-line errors with a non-zero exit."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analytics.cli.main import main
+from analytics.replay.usage import SEED_MODELS, sample_csv
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def sample_file(tmp_path, registry):
+    path = tmp_path / "usage.csv"
+    path.write_bytes(sample_csv(400, end=registry.as_of()))
+    return path
+
+
+def test_replay_prints_the_summary_the_tiers_and_the_unpriced_requests(sample_file, capsys):
+    assert main(["replay", str(sample_file)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("400 requests (")
+    for model in SEED_MODELS:
+        assert model in out
+    assert "total_cost" in out and "not_fitting" in out and "tier" in out
+
+
+def test_replay_json_lists_every_unpriced_request(sample_file, capsys):
+    assert main(["replay", str(sample_file), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["requests"] == 400
+    summary = {row["model"]: row for row in data["summary"]}
+    assert set(summary) == set(SEED_MODELS)
+    unpriced = sum(row["not_fitting"] + row["no_price"] for row in data["summary"])
+    assert len(data["unpriced"]) == unpriced
+    for row in data["summary"]:
+        assert row["priced"] + row["not_fitting"] + row["no_price"] == 400
+
+
+def test_model_selection_and_mapping(tmp_path, capsys):
+    """One request of 10,000 prompt tokens and 1,000 output on Kimi K2.5 (0.60 / 3.00 per 1M):
+    (10,000 × 0.60 + 1,000 × 3.00) / 1M = 9,000 / 1M = $0.009."""
+    path = tmp_path / "renamed.csv"
+    path.write_text("input,out,when\n10000,1000,2026-02-01T00:00:00Z\n")
+    code = main(["replay", str(path), "--model", "kimi-k2.5", "--map", "prompt_tokens=input",
+                 "--map", "output_tokens=out", "--map", "timestamp=when", "--json"])
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [row["model"] for row in data["summary"]] == ["kimi-k2.5"]
+    assert data["summary"][0]["total_cost"] == pytest.approx(0.009)
+
+
+def test_sample_option(capsys):
+    assert main(["replay", "--sample", "300", "--model", "gpt-5.2", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["requests"] == 300
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["replay"], "give a usage log FILE, or --sample N"),
+    (["replay", "missing.csv"], "missing.csv: file not found"),
+    (["replay", "{bad}", "--model", "no-such-model"], "unknown model 'no-such-model'"),
+    (["replay", "{bad}", "--map", "prompt_tokens"], "write CANONICAL=COLUMN"),
+    (["replay", "{bad}"], "output_tokens: row 1 (line 2): 'lots' is not a number"),
+])
+def test_errors_are_one_clear_line_and_exit_1(tmp_path, capsys, args, message):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("prompt_tokens,output_tokens\n10,lots\n")
+    args = [str(bad) if a == "{bad}" else a for a in args]
+    assert main(args) == 1
+    captured = capsys.readouterr()
+    assert message in captured.err and "Traceback" not in captured.err
+    assert captured.out == ""
+
+
+def test_too_many_rows_for_the_bound(tmp_path, capsys):
+    path = tmp_path / "long.csv"
+    path.write_text("prompt_tokens,output_tokens\n" + "1,1\n" * 30)
+    assert main(["replay", str(path), "--max-rows", "20"]) == 1
+    assert "at most 20 requests" in capsys.readouterr().err
+
+
+def test_runs_as_a_module(sample_file):
+    done = subprocess.run([sys.executable, "-m", "analytics", "replay", str(sample_file), "--model", "gemini-3-pro"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "gemini-3-pro" in done.stdout and ">200,000" in done.stdout or "≤200,000" in done.stdout
