@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.core.clock import today
 from analytics.core.errors import AnalyticsError
 from analytics.core.presets import headline_models
 from analytics.core.pricing import TierRates, tier_label
@@ -89,7 +90,7 @@ def price_history(
     """First-tier price over time per model, as steps: one segment per schedule, a jump at each change."""
     if price not in PRICE_KINDS:
         raise AnalyticsError(f"price {price!r}: use one of {', '.join(PRICE_KINDS)}")
-    day = parse_day(on) or dt.date.today()
+    day = parse_day(on) or today()
     data = price_history_data(registry, models, currency, region, service_tier, day)
     if not models:
         # by default, the models whose price has changed (a flat line per model says little); else the headline set

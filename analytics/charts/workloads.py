@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.core.clock import today
 from analytics.core.errors import AnalyticsError
 from analytics.core.registry import Registry
 from analytics.formatting import SYMBOLS, tokens
@@ -105,7 +106,7 @@ def _short(text: str, limit: int = 48) -> str:
 
 def _provenance(registry: Registry, what: str, workload: Workload, settings: Settings,
                 extra: dict[str, str] | None = None) -> Provenance:
-    on = settings.on or dt.date.today()
+    on = settings.on or today()
     values = {"workload": _esc(_short(workload.name, 36)), "prices on": on.isoformat()}
     if settings.region != "global" or settings.service_tier != "standard":
         values["prices"] = f"{settings.region}/{settings.service_tier}"

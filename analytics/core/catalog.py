@@ -10,6 +10,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from .clock import today
 from .errors import NoPriceError, NotLiveError
 from .lifecycle import status, status_label
 from .pricing import TierRates, blended_price
@@ -60,7 +61,7 @@ def price_table(
 ) -> pd.DataFrame:
     """One row per model: limits, lifecycle and the base-tier prices in force on ``on``; NaN where unknown or
     unlisted, and the lifecycle label as ``status`` where the model cannot be called on ``on``."""
-    day = on or dt.date.today()
+    day = on or today()
     rows = []
     for entry in registry.models():
         model, provider = entry.model, entry.provider

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .clock import today
 from .errors import AnalyticsError, ContextLimitError, NoPriceError, NotLiveError
 from .lifecycle import status_label
 from .registry import Registry
@@ -318,7 +319,7 @@ def price_request(
     currency: str = "USD",
 ) -> Quote:
     """Price one request; raises ``ContextLimitError`` or ``NoPriceError`` with a one-line reason."""
-    day = on or dt.date.today()
+    day = on or today()
     model = registry.model(model_id)
     costs = price_requests(
         registry, model.id, [prompt_tokens], [output_tokens], [cached_tokens], [reasoning_tokens],
@@ -407,7 +408,7 @@ def blended_price(
     try:
         schedule = registry.schedule(model.id, region, service_tier, on)
     except NotLiveError:
-        label = status_label(model, on or dt.date.today())
+        label = status_label(model, on or today())
         return Blended(model.id, None, None, None, None, None, label, currency)
     except NoPriceError:
         return Blended(model.id, None, None, None, None, None, "no price", currency)

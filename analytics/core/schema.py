@@ -236,6 +236,9 @@ class Model(Strict):
     id: str = Field(pattern=ID_PATTERN)
     """Stable kebab-case id (``gemini-3-pro``); what the CLI, workloads and benchmark results refer to."""
     name: str = Field(min_length=1, max_length=120)
+    segment: Literal["flagship", "mid", "small"] | None = None
+    """The model's place in its provider's line-up; ``flagship`` marks the provider's top general model of its
+    generation: the newest live flagship of each provider is the dashboard's default selection on a date."""
     released: dt.date | None = None
     """First day the model could be called through the provider's API; null if unknown."""
     released_source: str | None = None

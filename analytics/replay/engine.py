@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analytics.core.clock import today
 from analytics.core.errors import AnalyticsError, NoPriceError
 from analytics.core.pricing import (
     FIT_OK,
@@ -259,7 +260,7 @@ def replay(
         raise AnalyticsError("the log has no requests")
     columns = {c: np.asarray(usage[c], dtype=np.float64) if c in usage else np.zeros(n) for c in TOKEN_COLUMNS}
     days = _day_numbers(usage)
-    day = on or dt.date.today()
+    day = on or today()
     options = {"region": region, "service_tier": service_tier, "on": day, "currency": currency}
 
     day_range = None if days is None else (int(days.min()), int(days.max()))

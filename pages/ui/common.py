@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import export
+from analytics.core.clock import today
 from analytics.core.registry import Registry, bundled_registry
 from analytics.formatting import SYMBOLS, money
 
@@ -39,7 +40,7 @@ def shared_sidebar(reg: Registry) -> None:
     with st.sidebar:
         st.selectbox("Currency", reg.currencies(), key=CURRENCY_KEY, bind="query-params",
                      help="Prices in other currencies are converted with the dated rates in data/fx.yaml")
-        st.date_input("Prices as of", value=dt.date.today(), key=ON_KEY, bind="query-params",
+        st.date_input("Prices as of", value=today(), key=ON_KEY, bind="query-params",
                       min_value=dt.date(2023, 1, 1), max_value=dt.date(2030, 12, 31),
                       help="Every price is taken from the schedule in force on this day")
         st.caption(f"Registry checked up to {reg.as_of().isoformat()}.")
@@ -53,7 +54,7 @@ def currency() -> str:
 def as_of() -> dt.date:
     """The date prices are taken at, chosen in the shared sidebar."""
     value = st.session_state.get(ON_KEY)
-    return value if isinstance(value, dt.date) else dt.date.today()
+    return value if isinstance(value, dt.date) else today()
 
 
 def show_chart(fig, data: pd.DataFrame | None, name: str) -> None:
