@@ -190,6 +190,15 @@ class Registry:
             f"the registry has {', '.join(offered)}"
         )
 
+    def require_live(self, model_id: str, on: dt.date | None = None) -> str:
+        """The canonical id of ``model_id`` when it can be called on ``on`` (default today); ``NotLiveError``
+        naming the retirement (or release) date, the successor and ``--on`` otherwise."""
+        model = self.model(model_id)
+        reason = not_live_reason(model, on or today())
+        if reason:
+            raise NotLiveError(reason)
+        return model.id
+
     def tool_fee(self, model_id: str, tool: str, on: dt.date | None = None) -> ToolFee | None:
         """The fee for ``tool`` on ``model_id`` in force on ``on``; None where no fee is known."""
         day = on or today()

@@ -251,3 +251,11 @@ def model_frame_on(registry: Registry, on: dt.date, ids: Iterable[str] | None = 
         return frame.set_index("model").loc[wanted].reset_index()
     live = [is_live(registry.model(m), on) for m in frame["model"]]
     return frame[live].reset_index(drop=True)
+
+
+def readable_scores(selection: pd.DataFrame) -> pd.DataFrame:
+    """The chosen scores as a table says them: a missing subset reads "not stated", a disputed figure "disputed"."""
+    return selection.assign(
+        subset=selection["subset"].astype(object).where(selection["subset"].notna(), "not stated"),
+        disputed=selection["disputed"].map(lambda d: "disputed" if d is True else ""),
+    )
