@@ -95,7 +95,7 @@ def price_history(
     if not models:
         # by default, the models whose price has changed (a flat line per model says little); else the headline set
         changed_ids = data.loc[data["changes"] > 1, "model"].unique().tolist()
-        keep = changed_ids or [m for m in headline_models(registry) if m in set(data["model"])]
+        keep = changed_ids or [m for m in headline_models(registry, day) if m in set(data["model"])]
         data = data[data["model"].isin(keep)].reset_index(drop=True)
     column = f"{price}_per_mtok"
     symbol = money_symbol(currency)

@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 
 from analytics.core.clock import today
 from analytics.core.errors import AnalyticsError
+from analytics.core.presets import headline_models
 from analytics.core.registry import Registry
 from analytics.formatting import SYMBOLS, tokens
 from analytics.workloads.engine import (
@@ -41,7 +42,6 @@ from analytics.workloads.engine import (
 from .base import Provenance, finish
 from .spec import ChartOption, ChartSpec
 
-SEED_MODELS = ("kimi-k2.5", "qwen3-max-thinking", "gpt-5.2", "gemini-3-pro", "claude-opus-4.5")
 """Compared by default: the five models of the seed report (those the registry holds)."""
 BREAK_EVEN_MODELS = ("qwen3-max-thinking", "claude-opus-4.5")
 """Default pair: on the research loop, Qwen's long-context tiers overtake Claude Opus's flat but higher price."""
@@ -395,13 +395,11 @@ def _workload(workload: str | Workload) -> Workload:
     return workload if isinstance(workload, Workload) else load_workload(workload)
 
 
-def _models(registry: Registry, model: Iterable[str] | str | None) -> list[str]:
+def _models(registry: Registry, model: Iterable[str] | str | None, on: dt.date | None = None) -> list[str]:
+    """The models asked for, or each provider's flagship that can be called on ``on`` (the default selection)."""
     if isinstance(model, str):
         model = [model]
-    chosen = list(model or [])
-    if not chosen:
-        chosen = [m for m in SEED_MODELS if m in registry.entries] or registry.model_ids()
-    return chosen
+    return list(model or []) or headline_models(registry, on)
 
 
 def _settings(currency: str, on: dt.date | str | None, region: str, service_tier: str) -> Settings:
@@ -418,7 +416,7 @@ def workload_cost_breakdown(registry: Registry, workload: str | Workload = "agen
                             region: str = "global", service_tier: str = "standard") -> tuple[go.Figure, pd.DataFrame]:
     """Stacked cost per task by component, one bar per model."""
     settings = _settings(currency, on, region, service_tier)
-    results = compare(_workload(workload), registry, _models(registry, model), settings)
+    results = compare(_workload(workload), registry, _models(registry, model, settings.on), settings)
     return breakdown_figure(registry, results, settings), results_table(results)
 
 
@@ -432,7 +430,7 @@ def workload_cumulative_cost(registry: Registry, workload: str | Workload = "res
     if role and role not in [r.name for r in loaded.roles]:
         raise AnalyticsError(f"no role {role!r} in {loaded.name!r}: choose one of "
                              f"{', '.join(r.name for r in loaded.roles)}")
-    results = compare(loaded, registry, _models(registry, model), settings)
+    results = compare(loaded, registry, _models(registry, model, settings.on), settings)
     return cumulative_figure(registry, results, settings, role or None)
 
 
@@ -453,7 +451,7 @@ def workload_latency(registry: Registry, workload: str | Workload = "agent-swarm
                      region: str = "global", service_tier: str = "standard") -> tuple[go.Figure, pd.DataFrame]:
     """Wall vs serial time per task per model, with the speed-up."""
     settings = _settings(currency, on, region, service_tier)
-    results = compare(_workload(workload), registry, _models(registry, model), settings)
+    results = compare(_workload(workload), registry, _models(registry, model, settings.on), settings)
     table = results_table(results)[["model", "wall_time_s", "serial_time_s", "speedup"]]
     return latency_figure(registry, results, settings), table
 
@@ -468,7 +466,7 @@ def workload_monthly(registry: Registry, workload: str | Workload = "agent-swarm
     volume = float(tasks_per_month) if tasks_per_month not in (None, "") else loaded.tasks_per_month
     if not math.isfinite(volume) or volume < 0:
         raise AnalyticsError(f"tasks per month must be a non-negative number, got {tasks_per_month!r}")
-    results = compare(loaded, registry, _models(registry, model), settings, tasks_per_month=volume)
+    results = compare(loaded, registry, _models(registry, model, settings.on), settings, tasks_per_month=volume)
     return monthly_figure(registry, results, settings, volume)
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 from .clock import today
 from .errors import NoPriceError, NotLiveError
 from .lifecycle import status, status_label
+from .presets import SEED_MODELS
 from .pricing import TierRates, blended_price
 from .registry import Registry
 
@@ -129,3 +130,19 @@ def blended_table(
     if frame.empty:
         return frame
     return frame.sort_values("blended_per_mtok", na_position="last", kind="stable").reset_index(drop=True)
+
+
+def seed_models_now(registry: Registry, on: dt.date) -> pd.DataFrame:
+    """The seed report's models on ``on``: id, name, provider, lifecycle label, status code, retirement date,
+    successor and its name — what became of the comparison the project grew from."""
+    rows = []
+    for model_id in SEED_MODELS:
+        if model_id not in registry.entries:
+            continue
+        entry = registry.entry(model_id)
+        fields = lifecycle_fields(registry, model_id, on)
+        successor = fields["successor"]
+        rows.append({"id": model_id, "name": entry.model.name, "provider": entry.provider.name, **fields,
+                     "successor_name": registry.model(successor).name if successor else None})
+    return pd.DataFrame(rows, columns=["id", "name", "provider", "lifecycle", "status_code", "deprecated_on",
+                                       "retired_on", "successor", "successor_name"])
