@@ -17,6 +17,12 @@ SEED_VIEW = "seed"
 """The named preset (``?view=seed``) that reproduces the seed report's comparison on ``SEED_DATE``."""
 
 
+def seed_models(registry: Registry) -> list[str]:
+    """The seed models the registry holds (every model when it holds none of them)."""
+    present = [m for m in SEED_MODELS if m in registry.entries]
+    return present or registry.model_ids()
+
+
 def headline_models(registry: Registry, on: dt.date | None = None) -> list[str]:
     """The default selection where one line per model would crowd a chart: for each provider, its newest
     flagship (``segment: flagship``) that can be called on ``on`` (default today).
