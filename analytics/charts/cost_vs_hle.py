@@ -220,14 +220,14 @@ def cost_vs_hle(
                 x=frontier["blended_per_mtok"], y=frontier["score"], mode="lines", line_shape="hv",
                 line={"color": "#555", "dash": "dash", "width": 1.5}, name="Pareto frontier", hoverinfo="skip",
             ))
-        plotted["disputed"] = plotted["disputed"].fillna(False).astype(bool)
+        plotted["disputed"] = plotted["disputed"].astype(object).where(plotted["disputed"].notna(), False).astype(bool)
         for (country, cond, disputed), group in plotted.groupby(["country", "condition", "disputed"], sort=True):
             symbol_name = CONDITION_SYMBOLS.get(cond, "circle") + ("-open" if disputed else "")
             customdata = np.stack([
                 group["name"].map(esc), group["reporter"].map(esc), group["reporter_kind"].map(esc),
                 group["source"].map(esc), group["date"].map(esc), group["subset"].map(esc),
                 group["blended_per_mtok"].map(lambda v: f"{symbol}{v:,.3g}" if symbol else f"{v:,.3g} {currency}"),
-                group["note"].fillna("").map(lambda t: esc(t[:160] + ("…" if len(t) > 160 else ""))),
+                group["note"].astype(object).where(group["note"].notna(), "").map(lambda t: esc(t[:160] + ("…" if len(t) > 160 else ""))),
             ], axis=-1)
             fig.add_trace(go.Scatter(
                 x=group["blended_per_mtok"], y=group["score"], mode="markers+text",

@@ -235,7 +235,7 @@ def subset_mix(selection: pd.DataFrame) -> str:
     scored = selection[selection["score"].notna()]
     if scored.empty:
         return ""
-    counts = scored["subset"].fillna("not stated").value_counts()
+    counts = scored["subset"].astype(object).where(scored["subset"].notna(), "not stated").value_counts()
     if len(counts) <= 1:
         return ""
     names = {"full": "full set", "text-only": "text-only", "not stated": "subset not stated"}

@@ -10,6 +10,10 @@ import pytest
 
 from tests.app.conftest import open_page
 
+pytestmark = pytest.mark.usefixtures("seed_day")
+"""These tests check the seed report's figures: they run on its day (its models have been retired since)."""
+
+
 PAGES = ["pages/overview.py", "pages/prices.py", "pages/blended.py", "pages/context_tiers.py",
          "pages/cost_vs_hle.py"]
 

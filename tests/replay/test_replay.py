@@ -30,6 +30,10 @@ from analytics.replay.usage import (
     validate_usage,
 )
 
+pytestmark = pytest.mark.usefixtures("seed_day")
+"""These tests check the seed report's figures: they run on its day (its models have been retired since)."""
+
+
 TOY = """\
 id: acme
 name: Acme
