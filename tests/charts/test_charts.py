@@ -15,7 +15,7 @@ from analytics.charts.catalog import chart_catalog
 from analytics.charts.context_tiers import context_tiers
 from analytics.charts.cost_vs_hle import cost_vs_hle, hle_conditions, label_positions
 from analytics.charts.prices import price_history
-from analytics.core.presets import SEED_DATE, headline_models
+from analytics.core.presets import SEED_DATE, SEED_MODELS, headline_models
 from analytics.core.registry import load_registry
 
 pytestmark = pytest.mark.usefixtures("seed_day")
@@ -60,12 +60,16 @@ def test_every_chart_sets_the_explicit_template(registry):
 # -- cost vs HLE -----------------------------------------------------------------------------------------------------
 
 def test_cost_vs_hle_draws_the_seed_figure(registry):
-    fig, data = cost_vs_hle(registry, ratio="3:1", condition="tools", reporters=["seed-report"])
+    fig, data = cost_vs_hle(registry, ratio="3:1", condition="tools", reporters=["seed-report"], subset="any",
+                            include_disputed=True, models=SEED_MODELS)
     assert fig.layout.xaxis.type == "log"
     points = [t for t in fig.data if t.mode == "markers+text"]
     colours = {t.name.split(" · ")[0]: t.marker.color for t in points}
     assert colours == {"China": COUNTRY_COLORS["CN"], "United States": COUNTRY_COLORS["US"]}
-    assert {t.marker.symbol for t in points} == {"circle"}  # all with tools
+    # all with tools; the seed's Qwen 58.3 is disputed (press only): an open marker, "(disputed)" in its label
+    assert {t.marker.symbol for t in points} == {"circle", "circle-open"}
+    disputed = [t for t in points if t.marker.symbol == "circle-open"]
+    assert [list(t.text) for t in disputed] == [["Qwen3-Max-Thinking (disputed)"]]
     plotted = data[data["status"] == "ok"].set_index("model")
     # blended at 3:1: Kimi (3 × 0.60 + 3.00) / 4 = 1.20; Qwen (3 × 1.20 + 6.00) / 4 = 2.40
     assert plotted.loc["kimi-k2.5", "blended_per_mtok"] == pytest.approx(1.20)
