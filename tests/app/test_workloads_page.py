@@ -56,7 +56,8 @@ def test_page_renders_every_chart_and_the_results(page):
         assert title.startswith(expected)
     assert "Agent swarm" in titles[0]
     results = _results(page)
-    assert len(results) == 5 and (results["cost_per_task"] > 0).all()
+    # the default selection: each provider's flagship that can be called today (seven providers, seven models)
+    assert len(results) == 7 and (results["cost_per_task"] > 0).all()
     assert not page.error
 
 
