@@ -92,7 +92,7 @@ def cmd_workload(args: argparse.Namespace) -> int:
             row["exceeds_context_at_step"] = "fits"
     print(f"{workload.name}: cost per task in {args.currency}, "
           f"{results[0].tasks_per_month:,.0f} tasks a month")
-    print(common.format_table(rows, TABLE_COLUMNS))
+    common.print_table(rows, TABLE_COLUMNS)
     for result in results:
         for switch in result.tier_switches:
             print(f"  {result.model}: {switch['role']} changes price tier at step {switch['step']} "
