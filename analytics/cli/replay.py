@@ -17,7 +17,7 @@ from analytics.replay.usage import (
     validate_usage,
 )
 
-from .common import add_common, emit, format_table, registry_from
+from .common import add_common, emit, print_table, registry_from
 
 LISTED = 20
 """Unpriced requests printed in the table view (``--json`` lists them all)."""
@@ -75,18 +75,18 @@ def run(args: argparse.Namespace) -> int:
     where = (f"{result.period[0]} to {result.period[1]}, each request at the price of its day" if result.period
              else f"all priced on {result.priced_on}")
     print(f"{result.requests:,} requests ({where}); {result.region}/{result.service_tier}; {result.currency}")
-    print(format_table(summary, ["model", "total_cost", "cost_median", "cost_p95", "cost_max", "priced",
-                                 "not_fitting", "no_price", "saving", "saving_share"]))
+    print_table(summary, ["model", "total_cost", "cost_median", "cost_p95", "cost_max", "priced",
+                          "not_fitting", "no_price", "saving", "saving_share"])
     print()
-    print(format_table(result.tiers.to_dict("records"), ["model", "tier", "requests", "share"]))
+    print_table(result.tiers.to_dict("records"), ["model", "tier", "requests", "share"])
     if result.unknown_recorded:
         names = ", ".join(f"{k} ({v:,})" for k, v in result.unknown_recorded.items())
         print(f"\nrecorded on models the registry does not know, left out of the saving: {names}")
     if len(result.unpriced):
         print(f"\n{len(result.unpriced):,} request × model pairs got no cost (never counted as 0); "
               f"{'the first ' + str(LISTED) if len(result.unpriced) > LISTED else 'all'} listed, --json lists all:")
-        print(format_table(result.unpriced.head(LISTED).to_dict("records"),
-                           ["row", "model", "kind", "reason", "prompt_tokens", "output_tokens"]))
+        print_table(result.unpriced.head(LISTED).to_dict("records"),
+                    ["row", "model", "kind", "reason", "prompt_tokens", "output_tokens"])
     sys.stdout.flush()
     return 0
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,7 @@ from analytics.core.pricing import (
     request_totals,
     tier_labels,
 )
-from analytics.core.registry import Registry
+from analytics.core.registry import ModelEntry, Registry
 from analytics.core.schema import Model, PriceSchedule
 
 from .usage import TOKEN_COLUMNS
@@ -69,35 +70,41 @@ class _ModelPricing:
     schedules: list[PriceSchedule] = field(default_factory=list)
 
 
+def _schedule_groups(registry: Registry, model: Model, days: np.ndarray | None, *, region: str, service_tier: str,
+                     on: dt.date, day_range: tuple[int, int] | None) -> list[tuple[PriceSchedule, np.ndarray | None]]:
+    """The schedules that price the log, each with the rows it prices (None: every row). Without timestamps, the
+    one in force on ``on``; with them, per day the first schedule in force (as ``Registry.schedule`` picks), and
+    no group for a day no schedule covers."""
+    if days is None:
+        try:
+            return [(registry.schedule(model.id, region, service_tier, on), None)]
+        except NoPriceError:
+            return []
+    candidates = [s for s in model.prices if s.region == region and s.service_tier == service_tier]
+    assigned = np.full(len(days), -1, dtype=np.int16)
+    first_day, last_day = day_range or (int(days.min()), int(days.max()))
+    groups: list[tuple[PriceSchedule, np.ndarray | None]] = []
+    for k, schedule in enumerate(candidates):
+        start = _day_number(schedule.effective_from, first_day)
+        stop = _day_number(schedule.effective_to, last_day + 1)
+        if stop <= first_day or start > last_day:
+            continue
+        if start <= first_day and stop > last_day and not groups:
+            return [(schedule, None)]  # every request falls in this one period: no subsetting
+        inside = (assigned < 0) & (days >= start) & (days < stop)
+        if inside.any():
+            assigned[inside] = k
+            groups.append((schedule, np.flatnonzero(inside)))
+    return groups
+
+
 def _price_on_model(registry: Registry, model: Model, columns: dict[str, np.ndarray], days: np.ndarray | None, *,
                     region: str, service_tier: str, on: dt.date, currency: str,
                     day_range: tuple[int, int] | None = None) -> _ModelPricing:
     """Price every request on ``model`` at the schedule in force on its day: one pass per (period, tier)."""
     n = len(columns["prompt_tokens"])
-    candidates = [s for s in model.prices if s.region == region and s.service_tier == service_tier]
-    if days is None:
-        try:
-            groups = [(registry.schedule(model.id, region, service_tier, on), None)]
-        except NoPriceError:
-            groups = []
-    else:
-        # the first schedule in force wins, as Registry.schedule does; a day no schedule covers has no price
-        assigned = np.full(n, -1, dtype=np.int16)
-        first_day, last_day = day_range or (int(days.min()), int(days.max()))
-        groups = []
-        for k, schedule in enumerate(candidates):
-            start = _day_number(schedule.effective_from, first_day)
-            stop = _day_number(schedule.effective_to, last_day + 1)
-            if stop <= first_day or start > last_day:
-                continue
-            if start <= first_day and stop > last_day and not groups:
-                groups = [(schedule, None)]  # every request falls in this one period: no subsetting
-                assigned[:] = k
-                break
-            inside = (assigned < 0) & (days >= start) & (days < stop)
-            if inside.any():
-                assigned[inside] = k
-                groups.append((schedule, np.flatnonzero(inside)))
+    groups = _schedule_groups(registry, model, days, region=region, service_tier=service_tier, on=on,
+                              day_range=day_range)
     total = np.full(n, np.nan)
     fit = np.zeros(n, dtype=np.int8)
     no_schedule = np.ones(n, dtype=bool)
@@ -238,8 +245,7 @@ def replay(
     and ``saving`` = (cost on the recorded models − cost on this model) over the requests both price, so a positive
     saving means this model would have been cheaper (``saving_share`` = saving / recorded cost).
     """
-    model_ids = [registry.resolve_id(m) for m in (models or seed_models(registry))]
-    model_ids = list(dict.fromkeys(model_ids))
+    model_ids = list(dict.fromkeys(registry.resolve_id(m) for m in (models or seed_models(registry))))
     n = len(usage)
     if n == 0:
         raise AnalyticsError("the log has no requests")
@@ -247,101 +253,21 @@ def replay(
     days = _day_numbers(usage)
     day = on or today()
     options = {"region": region, "service_tier": service_tier, "on": day, "currency": currency}
-
     day_range = None if days is None else (int(days.min()), int(days.max()))
     pricings = {m: _price_on_model(registry, registry.model(m), columns, days, day_range=day_range, **options)
                 for m in model_ids}
-
-    recorded_cost = None
-    unknown_recorded: dict[str, int] = {}
-    if "model" in usage:
-        recorded = usage["model"]
-        if isinstance(recorded.dtype, pd.CategoricalDtype):
-            codes, names = recorded.cat.codes.to_numpy(), list(recorded.cat.categories)
-        else:
-            codes, names = pd.factorize(recorded, use_na_sentinel=True)
-        # each request's cost on its recorded model, chosen element-wise from the models already priced
-        unknown_column = np.full(n, np.nan)
-        choices: list[np.ndarray] = []
-        extra: dict[int, str] = {}
-        for code, name in enumerate(names):
-            try:
-                canonical = registry.resolve_id(str(name))
-            except AnalyticsError:
-                unknown_recorded[str(name)] = int(np.count_nonzero(codes == code))
-                canonical = None
-            if canonical is not None and canonical not in pricings:
-                extra[code] = canonical  # priced below, on its own rows only
-            choices.append(pricings[canonical].total if canonical in pricings else unknown_column)
-        choices.append(unknown_column)  # the empty name (code -1)
-        index = np.where(codes < 0, len(choices) - 1, codes)
-        if len(choices) <= 32:  # np.choose's limit
-            recorded_cost = np.choose(index, choices)
-        else:
-            recorded_cost = np.full(n, np.nan)
-            for code, choice in enumerate(choices[:-1]):
-                if choice is not unknown_column:
-                    np.copyto(recorded_cost, choice, where=index == code)
-        for code, canonical in extra.items():
-            rows = np.flatnonzero(codes == code)
-            subset = {k: v[rows] for k, v in columns.items()}
-            other = _price_on_model(registry, registry.model(canonical), subset,
-                                    None if days is None else days[rows], **options)
-            recorded_cost[rows] = other.total
-        blank = int(np.count_nonzero(codes < 0))
-        if blank:
-            unknown_recorded["(empty)"] = blank
-    recorded_ok = None if recorded_cost is None else np.isfinite(recorded_cost)
+    recorded_cost, unknown_recorded = _recorded_costs(registry, usage, pricings, columns, days, options)
 
     summary_rows, tier_rows, unpriced_parts = [], [], []
     reasons: list[str] = []  # the categories of the unpriced table's reason column
-    for model_id, pricing in pricings.items():
-        entry = registry.entry(model_id)
-        total = pricing.total
-        priced_mask = np.isfinite(total)
-        priced_count = int(np.count_nonzero(priced_mask))
-        not_fitting_mask = pricing.fit != FIT_OK
-        no_price_mask = ~(priced_mask | not_fitting_mask)
-        if priced_count:
-            priced = total[priced_mask] if priced_count < n else total
-            median, p95 = percentiles(priced, (50, 95))
-            row_stats = {"total_cost": float(priced.sum()), "cost_median": float(median), "cost_p95": float(p95),
-                         "cost_max": float(priced.max())}
-        else:
-            row_stats = {"total_cost": np.nan, "cost_median": np.nan, "cost_p95": np.nan, "cost_max": np.nan}
-        counts = dict(pricing.tier_counts)
-        counts[NOT_FITTING] = int(np.count_nonzero(not_fitting_mask))
-        counts[NO_PRICE] = int(np.count_nonzero(no_price_mask))
-        shares = []
-        for label, count in counts.items():
-            if count or label not in (NOT_FITTING, NO_PRICE):
-                tier_rows.append({"model": model_id, "tier": label, "requests": count, "share": count / n})
-            if count and label not in (NOT_FITTING, NO_PRICE):
-                shares.append(f"{label}: {count / n:.1%}")
-        compared, recorded, saving, saving_share = 0, np.nan, np.nan, np.nan
-        if recorded_ok is not None:
-            both = recorded_ok & priced_mask
-            compared = int(np.count_nonzero(both))
-            if compared:
-                recorded = float(np.sum(recorded_cost, where=both))
-                saving = recorded - float(np.sum(total, where=both))
-                saving_share = saving / recorded if recorded else np.nan
-        summary_rows.append({
-            "model": model_id, "name": entry.model.name, "provider": entry.provider.name,
-            "country": entry.provider.country, "requests": n, "priced": priced_count,
-            "not_fitting": counts[NOT_FITTING], "no_price": counts[NO_PRICE], **row_stats,
-            "tier_shares": " · ".join(shares), "recorded_cost": recorded, "saving": saving,
-            "saving_share": saving_share, "compared_requests": compared, "currency": currency,
-        })
-        part = _unpriced_rows(entry.model, len(summary_rows) - 1, pricing, not_fitting_mask | no_price_mask,
-                              reasons)
+    for code, (model_id, pricing) in enumerate(pricings.items()):
+        row, tiers, unpriced = _summarise_model(registry.entry(model_id), pricing, recorded_cost, currency)
+        summary_rows.append(row)
+        tier_rows.extend(tiers)
+        part = _unpriced_rows(registry.model(model_id), code, pricing, unpriced, reasons)
         if part is not None:
             unpriced_parts.append(part)
 
-    period = None
-    if day_range is not None:
-        epoch = dt.date(1970, 1, 1)
-        period = (epoch + dt.timedelta(days=day_range[0]), epoch + dt.timedelta(days=day_range[1]))
     return ReplayResult(
         summary=pd.DataFrame(summary_rows, columns=SUMMARY_COLUMNS),
         tiers=pd.DataFrame(tier_rows, columns=["model", "tier", "requests", "share"]),
@@ -352,10 +278,119 @@ def replay(
         currency=currency,
         region=region,
         service_tier=service_tier,
-        period=period,
+        period=_period(day_range),
         priced_on=None if days is not None else day,
         unknown_recorded=unknown_recorded,
     )
+
+
+def _recorded_costs(registry: Registry, usage: pd.DataFrame, pricings: dict[str, _ModelPricing],
+                    columns: dict[str, np.ndarray], days: np.ndarray | None, options: dict[str, Any]
+                    ) -> tuple[np.ndarray | None, dict[str, int]]:
+    """Each request's cost on the model it was recorded on (NaN where that model is unknown), reusing the models
+    already priced and pricing the others on their own rows only; and the unknown recorded names with their counts.
+    (None, {}) for a log without a model column."""
+    if "model" not in usage:
+        return None, {}
+    recorded = usage["model"]
+    if isinstance(recorded.dtype, pd.CategoricalDtype):
+        codes, names = recorded.cat.codes.to_numpy(), list(recorded.cat.categories)
+    else:
+        codes, names = pd.factorize(recorded, use_na_sentinel=True)
+    unknown: dict[str, int] = {}
+    unknown_column = np.full(len(usage), np.nan)
+    choices: list[np.ndarray] = []
+    extra: dict[int, str] = {}
+    for code, name in enumerate(names):
+        try:
+            canonical = registry.resolve_id(str(name))
+        except AnalyticsError:
+            unknown[str(name)] = int(np.count_nonzero(codes == code))
+            canonical = None
+        if canonical is not None and canonical not in pricings:
+            extra[code] = canonical  # priced below, on its own rows only
+        choices.append(pricings[canonical].total if canonical in pricings else unknown_column)
+    choices.append(unknown_column)  # the empty name (code -1)
+    recorded_cost = _choose(np.where(codes < 0, len(choices) - 1, codes), choices, unknown_column)
+    for code, canonical in extra.items():
+        rows = np.flatnonzero(codes == code)
+        subset = {k: v[rows] for k, v in columns.items()}
+        other = _price_on_model(registry, registry.model(canonical), subset, None if days is None else days[rows],
+                                **options)
+        recorded_cost[rows] = other.total
+    blank = int(np.count_nonzero(codes < 0))
+    if blank:
+        unknown["(empty)"] = blank
+    return recorded_cost, unknown
+
+
+def _choose(index: np.ndarray, choices: list[np.ndarray], unknown_column: np.ndarray) -> np.ndarray:
+    """``choices[index[i]][i]`` for every request: ``np.choose`` up to its limit of 32 choices, else one copy per
+    choice."""
+    if len(choices) <= 32:
+        return np.choose(index, choices)
+    chosen = np.full(len(index), np.nan)
+    for code, choice in enumerate(choices[:-1]):
+        if choice is not unknown_column:
+            np.copyto(chosen, choice, where=index == code)
+    return chosen
+
+
+def _summarise_model(entry: ModelEntry, pricing: _ModelPricing, recorded_cost: np.ndarray | None, currency: str
+                     ) -> tuple[dict[str, Any], list[dict[str, Any]], np.ndarray]:
+    """One model's summary row, its tier rows, and the mask of the requests it could not price."""
+    total = pricing.total
+    n = len(total)
+    priced_mask = np.isfinite(total)
+    not_fitting_mask = pricing.fit != FIT_OK
+    no_price_mask = ~(priced_mask | not_fitting_mask)
+    counts = {**pricing.tier_counts, NOT_FITTING: int(np.count_nonzero(not_fitting_mask)),
+              NO_PRICE: int(np.count_nonzero(no_price_mask))}
+    model_id = entry.model.id
+    tier_rows = [{"model": model_id, "tier": label, "requests": count, "share": count / n}
+                 for label, count in counts.items() if count or label not in (NOT_FITTING, NO_PRICE)]
+    shares = [f"{label}: {count / n:.1%}" for label, count in counts.items()
+              if count and label not in (NOT_FITTING, NO_PRICE)]
+    row = {
+        "model": model_id, "name": entry.model.name, "provider": entry.provider.name,
+        "country": entry.provider.country, "requests": n, "priced": int(np.count_nonzero(priced_mask)),
+        "not_fitting": counts[NOT_FITTING], "no_price": counts[NO_PRICE], **_cost_stats(total, priced_mask),
+        "tier_shares": " · ".join(shares), **_saving(total, priced_mask, recorded_cost), "currency": currency,
+    }
+    return row, tier_rows, not_fitting_mask | no_price_mask
+
+
+def _cost_stats(total: np.ndarray, priced_mask: np.ndarray) -> dict[str, float]:
+    """Total, median, p95 and max cost over the priced requests (NaN when none is priced)."""
+    priced_count = int(np.count_nonzero(priced_mask))
+    if not priced_count:
+        return {"total_cost": np.nan, "cost_median": np.nan, "cost_p95": np.nan, "cost_max": np.nan}
+    priced = total[priced_mask] if priced_count < len(total) else total
+    median, p95 = percentiles(priced, (50, 95))
+    return {"total_cost": float(priced.sum()), "cost_median": float(median), "cost_p95": float(p95),
+            "cost_max": float(priced.max())}
+
+
+def _saving(total: np.ndarray, priced_mask: np.ndarray, recorded_cost: np.ndarray | None) -> dict[str, Any]:
+    """Recorded cost against this model's over the requests both price (none compared: NaN)."""
+    compared, recorded, saving, saving_share = 0, np.nan, np.nan, np.nan
+    if recorded_cost is not None:
+        both = np.isfinite(recorded_cost) & priced_mask
+        compared = int(np.count_nonzero(both))
+        if compared:
+            recorded = float(np.sum(recorded_cost, where=both))
+            saving = recorded - float(np.sum(total, where=both))
+            saving_share = saving / recorded if recorded else np.nan
+    return {"recorded_cost": recorded, "saving": saving, "saving_share": saving_share,
+            "compared_requests": compared}
+
+
+def _period(day_range: tuple[int, int] | None) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of the log, from day numbers since 1970-01-01."""
+    if day_range is None:
+        return None
+    epoch = dt.date(1970, 1, 1)
+    return epoch + dt.timedelta(days=day_range[0]), epoch + dt.timedelta(days=day_range[1])
 
 
 UNPRICED_COLUMNS = ["row", "model", "kind", "reason", "prompt_tokens", "output_tokens", "reasoning_tokens", "day"]

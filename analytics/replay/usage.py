@@ -251,57 +251,16 @@ def validate_usage(frame: pd.DataFrame, label: str = "usage log", *, csv_lines: 
     if n == 0:
         raise _error(label, "the log has no rows", hint="one row per request")
     for column in TOKEN_COLUMNS:
-        if column not in frame:
-            if column not in REQUIRED_COLUMNS:
-                clean[column] = np.zeros(n)
-            continue
-        raw = frame[column]
-        if pd.api.types.is_bool_dtype(raw.dtype):
-            problems.append(Problem(label, "holds true/false values, not token counts", field=column))
-            continue
-        numeric = raw if pd.api.types.is_numeric_dtype(raw.dtype) else pd.to_numeric(raw, errors="coerce")
-        values = numeric.to_numpy(dtype=np.float64, na_value=np.nan)
-        missing = np.isnan(values)
-        if missing.any():
-            blank = missing & raw.isna().to_numpy()
-            text = np.flatnonzero(missing & ~blank)
-            if len(text):
-                problems.append(Problem(label, f"{_row_label(text, csv_lines)}: {_show(raw.iloc[text[0]])} is not "
-                                               "a number", field=column, hint="token counts are numbers, e.g. 1200"))
-            if blank.any():
-                if column in REQUIRED_COLUMNS:
-                    problems.append(Problem(label, f"{_row_label(np.flatnonzero(blank), csv_lines)}: empty",
-                                            field=column, hint="every request needs its token count"))
-                else:
-                    values = np.where(blank, 0.0, values)
-        bad = np.flatnonzero(np.isinf(values))
-        if len(bad):
-            problems.append(Problem(label, f"{_row_label(bad, csv_lines)}: {values[bad[0]]} is not a finite count",
-                                    field=column))
-        negative = np.flatnonzero(values < 0)
-        if len(negative):
-            problems.append(Problem(label, f"{_row_label(negative, csv_lines)}: {values[negative[0]]:g} is negative",
-                                    field=column, hint="token counts cannot be negative"))
-        clean[column] = values
+        if column in frame:
+            values = _token_column(frame[column], column, label, csv_lines, problems)
+            if values is not None:
+                clean[column] = values
+        elif column not in REQUIRED_COLUMNS:
+            clean[column] = np.zeros(n)
     if "cached_tokens" in clean and "prompt_tokens" in clean:
-        over = np.flatnonzero(clean["cached_tokens"] > clean["prompt_tokens"])
-        if len(over):
-            first = over[0]
-            problems.append(Problem(
-                label, f"{_row_label(over, csv_lines)}: {clean['cached_tokens'][first]:,.0f} cached tokens exceed the "
-                       f"prompt of {clean['prompt_tokens'][first]:,.0f}", field="cached_tokens",
-                hint="prompt_tokens include the cached tokens: map the column holding the whole prompt"))
+        _check_cached(clean["cached_tokens"], clean["prompt_tokens"], label, csv_lines, problems)
     if "timestamp" in frame:
-        stamps, bad_rows, blank_rows = _parse_timestamps(frame["timestamp"])
-        if len(bad_rows):
-            problems.append(Problem(label, f"{_row_label(bad_rows, csv_lines)}: "
-                                           f"{_show(frame['timestamp'].iloc[bad_rows[0]])} is not a date and time",
-                                    field="timestamp", hint="write ISO 8601, e.g. 2026-01-15T10:30:00Z"))
-        if len(blank_rows):
-            problems.append(Problem(label, f"{_row_label(blank_rows, csv_lines)}: empty", field="timestamp",
-                                    hint="every request needs its time, or leave the column unmapped to price all "
-                                         "requests on one day"))
-        clean["timestamp"] = stamps
+        clean["timestamp"] = _timestamp_column(frame["timestamp"], label, csv_lines, problems)
     if "model" in frame:
         names = frame["model"]
         # categorical: a log repeats a handful of names, and the replay groups by them
@@ -309,6 +268,64 @@ def validate_usage(frame: pd.DataFrame, label: str = "usage log", *, csv_lines: 
     if problems:
         raise UsageLogError(problems)
     return pd.DataFrame(clean)
+
+
+def _token_column(raw: pd.Series, column: str, label: str, csv_lines: bool, problems: list[Problem]
+                  ) -> np.ndarray | None:
+    """A token column as float64 (an empty optional cell is 0), its problems appended; None when it holds
+    true/false values."""
+    if pd.api.types.is_bool_dtype(raw.dtype):
+        problems.append(Problem(label, "holds true/false values, not token counts", field=column))
+        return None
+    numeric = raw if pd.api.types.is_numeric_dtype(raw.dtype) else pd.to_numeric(raw, errors="coerce")
+    values = numeric.to_numpy(dtype=np.float64, na_value=np.nan)
+    missing = np.isnan(values)
+    if missing.any():
+        blank = missing & raw.isna().to_numpy()
+        text = np.flatnonzero(missing & ~blank)
+        if len(text):
+            problems.append(Problem(label, f"{_row_label(text, csv_lines)}: {_show(raw.iloc[text[0]])} is not "
+                                           "a number", field=column, hint="token counts are numbers, e.g. 1200"))
+        if blank.any() and column in REQUIRED_COLUMNS:
+            problems.append(Problem(label, f"{_row_label(np.flatnonzero(blank), csv_lines)}: empty",
+                                    field=column, hint="every request needs its token count"))
+        elif blank.any():
+            values = np.where(blank, 0.0, values)
+    bad = np.flatnonzero(np.isinf(values))
+    if len(bad):
+        problems.append(Problem(label, f"{_row_label(bad, csv_lines)}: {values[bad[0]]} is not a finite count",
+                                field=column))
+    negative = np.flatnonzero(values < 0)
+    if len(negative):
+        problems.append(Problem(label, f"{_row_label(negative, csv_lines)}: {values[negative[0]]:g} is negative",
+                                field=column, hint="token counts cannot be negative"))
+    return values
+
+
+def _check_cached(cached: np.ndarray, prompt: np.ndarray, label: str, csv_lines: bool,
+                  problems: list[Problem]) -> None:
+    """Cached tokens are part of the prompt: more cached than prompt tokens means the wrong column is mapped."""
+    over = np.flatnonzero(cached > prompt)
+    if len(over):
+        first = over[0]
+        problems.append(Problem(
+            label, f"{_row_label(over, csv_lines)}: {cached[first]:,.0f} cached tokens exceed the "
+                   f"prompt of {prompt[first]:,.0f}", field="cached_tokens",
+            hint="prompt_tokens include the cached tokens: map the column holding the whole prompt"))
+
+
+def _timestamp_column(raw: pd.Series, label: str, csv_lines: bool, problems: list[Problem]) -> pd.Series:
+    """The timestamps as UTC, with a problem for every row that is not a date and time or is empty."""
+    stamps, bad_rows, blank_rows = _parse_timestamps(raw)
+    if len(bad_rows):
+        problems.append(Problem(label, f"{_row_label(bad_rows, csv_lines)}: {_show(raw.iloc[bad_rows[0]])} is not "
+                                       "a date and time", field="timestamp",
+                                hint="write ISO 8601, e.g. 2026-01-15T10:30:00Z"))
+    if len(blank_rows):
+        problems.append(Problem(label, f"{_row_label(blank_rows, csv_lines)}: empty", field="timestamp",
+                                hint="every request needs its time, or leave the column unmapped to price all "
+                                     "requests on one day"))
+    return stamps
 
 
 def _parse_timestamps(raw: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
@@ -334,8 +351,8 @@ def load_usage(source: str | Path | bytes | Any, name: str | None = None, mappin
     """``read_usage`` → ``apply_mapping`` → ``validate_usage``: a file to a typed, canonical log."""
     raw = read_usage(source, name, max_bytes=max_bytes, max_rows=max_rows, max_columns=max_columns)
     label = name or (str(source) if isinstance(source, (str, Path)) else "upload")
-    is_parquet = label.lower().endswith((".parquet", ".pq")) or raw.attrs.get("format") == "parquet"
-    return validate_usage(apply_mapping(raw, mapping, label), label, csv_lines=not is_parquet)
+    # read_usage decided the format (and marked it): row numbers are CSV lines only for a CSV
+    return validate_usage(apply_mapping(raw, mapping, label), label, csv_lines=raw.attrs.get("format") != "parquet")
 
 
 # -- the sample log -------------------------------------------------------------------------------------------
