@@ -4,17 +4,20 @@ external price databases."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from analytics.core.registry import DATA_DIR, cached_registry
+from analytics.sources.databases import AGAINST, load_databases
 from analytics.sources.drift import check_drift
-from analytics.sources.genai_prices import PINNED_VERSION, GenaiPricesMissing, load_genai_prices
+from analytics.sources.genai_prices import GenaiPricesMissing, load_genai_prices
 from analytics.sources.importer import import_genai_prices, write_provider
+from analytics.sources.records import DatabaseMissing
 
-from .common import date_arg, emit, format_table, registry_from
+from .common import date_arg, emit, format_table, list_prices_registry
 
 # -- drift ----------------------------------------------------------------------------------------------------
 
@@ -25,52 +28,81 @@ def _show(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(f"{v:,}" for v in value) + "]" if value else "[]"
     if isinstance(value, (float, Decimal)):
-        return f"{float(value):g}"
+        number = float(value)
+        return f"{int(number)}" if number.is_integer() and abs(number) < 1e15 else f"{number:g}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return str(value)
 
 
 def _drift_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--against", choices=AGAINST, default="all",
+                        help="which database to compare with (default: all)")
+    parser.add_argument("--data", type=Path, metavar="DIR", default=None,
+                        help="check this registry folder instead of the bundled one (a maintainer's working copy)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--on", type=date_arg, default=None, help="compare as of this date (default: today)")
     parser.add_argument("--model", action="append", help="only this model (repeatable)")
 
 
-def cmd_drift(args: argparse.Namespace) -> int:
+def _databases(against: str) -> list[Any] | None:
     try:
-        version, their_providers = load_genai_prices()
-    except GenaiPricesMissing as exc:
+        return load_databases(against)
+    except DatabaseMissing as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return None
+
+
+def cmd_drift(args: argparse.Namespace) -> int:
+    databases = _databases(args.against)
+    if databases is None:
         return 2
-    registry = registry_from(args)
-    report = check_drift(registry, args.on, args.model, their_providers, version)
-    if version != PINNED_VERSION:
-        print(f"warning: genai-prices {version} is installed; the registry's explanations were written against "
-              f"{PINNED_VERSION}", file=sys.stderr)
+    registry = list_prices_registry(args, args.data)
+    report = check_drift(registry, databases, args.on, args.model)
+    for database in databases:
+        if database.version != database.pinned:
+            print(f"warning: {database.name} {database.version} is installed; the registry's explanations were "
+                  f"written against {database.pinned}", file=sys.stderr)
     if args.json:
         emit(args, report.as_dict())
-    else:
-        rows = [
-            {"model": d.model, "field": d.field, "tier": d.service_tier, "on": d.on.isoformat(),
-             "prompt": "" if d.prompt_tokens is None else f"{d.prompt_tokens:,}", "ours": _show(d.ours),
-             "theirs": _show(d.theirs), "status": "explained" if d.explained else "UNEXPLAINED",
-             "their source": d.their_source}
-            for d in report.disagreements
-        ]
-        if rows:
-            print(format_table(rows, list(rows[0])))
-        explained = len(report.disagreements) - len(report.unexplained)
-        print(f"\n{len(report.matches)} models compared with genai-prices {version}; "
-              f"{len(report.disagreements)} disagreement(s): {explained} explained, "
-              f"{len(report.unexplained)} unexplained")
-        for item in report.unexplained:
-            print(f"  unexplained: {item.model} {item.field} ({item.service_tier}): ours {_show(item.ours)}, "
-                  f"theirs {_show(item.theirs)} — fix the figure, or add a `disagreements` entry with field "
-                  f"{item.field!r}, value {_show(item.match_value)} and the reason", file=sys.stderr)
+        return 0 if not report.unexplained else 1
+    rows = [
+        {"model": d.model, "field": d.field, "where": f"{d.region}/{d.service_tier}", "on": d.on.isoformat(),
+         "prompt": "" if d.prompt_tokens is None else f"{d.prompt_tokens:,}", "ours": _show(d.ours),
+         "theirs": _show(d.theirs), "database": d.database, "their record": d.their_key or "none",
+         "status": "explained" if d.explained else "UNEXPLAINED"}
+        for d in report.disagreements
+    ]
+    if rows:
+        print(format_table(rows, list(rows[0])))
+        print()
+    where = f" in {args.data}" if args.data else ""
+    for database in databases:
+        mine = [d for d in report.disagreements if d.database == database.name]
+        unexplained = [d for d in mine if not d.explained]
+        matched = report.matches.get(database.name, {})
+        own = sum(report.first_party.get(database.name, {}).values())
+        print(f"{database.label()}: {len(matched)} models compared{where} ({own} with the maker's own record); "
+              f"{len(mine)} disagreement(s): {len(mine) - len(unexplained)} explained, {len(unexplained)} "
+              "unexplained")
+    if report.not_compared:
+        print(f"{len(report.not_compared)} figure(s) not compared (no field for them on one side): --json lists "
+              "them")
+    for item in report.unexplained:
+        value = _show(item.match_value)
+        why = (f"its registry entry only says a figure is missing ({item.suppressed!r}): write why ours stands"
+               if item.suppressed else
+               f"fix the figure, or add a `disagreements` entry with database {item.database}, field "
+               f"{item.field!r}, value {value}" + ("" if item.region == "global" else f", region {item.region}")
+               + ("" if item.service_tier == "standard" else f", service_tier {item.service_tier}")
+               + " and the reason ours stands")
+        print(f"  unexplained: {item.model} {item.field} ({item.region}/{item.service_tier}) in {item.database}: "
+              f"ours {_show(item.ours)}, theirs {_show(item.theirs)} — {why}", file=sys.stderr)
     return 0 if not report.unexplained else 1
 
 
 _DRIFT = [
-    ("drift", "compare the registry with the genai-prices package; exit 1 on an unexplained disagreement",
+    ("drift", "compare the registry with genai-prices and LiteLLM; exit 1 on an unexplained disagreement",
      _drift_args, cmd_drift),
 ]
 

@@ -190,17 +190,48 @@ class Parameters(Strict):
         return check_source(value)
 
 
+Database = Literal["genai-prices", "litellm"]
+"""The external price databases the drift check compares the registry with (``analytics/sources``)."""
+
+
 class Disagreement(Sourced):
-    """Another source's figure that differs from ours, kept beside ours with the reason we did not use it."""
+    """Another source's figure that differs from ours, kept beside ours with the reason we did not use it.
+
+    With ``database`` set it is also the drift check's explanation of that database's figure: it explains a
+    difference with the same database, field, region, service tier and value, and nothing else.
+    """
 
     field: str
-    """Which figure: ``input_mtok``, ``output_mtok``, ``cache_read_mtok``, ``context_window``…"""
-    value: float | None
-    """Their figure (null: they list none)."""
+    """Which figure: ``input_mtok``, ``output_mtok``, ``cache_read_mtok``, ``tier_bounds``, ``context_window``,
+    ``max_input_tokens``, ``max_output_tokens``, ``lifecycle.retired_on``, ``prices``, ``region_uplift``…"""
+    value: float | dt.date | None
+    """Their figure (null: they list none); a date for ``lifecycle.retired_on``."""
+    database: Database | None = None
+    """The price database whose figure this is (``genai-prices`` or ``litellm``); null: another source (a
+    press report, a vendor's older page), which the drift check does not read."""
     region: str = "global"
     service_tier: ServiceTier = "standard"
     reason: str
-    """Why it differs and why ours stands (a reseller's price, a different definition of context…)."""
+    """Why it differs and why ours stands (a reseller's price, a different definition of context…). Saying
+    only that a figure is missing ("not in our notes") is not a reason: the drift check ignores such an entry."""
+
+
+class Exclusion(Strict):
+    """Models of a provider that the registry leaves out on purpose, so that ``refresh`` reports them as
+    excluded (with the reason) rather than as missing."""
+
+    models: list[str] = Field(min_length=1)
+    """Their names as the databases give them, without a provider prefix; ``*`` matches any characters
+    (``gpt-4*``, ``*-audio-*``)."""
+    reason: str = Field(min_length=10)
+    """Why they are left out (a specialised variant, a generation the dashboard does not cover…)."""
+    source: str | None = None
+    """A page that supports the reason, where there is one (an http(s) URL)."""
+
+    @field_validator("source")
+    @classmethod
+    def _source_is_link(cls, value: str | None) -> str | None:
+        return None if value is None else check_source(value)
 
 
 class Lifecycle(Sourced):
@@ -327,6 +358,11 @@ class Provider(Strict):
     """ISO 3166 alpha-2 code of the provider's home (the seed report colours CN red, US blue)."""
     url: str | None = None
     models: list[Model] = Field(min_length=1)
+    disagreements: list[Disagreement] = Field(default_factory=list)
+    """Disagreements that hold for every model of the provider (a database's regional uplift, say): the drift
+    check reads them for each model, after the model's own."""
+    excluded: list[Exclusion] = Field(default_factory=list)
+    """Models the databases list for this provider that the registry leaves out on purpose, with the reason."""
 
     @field_validator("url")
     @classmethod
