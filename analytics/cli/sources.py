@@ -82,9 +82,11 @@ def cmd_drift(args: argparse.Namespace) -> int:
         unexplained = [d for d in mine if not d.explained]
         matched = report.matches.get(database.name, {})
         own = sum(report.first_party.get(database.name, {}).values())
-        print(f"{database.label()}: {len(matched)} models compared{where} ({own} with the maker's own record); "
-              f"{len(mine)} disagreement(s): {len(mine) - len(unexplained)} explained, {len(unexplained)} "
-              "unexplained")
+        day = report.compared_on[database.name]
+        when = "" if day == report.checked_on else f" as of {day} (it records no dates)"
+        print(f"{database.label()}: {len(matched)} models compared{where}{when} ({own} with the maker's own "
+              f"record); {len(mine)} disagreement(s): {len(mine) - len(unexplained)} explained, "
+              f"{len(unexplained)} unexplained")
     if report.not_compared:
         print(f"{len(report.not_compared)} figure(s) not compared (no field for them on one side): --json lists "
               "them")

@@ -24,7 +24,8 @@ What is compared, and how:
   prompt limit can never be crossed and is left out on both sides.
 - History: where a database records dated changes (genai-prices), the standard tier is compared on the check
   date and on both sides of every dated change either side records; batch, flex and priority on the check date
-  only (genai-prices models them only from its own verification dates). LiteLLM has no dates: the check date.
+  only (genai-prices models them only from its own verification dates). LiteLLM has no dates: it says what is
+  charged now, so it is compared as of today even when ``--on`` asks for another day.
 - Regions: LiteLLM gives regional prices only as a multiple of the global ones (``region_uplift``: US-only
   inference, data residency), compared with the ratio of our regional schedule to our global one.
 - Not compared, and listed in the report: schedules in other currencies and regions neither database has, and
@@ -97,6 +98,8 @@ class DriftReport:
     """Database → its installed version."""
     pinned: dict[str, str] = field(default_factory=dict)
     """Database → the version the registry's explanations were written against."""
+    compared_on: dict[str, dt.date] = field(default_factory=dict)
+    """Database → the day it was compared on (a database without dates: always today)."""
     matches: dict[str, dict[str, str]] = field(default_factory=dict)
     """Database → our model id → their record's key."""
     first_party: dict[str, dict[str, bool]] = field(default_factory=dict)
@@ -112,6 +115,7 @@ class DriftReport:
             "checked_on": self.checked_on,
             "databases": self.databases,
             "pinned": self.pinned,
+            "compared_on": self.compared_on,
             "matches": self.matches,
             "not_compared": self.not_compared,
             "disagreements": [{**asdict(d), "explained": d.explained} for d in self.disagreements],
@@ -318,23 +322,31 @@ def _dedupe(items: list[Disagreement]) -> list[Disagreement]:
 
 
 def check_drift(registry: Registry, databases: list[PriceDatabase], on: dt.date | None = None,
-                models: list[str] | None = None) -> DriftReport:
-    """Compare the registry with each database as of ``on`` (default today)."""
-    day = on or dt.date.today()
+                models: list[str] | None = None, *, today: dt.date | None = None) -> DriftReport:
+    """Compare the registry with each database as of ``on`` (default ``today``, itself default the system date).
+
+    A database with no dated history (LiteLLM) describes the present: it is always compared as of ``today``, so
+    an ``on`` in the past checks only the databases that record dates (``DriftReport.compared_on`` says which day
+    each database was compared on)."""
+    today = today or dt.date.today()
+    day = on or today
     report = DriftReport(checked_on=day)
     wanted = {registry.resolve_id(m) for m in models} if models else None
     for database in databases:
         report.databases[database.name] = database.version
         report.pinned[database.name] = database.pinned
+        database_day = day if database.history else today
+        report.compared_on[database.name] = database_day
         matches = report.matches.setdefault(database.name, {})
         first_party = report.first_party.setdefault(database.name, {})
         for entry in registry.models():
             if wanted is not None and entry.model.id not in wanted:
                 continue
-            record, items, skipped = compare_model(entry.model, entry.provider, database, day)
+            record, items, skipped = compare_model(entry.model, entry.provider, database, database_day)
             if record is not None:
                 matches[entry.model.id] = record.key
                 first_party[entry.model.id] = record.first_party
             report.disagreements.extend(items)
             report.not_compared.extend(skipped)
+    report.not_compared = list(dict.fromkeys(report.not_compared))
     return report

@@ -130,7 +130,9 @@ def their_prices_on(their_model: Any, day: dt.date, service_tier: str) -> Any | 
     context = SERVICE_TIER_CONTEXT[service_tier]
     for variant in their_model.price_variants or []:
         active = variant.constraint is None or variant.constraint.active(when)
-        if active and all(context.get(k) == v for k, v in variant.when.items()):
+        priced = any(v is not None for k, v in vars(variant.prices).items() if not k.startswith("_"))
+        if active and priced and all(context.get(k) == v for k, v in variant.when.items()):
+            # a variant with no price of its own only marks the tier: it records no price for it
             return their_model.get_prices(when, context)
     return None
 

@@ -3,7 +3,7 @@ from the installed ``litellm`` wheel and never imported (importing it costs seco
 
 Our models map to its keys by id and alias, first-party keys first (``FIRST_PARTY``: the key under the model
 maker's own ``litellm_provider`` — ``claude-opus-4-7``, ``gpt-5.5``, ``gemini/…``, ``dashscope/…``, ``moonshot/…``,
-``deepseek/…``, ``xai/…``), then a reseller's (``openrouter/<alias>``) where the maker has none. Its fields map to
+``deepseek/…``, ``xai/…``), then another platform's (``vertex_ai/<alias>``) where the maker has none. Its fields map to
 ours as LiteLLM's own cost calculator reads them (``litellm_core_utils/llm_cost_calc``), so a record says what
 LiteLLM would bill:
 
@@ -65,8 +65,10 @@ FIRST_PARTY: dict[str, tuple[str, str]] = {
     "xai": ("xai", "xai/"),
 }
 """Our provider id → (LiteLLM's ``litellm_provider`` of the maker's own API, the key prefix its keys use)."""
-RESELLER_PREFIXES = ("openrouter/",)
-"""Tried, with each alias, only when the maker's own API has no record."""
+RESELLER_PREFIXES = ("vertex_ai/",)
+"""Another platform's keys, tried with each name only when the maker's own API has no record (a record from
+them is marked ``first_party=False``): Google's Vertex AI, which resells Google's and partners' models. LiteLLM
+1.110.2 has no ``openrouter/`` keys."""
 INCLUSIVE_THRESHOLDS = frozenset({"xai"})
 """Providers whose ``above_N`` rate applies from N itself (LiteLLM's ``_INCLUSIVE_THRESHOLD_PROVIDERS``)."""
 
@@ -147,16 +149,31 @@ def _standard_like(entry: dict[str, Any], service_tier: str, inclusive: bool) ->
     thresholds = sorted({n for _, n, t, _ in parsed if n is not None and t in ("standard", service_tier)})
 
     def rate_at(name: str, prompt: int) -> float | None:
+        if name == "reasoning_mtok":
+            return reasoning_at(prompt)
         base = _FIELD_BASE[name]
         rate = key_rate(base)
-        if name == "reasoning_mtok":
-            return rate
         for n in thresholds:
             if prompt > n or (inclusive and prompt == n):
                 above = key_rate(f"{base}_above_{n // 1000}k_tokens") if n % 1000 == 0 else None
                 above = above if above is not None else key_rate(f"{base}_above_{n}_tokens")
                 rate = above if above is not None else rate
         return rate
+
+    def reasoning_at(prompt: int) -> float | None:
+        """LiteLLM's ``_resolve_reasoning_token_cost``: the tier's reasoning key, else — for a tier with its own
+        output key — the tier's output rate, else the standard reasoning key, else the output rate. None when it
+        comes to the output rate (reasoning billed as output, our null)."""
+        output = rate_at("output_mtok", prompt)
+        tier_key = per_mtok(entry.get(f"output_cost_per_reasoning_token{suffix}")) if suffix else None
+        if tier_key is not None:
+            rate = tier_key
+        elif suffix and entry.get(f"output_cost_per_token{suffix}") is not None:
+            rate = output
+        else:
+            standard = per_mtok(entry.get("output_cost_per_reasoning_token"))
+            rate = standard if standard is not None else output
+        return None if rate == output else rate
 
     # the sample prompt of the tier above bound b is b + 1: the threshold itself when it is inclusive
     tiers = tiers_from_bounds([n - 1 if inclusive else n for n in thresholds], rate_at)
@@ -322,8 +339,9 @@ class LiteLLM(PriceDatabase):
             return record_of(key, self.table[key], self.version, first_party=True)
         for name in names:
             for prefix in RESELLER_PREFIXES:
-                if prefix + name in self.table:
-                    return record_of(prefix + name, self.table[prefix + name], self.version, first_party=False)
+                key = prefix + _bare(name)
+                if key in self.table:
+                    return record_of(key, self.table[key], self.version, first_party=False)
         return None
 
     def provider_records(self, provider_id: str) -> list[TheirRecord]:
