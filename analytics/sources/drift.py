@@ -40,6 +40,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from analytics.core.clock import today as clock_today
 from analytics.core.registry import Registry
 from analytics.core.schema import Model, PriceSchedule, Provider
 
@@ -328,7 +329,7 @@ def check_drift(registry: Registry, databases: list[PriceDatabase], on: dt.date 
     A database with no dated history (LiteLLM) describes the present: it is always compared as of ``today``, so
     an ``on`` in the past checks only the databases that record dates (``DriftReport.compared_on`` says which day
     each database was compared on)."""
-    today = today or dt.date.today()
+    today = today or clock_today()
     day = on or today
     report = DriftReport(checked_on=day)
     wanted = {registry.resolve_id(m) for m in models} if models else None
