@@ -276,7 +276,7 @@ def cost_vs_hle(
     if not missing.empty:
         what += f"<br>Not plotted: {not_plotted(missing, limit=2)}"
     # the <br> keeps the footnote inside a half-width chart (the page shows this chart beside two tables)
-    prov = Provenance(f"{what}<br>", registry.as_of(), settings)
+    prov = Provenance(f"{what}<br>", registry.as_of(), settings, overlay=registry.overlay_label())
     finish(fig, f"Cost vs HLE: blended price ({ratio_label}) against HLE score", prov, height=600)
     fig.update_layout(margin={"t": 110, "b": 140})
     return fig, data
@@ -344,7 +344,7 @@ def hle_conditions(
         settings["no score"] = (", ".join(map(esc, unscored)) if len(unscored) <= 4
                                 else f"{len(unscored)} models")
     prov = Provenance("HLE (Humanity's Last Exam) without tools and with tools (search, code)", registry.as_of(),
-                      settings)
+                      settings)  # scores only: no price, so no "your prices"
     finish(fig, "HLE without tools vs with tools", prov, height=520)
     fig.update_layout(margin={"t": 100})
     return fig, data

@@ -16,6 +16,7 @@ from analytics.sources.drift import check_drift
 from analytics.sources.genai_prices import GenaiPricesMissing, load_genai_prices
 from analytics.sources.importer import import_genai_prices, write_provider
 from analytics.sources.records import DatabaseMissing
+from analytics.sources.refresh import refresh, write_proposals
 
 from .common import date_arg, emit, format_table, list_prices_registry
 
@@ -152,4 +153,67 @@ _IMPORT = [
      cmd_import),
 ]
 
-COMMANDS = [*_DRIFT, *_IMPORT]
+# -- refresh --------------------------------------------------------------------------------------------------
+
+
+def _refresh_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", required=True, type=Path, metavar="DIR",
+                        help="folder to write the proposals into (providers/*.yaml); never data/")
+    parser.add_argument("--against", choices=AGAINST, default="all",
+                        help="which database to read (default: all)")
+    parser.add_argument("--data", type=Path, metavar="DIR", default=None,
+                        help="propose for this registry folder instead of the bundled one")
+    parser.add_argument("--on", type=date_arg, default=None, help="as of this date (default: today)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of the summary")
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    databases = _databases(args.against)
+    if databases is None:
+        return 2
+    registry = list_prices_registry(args, args.data)
+    report = refresh(registry, databases, args.on)
+    try:
+        written = write_proposals(report, args.out)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        emit(args, {**report.as_dict(), "written": [str(p) for p in written]})
+        return 0
+    proposed = [p for p in report.proposals if p.proposed]
+    if proposed:
+        print(format_table([{"proposal": p.kind, "provider": p.provider, "model": p.model,
+                             "records": ", ".join(f"{k}: {v}" for k, v in p.records.items()),
+                             "databases disagree on": "; ".join(p.disagree) or "-"} for p in proposed],
+                           ["proposal", "provider", "model", "records", "databases disagree on"]))
+        print()
+    excluded = [p for p in report.proposals if p.kind == "excluded"]
+    if excluded:
+        print(format_table([{"left out on purpose": p.model, "provider": p.provider,
+                             "records": ", ".join(p.records.values()),
+                             "reason (the registry's excluded list)": p.why if len(p.why) <= 90 else p.why[:89] + "…"}
+                            for p in excluded],
+                           ["left out on purpose", "provider", "records", "reason (the registry's excluded list)"]))
+        print()
+    counts = report.counts()
+    others = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())
+                       if kind not in ("new model", "price change", "retirement"))
+    print(f"{counts.get('new model', 0)} new model(s), {counts.get('price change', 0)} price change(s), "
+          f"{counts.get('retirement', 0)} retirement(s) proposed from "
+          + ", ".join(f"{k} {v}" for k, v in report.databases.items()) + f" as of {report.on}"
+          + (f"; not proposed: {others}" if others else ""))
+    if written:
+        print(f"wrote {', '.join(str(p) for p in written)}: review, then check with "
+              f"`python -m analytics validate {args.out}`")
+    else:
+        print("nothing to write: the registry has every model both databases list (or leaves it out on purpose)")
+    return 0
+
+
+_REFRESH = [
+    ("refresh", "propose registry YAML for new models, price changes and retirements (--out DIR)", _refresh_args,
+     cmd_refresh),
+]
+
+COMMANDS = [*_DRIFT, *_IMPORT, *_REFRESH]
