@@ -170,7 +170,8 @@ def cost_vs_hle_data(
     prices = blended_table(registry, pair, parse_prompt(prompt), cache_hit, region=region, service_tier=service_tier,
                            on=day, currency=currency)
     frame = scores.merge(prices[["model", "blended_per_mtok", "input_per_mtok", "output_per_mtok", "tier",
-                                 "status"]].rename(columns={"status": "price_status"}), on="model", how="left")
+                                 "status", "your_prices"]].rename(columns={"status": "price_status"}), on="model",
+                         how="left")
     no_price = frame["price_status"].where(frame["price_status"] != "ok", "no price").fillna("no price")
     frame["status"] = np.where(frame["status"] != "ok", frame["status"],
                                np.where(frame["blended_per_mtok"].isna(), no_price, "ok"))

@@ -442,7 +442,7 @@ def _self_contained(report: RefreshReport) -> None:
 def _clean(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _clean(v) for k, v in value.items()
-                if not (v is None and k not in ("input_mtok", "output_mtok", "up_to")) and v != []}
+                if not (v is None and k not in ("input_mtok", "output_mtok", "up_to", "value")) and v != []}
     if isinstance(value, list):
         return [_clean(v) for v in value]
     return value
