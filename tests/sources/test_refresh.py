@@ -15,8 +15,8 @@ from analytics.cli.main import main
 from analytics.core.registry import DATA_DIR, load_registry
 from analytics.sources import genai_prices, litellm
 from analytics.sources.databases import load_databases
-from analytics.sources.refresh import group_name, refresh, write_proposals
 from analytics.sources.records import TheirRecord
+from analytics.sources.refresh import group_name, refresh, write_proposals
 
 genai = pytest.importorskip("genai_prices")
 pytestmark = pytest.mark.skipif(
