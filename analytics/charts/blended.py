@@ -112,7 +112,8 @@ def blended_prices(
     missing = data[data["blended_per_mtok"].isna()]
     if not missing.empty:
         settings["not plotted"] = not_plotted(missing)
-    prov = Provenance("Blended price = (a × input + b × output) / (a + b) per 1M tokens", registry.as_of(), settings)
+    prov = Provenance("Blended price = (a × input + b × output) / (a + b) per 1M tokens", registry.as_of(), settings,
+                      overlay=registry.overlay_label())
     finish(fig, f"Blended price per 1M tokens at {ratio_label}", prov, height=max(380, 26 * len(shown) + 220))
     fig.update_layout(margin={"l": 150})
     return fig, data

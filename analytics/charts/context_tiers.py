@@ -79,7 +79,7 @@ def context_tiers(
     if not missing.empty:
         settings["not plotted"] = not_plotted(missing)
     prov = Provenance("Cost of one request against its prompt; vertical ticks: where each window ends",
-                      registry.as_of(), settings)
+                      registry.as_of(), settings, overlay=registry.overlay_label())
     finish(fig, f"Cost of one request by prompt length ({float(output_tokens):,.0f} output tokens)", prov,
            height=560)
     fig.update_layout(margin={"r": 170, "t": 90})

@@ -170,7 +170,8 @@ def cost_vs_hle_data(
     prices = blended_table(registry, pair, parse_prompt(prompt), cache_hit, region=region, service_tier=service_tier,
                            on=day, currency=currency)
     frame = scores.merge(prices[["model", "blended_per_mtok", "input_per_mtok", "output_per_mtok", "tier",
-                                 "status"]].rename(columns={"status": "price_status"}), on="model", how="left")
+                                 "status", "your_prices"]].rename(columns={"status": "price_status"}), on="model",
+                         how="left")
     no_price = frame["price_status"].where(frame["price_status"] != "ok", "no price").fillna("no price")
     frame["status"] = np.where(frame["status"] != "ok", frame["status"],
                                np.where(frame["blended_per_mtok"].isna(), no_price, "ok"))
@@ -220,7 +221,7 @@ def cost_vs_hle(
     if not missing.empty:
         what += f"<br>Not plotted: {not_plotted(missing, limit=2)}"
     # the <br> keeps the footnote inside a half-width chart (the page shows this chart beside two tables)
-    prov = Provenance(f"{what}<br>", registry.as_of(), settings)
+    prov = Provenance(f"{what}<br>", registry.as_of(), settings, overlay=registry.overlay_label())
     finish(fig, f"Cost vs HLE: blended price ({ratio_label}) against HLE score", prov, height=600)
     fig.update_layout(margin={"t": 110, "b": 140})
     return fig, data
@@ -358,7 +359,7 @@ def hle_conditions(
         settings["no score"] = (", ".join(map(esc, unscored)) if len(unscored) <= 4
                                 else f"{len(unscored)} models")
     prov = Provenance("HLE (Humanity's Last Exam) without tools and with tools (search, code)", registry.as_of(),
-                      settings)
+                      settings)  # scores only: no price, so no "your prices"
     finish(fig, "HLE without tools vs with tools", prov, height=520)
     fig.update_layout(margin={"t": 100})
     return fig, data

@@ -20,7 +20,7 @@ def _provenance(result: ReplayResult, registry: Registry, what: str) -> Provenan
         settings["log"] = f"{result.period[0]} to {result.period[1]}"
     else:
         settings["priced on"] = str(result.priced_on)
-    return Provenance(what, registry.as_of(), settings)
+    return Provenance(what, registry.as_of(), settings, overlay=registry.overlay_label())
 
 
 def cost_per_model_figure(result: ReplayResult, registry: Registry, title: str | None = None) -> go.Figure:

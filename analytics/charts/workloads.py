@@ -93,7 +93,8 @@ def _provenance(registry: Registry, what: str, workload: Workload, settings: Set
         values["prices"] = f"{settings.region}/{settings.service_tier}"
     values.update(extra or {})
     return Provenance(what, registry.as_of(), values,
-                      sources="registry data/ (providers/*.yaml); workload token counts are assumptions you set")
+                      sources="registry data/ (providers/*.yaml); workload token counts are assumptions you set",
+                      overlay=registry.overlay_label())
 
 
 # -- figures from computed results ------------------------------------------------------------------------------

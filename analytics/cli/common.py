@@ -139,6 +139,21 @@ def registry_from(args: argparse.Namespace) -> Registry:
     return cached_registry([DATA_DIR, *extra])
 
 
+def list_prices_registry(args: argparse.Namespace, base: Path | None = None) -> Registry:
+    """The registry as the providers list it — ``base`` (default: the bundled one) with the ``--registry`` layers'
+    models, and no overrides — for commands that compare list prices with the price databases (``drift``,
+    ``refresh``): your own prices are meant to differ from them."""
+    extra = [Path(p) for p in (getattr(args, "registry", None) or [])]
+    return cached_registry([base or DATA_DIR, *extra], overrides=False)
+
+
+def say_your_prices(registry: Registry, args: argparse.Namespace) -> None:
+    """After a table: one line saying which prices are yours (an overlay's overrides), when any are."""
+    label = registry.overlay_label()
+    if label and not getattr(args, "json", False):
+        print(f"* {label}")
+
+
 def add_common(parser: argparse.ArgumentParser, *, json_flag: bool = True, prices: bool = True) -> None:
     if json_flag:
         parser.add_argument("--json", action="store_true", help="print JSON instead of a table")

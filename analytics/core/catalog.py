@@ -25,7 +25,21 @@ PRICE_COLUMNS = [
     "open_weights", "context_window", "max_input_tokens",
     "max_output_tokens", "input_per_mtok", "output_per_mtok", "cache_read_per_mtok", "cache_write_per_mtok",
     "tiers", "long_context", "region", "service_tier", "currency", "source", "checked_on", "status", "status_code",
+    "your_prices",
 ]
+"""``your_prices``: what override of an overlay (``overrides.yaml``) priced the row; null for a list price."""
+
+
+def your_prices(registry: Registry, model_id: str, region: str = "global", service_tier: str = "standard",
+                on: dt.date | None = None) -> str | None:
+    """What override made the schedule of ``model_id`` in force on ``on`` ("20% off the list price (…)"); None
+    when it is a list price or there is none."""
+    if registry.overlay is None:
+        return None
+    try:
+        return registry.overlay_note(model_id, registry.schedule(model_id, region, service_tier, on))
+    except NoPriceError:
+        return None
 
 
 def _tier_summary(schedule, factor: float) -> str:
@@ -74,7 +88,7 @@ def price_table(
             "released": model.released, "open_weights": model.open_weights,
             "context_window": model.context_window, "max_input_tokens": model.max_input_tokens,
             "max_output_tokens": model.max_output_tokens, "region": region, "service_tier": service_tier,
-            "currency": currency, **lifecycle_fields(registry, model.id, day),
+            "currency": currency, **lifecycle_fields(registry, model.id, day), "your_prices": None,
         }
         try:
             schedule = registry.schedule(model.id, region, service_tier, on)
@@ -97,6 +111,7 @@ def price_table(
             long_context="" if len(schedule.tiers) == 1 else tiers_summary(schedule, factor),
             checked_on=schedule.checked_on,
             status="ok" if base.input_mtok is not None and base.output_mtok is not None else "no price",
+            your_prices=registry.overlay_note(model.id, schedule),
         )
         rows.append(row)
     return pd.DataFrame(rows, columns=PRICE_COLUMNS)
@@ -129,6 +144,7 @@ def blended_table(
             "output_per_mtok": np.nan if result.output_per_mtok is None else result.output_per_mtok,
             "cache_read_per_mtok": np.nan if result.cache_read_per_mtok is None else result.cache_read_per_mtok,
             "tier": result.tier, "tier_label": result.tier_label, "status": result.status, "currency": currency,
+            "your_prices": your_prices(registry, model_id, region, service_tier, on),
         })
     frame = pd.DataFrame(rows)
     if frame.empty:
@@ -176,10 +192,11 @@ def price_history_data(
                 "effective_to": schedule.effective_to, "input_per_mtok": rates.input * factor,
                 "output_per_mtok": rates.output * factor, "currency": currency, "source": schedule.source,
                 "checked_on": schedule.checked_on, "changes": len(schedules),
-                "tiers": tiers_summary(schedule, factor),
+                "tiers": tiers_summary(schedule, factor), "your_prices": registry.overlay_note(model_id, schedule),
             })
     columns = ["model", "name", "provider", "country", "region", "service_tier", "effective_from", "effective_to",
-               "input_per_mtok", "output_per_mtok", "currency", "source", "checked_on", "changes", "tiers"]
+               "input_per_mtok", "output_per_mtok", "currency", "source", "checked_on", "changes", "tiers",
+               "your_prices"]
     return pd.DataFrame(rows, columns=columns)
 
 

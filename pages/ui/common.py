@@ -9,6 +9,7 @@ short words rather than page-prefixed names; a key is only reused on another pag
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterable
 
@@ -17,8 +18,9 @@ import streamlit as st
 
 from analytics import export
 from analytics.core.clock import today
+from analytics.core.errors import AnalyticsError, RegistryError
 from analytics.core.presets import SEED_DATE, SEED_MODELS, SEED_VIEW
-from analytics.core.registry import Registry, bundled_registry
+from analytics.core.registry import Registry, bundled_registry, overrides_from_bytes
 from analytics.formatting import PRICE_DIGITS, SYMBOLS, money
 
 VIEW_KEY = "view"
@@ -27,15 +29,62 @@ CURRENCY_KEY = "currency"
 ON_KEY = "on"
 
 
+YOUR_PRICES_KEY = "your-prices-upload"
+"""Session state: (file name, bytes) of the overrides file uploaded on the Prices page — the user's input, kept
+for the session so that every page prices with it; never written to disk."""
+
+
 @st.cache_resource(max_entries=4, show_spinner="Loading the registry…")
 def _registry(signature: str) -> Registry:
     del signature
     return bundled_registry()
 
 
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner="Applying your prices…")
+def _with_your_prices(digest: str, name: str, _data: bytes) -> Registry:
+    """The bundled registry with an uploaded overrides file applied; keyed by the file's hash (content, not
+    session: two sessions with the same file share it, read-only)."""
+    del digest
+    return overrides_from_bytes(_registry("bundled"), _data, name)
+
+
+def base_registry() -> Registry:
+    """The bundled registry with the ``LLM_COSTS_REGISTRY`` layers, loaded and validated once per server process;
+    a layer that cannot be loaded is an error box on every page and the page stops (never silently the bundled
+    prices)."""
+    try:
+        return _registry("bundled")
+    except RegistryError as exc:
+        st.error(f"The registry cannot be loaded ({len(exc.problems)} problem(s)):\n\n"
+                 + "\n".join(f"- {md_escape(p)}" for p in exc.problems[:20]), icon="🚫")
+        st.stop()
+    except AnalyticsError as exc:
+        st.error(md_escape(exc), icon="🚫")
+        st.stop()
+    raise AssertionError("unreachable")  # st.stop() raises
+
+
+def apply_your_prices(reg: Registry, name: str, data: bytes) -> Registry:
+    """``reg`` with the uploaded overrides file applied (cached by content); ``RegistryError`` naming the file,
+    entry and field when it does not validate."""
+    return _with_your_prices(hashlib.sha256(data).hexdigest(), name, data)
+
+
 def registry() -> Registry:
-    """The bundled registry, loaded and validated once per server process (it is read-only)."""
-    return _registry("bundled")
+    """The registry every page prices with: the bundled one (with its ``LLM_COSTS_REGISTRY`` layers), and the
+    overrides file uploaded on the Prices page for this session, when there is one."""
+    reg = base_registry()
+    upload = st.session_state.get(YOUR_PRICES_KEY)
+    if not upload:
+        return reg
+    name, data = upload
+    try:
+        return apply_your_prices(reg, name, data)
+    except AnalyticsError:  # checked when uploaded; the registry changed under it since: drop it, say so
+        del st.session_state[YOUR_PRICES_KEY]
+        st.warning(f"Your prices from {md_escape(name)} no longer apply to the registry and were removed: "
+                   "upload the file again on the Prices page to see why.", icon="⚠️")
+        return reg
 
 
 def shared_sidebar(reg: Registry) -> None:
@@ -47,6 +96,10 @@ def shared_sidebar(reg: Registry) -> None:
                       min_value=dt.date(2023, 1, 1), max_value=dt.date(2030, 12, 31),
                       help="Every price is taken from the schedule in force on this day")
         st.caption(f"Registry checked up to {reg.as_of().isoformat()}.")
+        label = reg.overlay_label()
+        if label:
+            st.info(f"**Your prices** are in use: {md_escape(label.removeprefix('your prices: '))}. Every price, "
+                    "chart and export says so.", icon="💼")
         if seed_view():
             st.page_link("pages/cost_vs_hle.py", label="Back to today's market", icon="↩️",
                          query_params={ON_KEY: today().isoformat()})
