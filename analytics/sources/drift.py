@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -254,6 +255,20 @@ def compare_model(model: Model, provider: Provider, database: PriceDatabase, on:
     not_compared += [f"{model.id}: {record.source}: {note} (no such field in the registry)"
                      for note in record.not_represented]
 
+    _compare_facts(model, record, database, add)
+    _compare_prices(model, record, database, on, add)
+    if "regions" in database.facts and _live(model, on):
+        _compare_regions(model, record, on, add)
+    return record, _dedupe(out), not_compared
+
+
+Add = Callable[..., None]
+"""``add(field, ours, theirs, match_value, day=on, *, tier="standard", region="global", prompt=None)``: record a
+disagreement of the model being compared."""
+
+
+def _compare_facts(model: Model, record: TheirRecord, database: PriceDatabase, add: Add) -> None:
+    """The model's limits and retirement date, where the database records them."""
     if "context_window" in database.facts and record.context_window != model.context_window:
         add("context_window", model.context_window, record.context_window,
             None if record.context_window is None else float(record.context_window))
@@ -267,6 +282,10 @@ def compare_model(model: Model, provider: Provider, database: PriceDatabase, on:
     if "retired_on" in database.facts and our_retirement != record.retired_on:
         add(RETIRED_FIELD, our_retirement, record.retired_on, record.retired_on)
 
+
+def _compare_prices(model: Model, record: TheirRecord, database: PriceDatabase, on: dt.date, add: Add) -> None:
+    """Every service tier's schedule (the standard one through its history where the database has one): listed on
+    one side only, each rate at sample prompt sizes, the tier bounds and the web-search fee."""
     cap = _prompt_cap(model)
     reasoning = "reasoning_mtok" in database.facts
     ours_listed = {s.service_tier for s in model.prices if (s.region, s.currency) == ("global", "USD")}
@@ -297,20 +316,21 @@ def compare_model(model: Model, provider: Provider, database: PriceDatabase, on:
                 if not _same(mine, their_fee):
                     add(WEB_SEARCH_FIELD, mine, their_fee, their_fee, day)
 
-    if "regions" in database.facts and _live(model, on):
-        ours_global = _schedule_on(model, "standard", on)
-        for region in record.regions():
-            theirs = record.schedule_on("standard", on, region)
-            if region == "global" or theirs is None:
-                continue
-            ours_regional = _schedule_on(model, "standard", on, region)
-            uplift = None
-            if ours_global and ours_regional and ours_global.tiers[0].input_mtok and \
-                    ours_regional.tiers[0].input_mtok:
-                uplift = round(ours_regional.tiers[0].input_mtok / ours_global.tiers[0].input_mtok, 6)
-            if not _same(uplift, theirs.uplift):
-                add("region_uplift", uplift, theirs.uplift, theirs.uplift, region=region)
-    return record, _dedupe(out), not_compared
+
+def _compare_regions(model: Model, record: TheirRecord, on: dt.date, add: Add) -> None:
+    """Each regional price, as the uplift over the global one."""
+    ours_global = _schedule_on(model, "standard", on)
+    for region in record.regions():
+        theirs = record.schedule_on("standard", on, region)
+        if region == "global" or theirs is None:
+            continue
+        ours_regional = _schedule_on(model, "standard", on, region)
+        uplift = None
+        if ours_global and ours_regional and ours_global.tiers[0].input_mtok and \
+                ours_regional.tiers[0].input_mtok:
+            uplift = round(ours_regional.tiers[0].input_mtok / ours_global.tiers[0].input_mtok, 6)
+        if not _same(uplift, theirs.uplift):
+            add("region_uplift", uplift, theirs.uplift, theirs.uplift, region=region)
 
 
 def _dedupe(items: list[Disagreement]) -> list[Disagreement]:

@@ -320,54 +320,79 @@ def refresh(registry: Registry, databases: list[PriceDatabase], on: dt.date | No
     report = RefreshReport(on=day, databases={d.name: d.version for d in databases})
     matched = {(d.name, r.key) for d in databases for e in registry.models()
                if (r := d.find(e.model, e.provider.id)) is not None}
-
     for provider in registry.providers:
-        groups: dict[str, dict[str, TheirRecord]] = {}
-        for database in databases:
-            for record in database.provider_records(provider.id):
-                if (database.name, record.key) in matched or our_model(registry, record):
-                    continue
-                name = group_name(record)
-                if name in registry.entries or name in registry.aliases:
-                    continue  # another mode of one of our models (grok-4-1-fast-non-reasoning)
-                group = groups.setdefault(name, {})
-                best = group.get(database.name)
-                if best is None or bare_name(best) != name and bare_name(record) == name:
-                    group[database.name] = record
-        for name, records in sorted(groups.items()):
-            proposal = Proposal("new model", provider.id, name, {k: r.key for k, r in records.items()},
-                                {k: _summary(r, day) for k, r in records.items()})
-            sample = next(iter(records.values()))
-            reason = exclusion(provider, sample)
-            retired = [r for r in records.values() if r.retired_on and r.retired_on <= day]
-            if _POINTER.search(bare_name(sample)):
-                proposal.kind, proposal.why = "moving alias", "a name that points at whichever model is newest"
-            elif not all(is_chat(r) for r in records.values()):
-                proposal.kind, proposal.why = "not a chat model", f"mode {sample.mode or 'unknown'} / name"
-            elif reason is not None:
-                proposal.kind, proposal.why = "excluded", reason
-            elif retired:
-                proposal.kind = "retired"
-                proposal.why = f"{retired[0].database} gives {retired[0].retired_on} as the day it stops working"
-            elif not any(r.schedule_on("standard", day) for r in records.values()):
-                proposal.kind, proposal.why = "no price", "neither database gives a standard price today"
-            else:
-                proposal.disagree = _disagreements(records, day)
-                model_id = re.sub(r"[^a-z0-9.-]+", "-", name).strip("-.")
-                document = _new_model(model_id, records, day, proposal.disagree)
-                elsewhere = next((pid for pid, d in report.documents.items()
-                                  if any(m["id"] == model_id for m in d["models"])), None)
-                if elsewhere is not None:
-                    proposal.kind, proposal.why = "duplicate", f"already proposed under {elsewhere}"
-                elif not document["context_window"]:
-                    proposal.kind, proposal.why = "no context window", "neither database gives a context window"
-                elif not re.match(ID_PATTERN, model_id):
-                    proposal.kind, proposal.why = "no usable id", model_id
-                else:
-                    proposal.model, proposal.why = model_id, "listed by " + ", ".join(records) + ", not in the registry"
-                    _add(report, provider, document, f"{model_id}: NEW — {proposal.why}", proposal)
-            report.proposals.append(proposal)
+        for name, records in sorted(_unknown_models(registry, provider, databases, matched).items()):
+            report.proposals.append(_propose_new(report, provider, name, records, day))
+    _propose_changes(report, registry, databases, day)
+    _self_contained(report)
+    return report
 
+
+def _unknown_models(registry: Registry, provider: Provider, databases: list[PriceDatabase],
+                    matched: set[tuple[str, str]]) -> dict[str, dict[str, TheirRecord]]:
+    """The provider's models the databases list and the registry does not hold, by name: per database, its record
+    (the one under the bare name where it lists several modes)."""
+    groups: dict[str, dict[str, TheirRecord]] = {}
+    for database in databases:
+        for record in database.provider_records(provider.id):
+            if (database.name, record.key) in matched or our_model(registry, record):
+                continue
+            name = group_name(record)
+            if name in registry.entries or name in registry.aliases:
+                continue  # another mode of one of our models (grok-4-1-fast-non-reasoning)
+            group = groups.setdefault(name, {})
+            best = group.get(database.name)
+            if best is None or bare_name(best) != name and bare_name(record) == name:
+                group[database.name] = record
+    return groups
+
+
+def _propose_new(report: RefreshReport, provider: Provider, name: str, records: dict[str, TheirRecord],
+                 day: dt.date) -> Proposal:
+    """A model to add, or why not (a moving alias, not a chat model, excluded, retired, no price, …)."""
+    proposal = Proposal("new model", provider.id, name, {k: r.key for k, r in records.items()},
+                        {k: _summary(r, day) for k, r in records.items()})
+    sample = next(iter(records.values()))
+    reason = exclusion(provider, sample)
+    retired = [r for r in records.values() if r.retired_on and r.retired_on <= day]
+    if _POINTER.search(bare_name(sample)):
+        proposal.kind, proposal.why = "moving alias", "a name that points at whichever model is newest"
+    elif not all(is_chat(r) for r in records.values()):
+        proposal.kind, proposal.why = "not a chat model", f"mode {sample.mode or 'unknown'} / name"
+    elif reason is not None:
+        proposal.kind, proposal.why = "excluded", reason
+    elif retired:
+        proposal.kind = "retired"
+        proposal.why = f"{retired[0].database} gives {retired[0].retired_on} as the day it stops working"
+    elif not any(r.schedule_on("standard", day) for r in records.values()):
+        proposal.kind, proposal.why = "no price", "neither database gives a standard price today"
+    else:
+        _draft_new_model(report, provider, name, records, day, proposal)
+    return proposal
+
+
+def _draft_new_model(report: RefreshReport, provider: Provider, name: str, records: dict[str, TheirRecord],
+                     day: dt.date, proposal: Proposal) -> None:
+    """The new model's document, added to the report unless its id is taken or unusable or it has no window."""
+    proposal.disagree = _disagreements(records, day)
+    model_id = re.sub(r"[^a-z0-9.-]+", "-", name).strip("-.")
+    document = _new_model(model_id, records, day, proposal.disagree)
+    elsewhere = next((pid for pid, d in report.documents.items()
+                      if any(m["id"] == model_id for m in d["models"])), None)
+    if elsewhere is not None:
+        proposal.kind, proposal.why = "duplicate", f"already proposed under {elsewhere}"
+    elif not document["context_window"]:
+        proposal.kind, proposal.why = "no context window", "neither database gives a context window"
+    elif not re.match(ID_PATTERN, model_id):
+        proposal.kind, proposal.why = "no usable id", model_id
+    else:
+        proposal.model, proposal.why = model_id, "listed by " + ", ".join(records) + ", not in the registry"
+        _add(report, provider, document, f"{model_id}: NEW — {proposal.why}", proposal)
+
+
+def _propose_changes(report: RefreshReport, registry: Registry, databases: list[PriceDatabase],
+                     day: dt.date) -> None:
+    """From drift's unexplained disagreements: a retirement, or one price change per model and database."""
     drift = check_drift(registry, databases, day, today=day)
     unexplained: dict[tuple[str, str], list[Disagreement]] = {}
     for item in drift.unexplained:
@@ -380,15 +405,10 @@ def refresh(registry: Registry, databases: list[PriceDatabase], on: dt.date | No
             continue
         figures = {database_name: _summary(record, day)}
         for item in items:
-            if item.field == RETIRED_FIELD:
-                made = _retirement_proposal(entry.model, item, record, registry, day)
-                kind = "retirement"
-            elif item.field in PRICE_FIELDS:
-                continue  # collected below, one proposal per model and database
-            else:
-                continue
+            made = _retirement_proposal(entry.model, item, record, registry, day) \
+                if item.field == RETIRED_FIELD else None
             if made:
-                proposal = Proposal(kind, entry.provider.id, model_id, {database_name: record.key}, figures,
+                proposal = Proposal("retirement", entry.provider.id, model_id, {database_name: record.key}, figures,
                                     why=made[1])
                 _add(report, entry.provider, made[0], f"{model_id}: {made[1]}", proposal)
                 report.proposals.append(proposal)
@@ -402,8 +422,6 @@ def refresh(registry: Registry, databases: list[PriceDatabase], on: dt.date | No
                                                        f"{i.theirs}" for i in price_items], why=made[1])
                 _add(report, entry.provider, made[0], f"{model_id}: {made[1]}", proposal)
                 report.proposals.append(proposal)
-    _self_contained(report)
-    return report
 
 
 def _add(report: RefreshReport, provider: Provider, model: dict[str, Any], comment: str, proposal: Proposal) -> None:
