@@ -1,6 +1,11 @@
 """The replay engine: a validated usage log priced on every selected model, each request at its own tier and at
 the schedule in force on its day, in one vectorised pass per model, schedule period and tier (the reference the
-other engines must agree with). Summaries per model; requests that do not fit or have no price are listed."""
+other engines must agree with). Summaries per model; requests that do not fit or have no price are listed.
+
+A row of the log may stand for several requests (``requests``, an aggregated bucket): it is priced as that many
+requests of its (average) size, and every count, total, share and percentile weighs it so. The model a row was
+recorded on is resolved through ``names`` (aliases, provider prefixes, date suffixes, permaslugs); what stays
+unknown is listed with its row count, and every "as recorded" figure and saving says how many rows it covers."""
 
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ from analytics.core.pricing import (
 from analytics.core.registry import Registry
 from analytics.core.schema import Model, PriceSchedule
 
+from .names import resolve_many
 from .usage import SEED_MODELS, TOKEN_COLUMNS
 
 NOT_FITTING = "does not fit"
@@ -79,14 +85,16 @@ class _ModelPricing:
     fit: np.ndarray
     no_schedule: np.ndarray
     """True where no schedule was in force on the request's day."""
-    tier_counts: dict[str, int] = field(default_factory=dict)
+    tier_counts: dict[str, float] = field(default_factory=dict)
+    """Requests per tier label (weighted by each row's request count)."""
     schedules: list[PriceSchedule] = field(default_factory=list)
 
 
 def _price_on_model(registry: Registry, model: Model, columns: dict[str, np.ndarray], days: np.ndarray | None, *,
                     region: str, service_tier: str, on: dt.date, currency: str,
-                    day_range: tuple[int, int] | None = None) -> _ModelPricing:
-    """Price every request on ``model`` at the schedule in force on its day: one pass per (period, tier)."""
+                    day_range: tuple[int, int] | None = None, weights: np.ndarray | None = None) -> _ModelPricing:
+    """Price every request on ``model`` at the schedule in force on its day: one pass per (period, tier).
+    ``weights``: requests per row (None: one each), used for the tier counts only — costs are per request."""
     n = len(columns["prompt_tokens"])
     candidates = [s for s in model.prices if s.region == region and s.service_tier == service_tier]
     if days is None:
@@ -120,7 +128,8 @@ def _price_on_model(registry: Registry, model: Model, columns: dict[str, np.ndar
         part = columns if rows is None else {k: v[rows] for k, v in columns.items()}
         costs, codes, tiers = request_totals(
             registry, model.id, part["prompt_tokens"], part["output_tokens"], part["cached_tokens"],
-            part["reasoning_tokens"], currency=currency, schedule=schedule, check=False,
+            part["reasoning_tokens"], part["cache_write_tokens"], part["cache_write_1h_tokens"], currency=currency,
+            schedule=schedule, check=False,
         )
         if rows is None:
             result.total, result.fit = total, fit = costs, codes
@@ -128,9 +137,14 @@ def _price_on_model(registry: Registry, model: Model, columns: dict[str, np.ndar
         else:
             total[rows], fit[rows], no_schedule[rows] = costs, codes, False
         ok = codes == FIT_OK
-        counts = [int(ok.sum())] if len(schedule.tiers) == 1 else np.bincount(tiers[ok], minlength=len(schedule.tiers))
+        w = None if weights is None else (weights if rows is None else weights[rows])
+        if len(schedule.tiers) == 1:
+            counts = [int(ok.sum()) if w is None else float(w[ok].sum())]
+        else:
+            counts = np.bincount(tiers[ok], weights=None if w is None else w[ok], minlength=len(schedule.tiers))
         for label, count in zip(_tier_labels(schedule), counts, strict=False):
-            result.tier_counts[label] = result.tier_counts.get(label, 0) + int(count)
+            count = int(count) if w is None else float(count)
+            result.tier_counts[label] = result.tier_counts.get(label, 0) + count
         result.schedules.append(schedule)
     if no_schedule.any():
         # no price on those days; still say whether they would have fitted
@@ -164,7 +178,19 @@ class ReplayResult:
     """First and last day of the log (UTC); None when it has no timestamps (then priced on ``priced_on``)."""
     priced_on: dt.date | None
     unknown_recorded: dict[str, int]
-    """Recorded model names the registry does not know, with their request counts."""
+    """Recorded model names the registry does not know, with their row counts."""
+    rows: int = 0
+    """Rows of the log (``requests`` counts the requests they stand for; the same for a log of requests)."""
+    weights: np.ndarray | None = None
+    """Requests per row, for a log of aggregated buckets (None: one request a row)."""
+    recorded_names: dict[str, str] = field(default_factory=dict)
+    """Recorded names that are not registry ids or aliases, resolved by a rule: name → model id."""
+    as_recorded: dict[str, float] = field(default_factory=dict)
+    """The log on the models it was recorded on: ``cost`` (registry prices), ``rows`` and ``requests`` it covers
+    (out of ``rows_total``), and where the log has a cost column, ``export_cost`` over those same rows,
+    ``export_rows`` and ``difference_share`` = (cost − export_cost) / export_cost."""
+    approximation: str | None = None
+    """Said wherever the result is shown when rows are aggregated: the tier split is from averages."""
 
     @property
     def not_fitting(self) -> pd.DataFrame:
@@ -173,7 +199,9 @@ class ReplayResult:
     def distribution(self, bins: int = 40) -> pd.DataFrame:
         """Histogram of the per-request cost of each model on shared log-spaced bins: model, cost_low, cost_high,
         requests, share (of that model's priced requests). Bounded in size whatever the log's length."""
-        finite = {m: c[np.isfinite(c) & (c > 0)] for m, c in self.costs.items()}
+        weights = self.weights if self.weights is not None else None
+        kept = {m: np.isfinite(c) & (c > 0) for m, c in self.costs.items()}
+        finite = {m: c[kept[m]] for m, c in self.costs.items()}
         present = [c for c in finite.values() if len(c)]
         if not present:
             return pd.DataFrame(columns=["model", "cost_low", "cost_high", "requests", "share"])
@@ -185,8 +213,9 @@ class ReplayResult:
         edges[0], edges[-1] = low, high  # exact ends: the cheapest and dearest requests stay inside the bins
         rows = []
         for model, values in finite.items():
-            counts = np.histogram(values, bins=edges)[0] if len(values) else np.zeros(bins, dtype=int)
-            share = counts / len(values) if len(values) else np.zeros(bins)
+            w = None if weights is None else weights[kept[model]]
+            counts = np.histogram(values, bins=edges, weights=w)[0] if len(values) else np.zeros(bins, dtype=int)
+            share = counts / counts.sum() if len(values) and counts.sum() else np.zeros(bins)
             rows.append(pd.DataFrame({"model": model, "cost_low": edges[:-1], "cost_high": edges[1:],
                                       "requests": counts, "share": share}))
         return pd.concat(rows, ignore_index=True)
@@ -227,11 +256,29 @@ def percentiles(values: np.ndarray, qs: Iterable[float]) -> list[float]:
     return result
 
 
+def weighted_percentiles(values: np.ndarray, weights: np.ndarray, qs: Iterable[float]) -> list[float]:
+    """Percentiles of ``values`` where value i counts ``weights[i]`` times, with ``np.percentile``'s linear
+    interpolation: for whole weights, exactly the percentiles of the expanded array (a value repeated w times)."""
+    order = np.argsort(values, kind="stable")
+    ordered, cumulative = values[order], np.cumsum(weights[order])
+    last = len(ordered) - 1
+    result = []
+    for q in qs:
+        position = q / 100 * (cumulative[-1] - 1)
+        low = np.floor(position)
+        at_low = ordered[min(int(np.searchsorted(cumulative, low, side="right")), last)]
+        at_high = ordered[min(int(np.searchsorted(cumulative, low + 1, side="right")), last)]
+        result.append(float(at_low + (position - low) * (at_high - at_low)))
+    return result
+
+
 SUMMARY_COLUMNS = [
     "model", "name", "provider", "country", "requests", "priced", "not_fitting", "no_price", "total_cost",
     "cost_median", "cost_p95", "cost_max", "tier_shares", "recorded_cost", "saving", "saving_share",
-    "compared_requests", "currency",
+    "compared_requests", "currency", "rows", "compared_rows",
 ]
+"""``requests`` are weighted by each row's request count; ``rows`` and ``compared_rows`` count rows, so a saving
+always says how many rows of the log it covers."""
 
 
 def replay(
@@ -258,32 +305,48 @@ def replay(
     if n == 0:
         raise AnalyticsError("the log has no requests")
     columns = {c: np.asarray(usage[c], dtype=np.float64) if c in usage else np.zeros(n) for c in TOKEN_COLUMNS}
+    weights = None
+    if "requests" in usage:
+        weights = np.asarray(usage["requests"], dtype=np.float64)
+        if np.all(weights == 1):
+            weights = None  # a log of single requests: the plain (faster) path
+    requests = float(weights.sum()) if weights is not None else n
+    requests = int(requests) if float(requests).is_integer() else requests
+
+    def count(mask: np.ndarray) -> float:
+        return int(np.count_nonzero(mask)) if weights is None else _whole(float(weights[mask].sum()))
+
+    def add(values: np.ndarray, mask: np.ndarray) -> float:
+        return float(np.sum(values, where=mask)) if weights is None else float(np.sum(values * weights, where=mask))
+
     days = _day_numbers(usage)
     day = on or dt.date.today()
     options = {"region": region, "service_tier": service_tier, "on": day, "currency": currency}
 
     day_range = None if days is None else (int(days.min()), int(days.max()))
-    pricings = {m: _price_on_model(registry, registry.model(m), columns, days, day_range=day_range, **options)
-                for m in model_ids}
+    pricings = {m: _price_on_model(registry, registry.model(m), columns, days, day_range=day_range, weights=weights,
+                                   **options) for m in model_ids}
 
     recorded_cost = None
     unknown_recorded: dict[str, int] = {}
+    recorded_names: dict[str, str] = {}
     if "model" in usage:
         recorded = usage["model"]
         if isinstance(recorded.dtype, pd.CategoricalDtype):
             codes, names = recorded.cat.codes.to_numpy(), list(recorded.cat.categories)
         else:
             codes, names = pd.factorize(recorded, use_na_sentinel=True)
+        resolved = resolve_many(registry, [str(name) for name in names])
         # each request's cost on its recorded model, chosen element-wise from the models already priced
         unknown_column = np.full(n, np.nan)
         choices: list[np.ndarray] = []
         extra: dict[int, str] = {}
         for code, name in enumerate(names):
-            try:
-                canonical = registry.resolve_id(str(name))
-            except AnalyticsError:
+            canonical = resolved[str(name)]
+            if canonical is None:
                 unknown_recorded[str(name)] = int(np.count_nonzero(codes == code))
-                canonical = None
+            elif str(name) != canonical and str(name) not in registry.aliases:
+                recorded_names[str(name)] = canonical
             if canonical is not None and canonical not in pricings:
                 extra[code] = canonical  # priced below, on its own rows only
             choices.append(pricings[canonical].total if canonical in pricings else unknown_column)
@@ -306,6 +369,20 @@ def replay(
         if blank:
             unknown_recorded["(empty)"] = blank
     recorded_ok = None if recorded_cost is None else np.isfinite(recorded_cost)
+    as_recorded: dict[str, float] = {}
+    if recorded_ok is not None:
+        as_recorded = {"cost": add(recorded_cost, recorded_ok), "rows": int(np.count_nonzero(recorded_ok)),
+                       "requests": count(recorded_ok), "rows_total": n}
+        if "export_cost" in usage:
+            export = np.asarray(usage["export_cost"], dtype=np.float64) * registry.convert(1.0, "USD", currency)
+            both = recorded_ok & np.isfinite(export)
+            as_recorded["export_rows"] = int(np.count_nonzero(both))
+            # the export's cost is per row (a bucket's total), ours per request: compare like with like
+            ours = add(recorded_cost, both)
+            theirs = float(np.sum(export, where=both))
+            as_recorded["export_cost"] = theirs
+            as_recorded["cost_on_export_rows"] = ours
+            as_recorded["difference_share"] = (ours - theirs) / theirs if theirs else np.nan
 
     summary_rows, tier_rows, unpriced_parts = [], [], []
     reasons: list[str] = []  # the categories of the unpriced table's reason column
@@ -313,39 +390,44 @@ def replay(
         entry = registry.entry(model_id)
         total = pricing.total
         priced_mask = np.isfinite(total)
-        priced_count = int(np.count_nonzero(priced_mask))
+        priced_count = count(priced_mask)
         not_fitting_mask = pricing.fit != FIT_OK
         no_price_mask = ~(priced_mask | not_fitting_mask)
-        if priced_count:
-            priced = total[priced_mask] if priced_count < n else total
-            median, p95 = percentiles(priced, (50, 95))
-            row_stats = {"total_cost": float(priced.sum()), "cost_median": float(median), "cost_p95": float(p95),
-                         "cost_max": float(priced.max())}
+        if priced_mask.any():
+            priced = total[priced_mask] if not priced_mask.all() else total
+            if weights is None:
+                median, p95 = percentiles(priced, (50, 95))
+            else:
+                median, p95 = weighted_percentiles(priced, weights[priced_mask], (50, 95))
+            row_stats = {"total_cost": add(total, priced_mask), "cost_median": float(median),
+                         "cost_p95": float(p95), "cost_max": float(priced.max())}
         else:
             row_stats = {"total_cost": np.nan, "cost_median": np.nan, "cost_p95": np.nan, "cost_max": np.nan}
         counts = dict(pricing.tier_counts)
-        counts[NOT_FITTING] = int(np.count_nonzero(not_fitting_mask))
-        counts[NO_PRICE] = int(np.count_nonzero(no_price_mask))
+        counts[NOT_FITTING] = count(not_fitting_mask)
+        counts[NO_PRICE] = count(no_price_mask)
         shares = []
-        for label, count in counts.items():
-            if count or label not in (NOT_FITTING, NO_PRICE):
-                tier_rows.append({"model": model_id, "tier": label, "requests": count, "share": count / n})
-            if count and label not in (NOT_FITTING, NO_PRICE):
-                shares.append(f"{label}: {count / n:.1%}")
-        compared, recorded, saving, saving_share = 0, np.nan, np.nan, np.nan
+        for label, number in counts.items():
+            if number or label not in (NOT_FITTING, NO_PRICE):
+                tier_rows.append({"model": model_id, "tier": label, "requests": _whole(number),
+                                  "share": number / requests})
+            if number and label not in (NOT_FITTING, NO_PRICE):
+                shares.append(f"{label}: {number / requests:.1%}")
+        compared, compared_rows, recorded, saving, saving_share = 0, 0, np.nan, np.nan, np.nan
         if recorded_ok is not None:
             both = recorded_ok & priced_mask
-            compared = int(np.count_nonzero(both))
-            if compared:
-                recorded = float(np.sum(recorded_cost, where=both))
-                saving = recorded - float(np.sum(total, where=both))
+            compared, compared_rows = count(both), int(np.count_nonzero(both))
+            if compared_rows:
+                recorded = add(recorded_cost, both)
+                saving = recorded - add(total, both)
                 saving_share = saving / recorded if recorded else np.nan
         summary_rows.append({
             "model": model_id, "name": entry.model.name, "provider": entry.provider.name,
-            "country": entry.provider.country, "requests": n, "priced": priced_count,
+            "country": entry.provider.country, "requests": requests, "priced": priced_count,
             "not_fitting": counts[NOT_FITTING], "no_price": counts[NO_PRICE], **row_stats,
             "tier_shares": " · ".join(shares), "recorded_cost": recorded, "saving": saving,
-            "saving_share": saving_share, "compared_requests": compared, "currency": currency,
+            "saving_share": saving_share, "compared_requests": compared, "currency": currency, "rows": n,
+            "compared_rows": compared_rows,
         })
         part = _unpriced_rows(entry.model, len(summary_rows) - 1, pricing, not_fitting_mask | no_price_mask,
                               reasons)
@@ -356,23 +438,40 @@ def replay(
     if day_range is not None:
         epoch = dt.date(1970, 1, 1)
         period = (epoch + dt.timedelta(days=day_range[0]), epoch + dt.timedelta(days=day_range[1]))
+    file_rows = np.asarray(usage["row"], dtype=np.int64) if "row" in usage else None
     return ReplayResult(
         summary=pd.DataFrame(summary_rows, columns=SUMMARY_COLUMNS),
         tiers=pd.DataFrame(tier_rows, columns=["model", "tier", "requests", "share"]),
-        unpriced=_unpriced_frame(unpriced_parts, model_ids, reasons, columns, days),
+        unpriced=_unpriced_frame(unpriced_parts, model_ids, reasons, columns, days, file_rows, weights),
         costs={m: p.total for m, p in pricings.items()},
         recorded_cost=recorded_cost,
-        requests=n,
+        requests=requests,
         currency=currency,
         region=region,
         service_tier=service_tier,
         period=period,
         priced_on=None if days is not None else day,
         unknown_recorded=unknown_recorded,
+        rows=n,
+        weights=weights,
+        recorded_names=recorded_names,
+        as_recorded=as_recorded,
+        approximation=APPROXIMATION if weights is not None else None,
     )
 
 
-UNPRICED_COLUMNS = ["row", "model", "kind", "reason", "prompt_tokens", "output_tokens", "reasoning_tokens", "day"]
+APPROXIMATION = ("rows are aggregated: each is priced as its request count of requests of the row's average size, "
+                 "so the tier split and the limits are approximations from averages")
+
+
+def _whole(value: float) -> float:
+    """A weighted count as an int when it is whole (request counts usually are)."""
+    return int(value) if float(value).is_integer() else value
+
+
+UNPRICED_COLUMNS = ["row", "model", "kind", "reason", "prompt_tokens", "output_tokens", "reasoning_tokens", "day",
+                    "requests"]
+"""``row`` is the row of the file (from 1); ``requests`` how many requests the row stands for."""
 
 
 def _empty_unpriced() -> pd.DataFrame:
@@ -401,13 +500,14 @@ def _unpriced_rows(model: Model, model_code: int, pricing: _ModelPricing, unpric
 
 
 def _unpriced_frame(parts: list[dict[str, np.ndarray]], model_ids: list[str], reasons: list[str],
-                    columns: dict[str, np.ndarray], days: np.ndarray | None) -> pd.DataFrame:
+                    columns: dict[str, np.ndarray], days: np.ndarray | None, file_rows: np.ndarray | None = None,
+                    weights: np.ndarray | None = None) -> pd.DataFrame:
     """One table of every unpriced request × model, built once from the per-model codes (categorical columns)."""
     if not parts:
         return _empty_unpriced()
     rows = np.concatenate([p["rows"] for p in parts])
     return pd.DataFrame({
-        "row": rows + 1,
+        "row": rows + 1 if file_rows is None else file_rows[rows],
         "model": pd.Categorical.from_codes(np.concatenate([p["model"] for p in parts]), model_ids),
         "kind": pd.Categorical.from_codes(np.concatenate([p["kind"] for p in parts]).astype(np.int8),
                                           [NOT_FITTING, NO_PRICE]),
@@ -415,6 +515,7 @@ def _unpriced_frame(parts: list[dict[str, np.ndarray]], model_ids: list[str], re
         "prompt_tokens": columns["prompt_tokens"][rows], "output_tokens": columns["output_tokens"][rows],
         "reasoning_tokens": columns["reasoning_tokens"][rows],
         "day": (days[rows] * 86_400).astype("datetime64[s]") if days is not None else None,
+        "requests": np.ones(len(rows), dtype=np.int64) if weights is None else weights[rows],
     }, columns=UNPRICED_COLUMNS)
 
 

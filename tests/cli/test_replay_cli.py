@@ -65,7 +65,7 @@ def test_sample_option(capsys):
     (["replay"], "give a usage log FILE, or --sample N"),
     (["replay", "missing.csv"], "missing.csv: file not found"),
     (["replay", "{bad}", "--model", "no-such-model"], "unknown model 'no-such-model'"),
-    (["replay", "{bad}", "--map", "prompt_tokens"], "write CANONICAL=COLUMN"),
+    (["replay", "{bad}", "--map", "prompt_tokens"], "write CANONICAL=EXPRESSION"),
     (["replay", "{bad}"], "output_tokens: row 1 (line 2): 'lots' is not a number"),
 ])
 def test_errors_are_one_clear_line_and_exit_1(tmp_path, capsys, args, message):
