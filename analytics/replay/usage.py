@@ -594,8 +594,15 @@ class UsageLog:
                 "skipped": self.skipped, "notes": self.notes, "approximation": self.approximation}
 
 
+def rows_text(count: int) -> str:
+    """"1 row", "12 rows"."""
+    return f"{count:,} row" + ("" if count == 1 else "s")
+
+
 def _as_text(series: pd.Series) -> pd.Series:
-    return series.where(series.isna(), series.astype(str).str.strip()).fillna("")
+    """Cells as stripped text, blank for a missing value (whatever the column's dtype)."""
+    text = series.astype(object)
+    return text.astype(str).str.strip().where(series.notna(), "")
 
 
 def _matches(series: pd.Series, values: tuple[str, ...]) -> np.ndarray:
@@ -676,7 +683,8 @@ def read_log(
             if rule.column in raw:
                 odd = ~_matches(subset[rule.column], rule.values)
                 if odd.any():
-                    notes.append(f"{int(odd.sum()):,} rows with {rule.column} {_counted(subset[rule.column][odd])}: "
+                    notes.append(f"{rows_text(int(odd.sum()))} with {rule.column} "
+                                 f"{_counted(subset[rule.column][odd])}: "
                                  f"{rule.reason}; priced at the chosen service tier like the rest")
 
     approximation = None
