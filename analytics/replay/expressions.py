@@ -80,9 +80,9 @@ def _plain(name: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_ ]*", name)) and " " not in name
 
 
-def _split_terms(text: str) -> list[tuple[int, str, bool]]:
-    """``[(sign, piece, quoted_start)]``: the text cut at ``+`` / ``-`` outside quotes."""
-    pieces: list[tuple[int, str, bool]] = []
+def _split_terms(text: str) -> list[tuple[int, str]]:
+    """``[(sign, piece)]``: the text cut at ``+`` / ``-`` outside quotes."""
+    pieces: list[tuple[int, str]] = []
     sign, current, quote = 1, [], None
     for char in text:
         if quote:
@@ -94,13 +94,13 @@ def _split_terms(text: str) -> list[tuple[int, str, bool]]:
             quote = char
             current.append(char)
         elif char in "+-":
-            pieces.append((sign, "".join(current), False))
+            pieces.append((sign, "".join(current)))
             sign, current = (1 if char == "+" else -1), []
         else:
             current.append(char)
     if quote:
         raise ExpressionError(f"unclosed {quote} in {text!r}", f"close the quoted column name with {quote}")
-    pieces.append((sign, "".join(current), False))
+    pieces.append((sign, "".join(current)))
     return pieces
 
 
@@ -144,16 +144,16 @@ def parse(text: str, columns: Sequence[str]) -> Expression:
     by_key = {c.strip().lower(): c for c in columns}
     if text in columns or text.lower() in by_key:  # a column whose name holds + or - is still one column
         return Expression(text, (Term(1, text if text in columns else by_key[text.lower()]),))
+    pieces = _split_terms(text)
+    if not pieces[0][1].strip() and len(pieces) > 1 and pieces[1][0] < 0:
+        raise ExpressionError(f"{text!r} starts with a minus", "start with the column the others are taken from")
     terms = []
-    for i, (sign, piece, _) in enumerate(_split_terms(text)):
+    for i, (sign, piece) in enumerate(pieces):
         if not piece.strip():
-            where = "at the start" if i == 0 else "between two operators" if i else ""
-            raise ExpressionError(f"a term is missing {where} in {text!r}".replace("  ", " "),
-                                  "write column + column - column")
+            where = "at the start" if i == 0 else "at the end" if i == len(pieces) - 1 else "between two operators"
+            raise ExpressionError(f"a term is missing {where} of {text!r}", "write column + column - column")
         column, path = _resolve(piece, columns, by_key)
         terms.append(Term(sign, column, path))
-    if terms[0].sign < 0:
-        raise ExpressionError(f"{text!r} starts with a minus", "start with the column the others are taken from")
     return Expression(text, tuple(terms))
 
 

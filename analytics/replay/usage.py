@@ -654,8 +654,10 @@ def read_log(
     if "requests" in parsed:
         counts_of = _evaluate_all({"requests": parsed["requests"]}, raw, places, label)[0]["requests"]
         problems: list[Problem] = []
-        counts = _numbers(pd.Series(counts_of) if isinstance(counts_of, np.ndarray) else counts_of,
-                          f"requests = {parsed['requests'].text}", places, label, problems, required=False)
+        shown = "requests" if parsed["requests"].single_column == "requests" else \
+            f"requests = {parsed['requests'].text}"
+        counts = _numbers(pd.Series(counts_of) if isinstance(counts_of, np.ndarray) else counts_of, shown, places,
+                          label, problems, required=False)
         if problems or counts is None:
             raise UsageLogError(problems)
         empty = keep & (counts == 0)
