@@ -9,12 +9,12 @@ import streamlit as st
 
 from analytics.charts.cost_vs_hle import cost_vs_hle
 from analytics.core.catalog import price_table
+from analytics.core.presets import SEED_MODELS
 from analytics.core.scores import results_frame
 from pages.ui.common import as_of, currency, http_only, money_column, registry, show_chart, show_table, source_label
 
 # The five models of the seed report's price table, in its order. (A comment, not a docstring: Streamlit's
 # "magic" would print a bare string on the page.)
-SEED_MODELS = ["qwen3-max-thinking", "kimi-k2.5", "gpt-5.2", "gemini-3-pro", "claude-opus-4.5"]
 
 reg = registry()
 cur, on = currency(), as_of()

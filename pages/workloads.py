@@ -14,7 +14,6 @@ import streamlit as st
 
 from analytics.charts.workloads import (
     BREAK_EVEN_MODELS,
-    SEED_MODELS,
     break_even_figure,
     breakdown_figure,
     cumulative_figure,
@@ -23,6 +22,7 @@ from analytics.charts.workloads import (
     tornado_figure,
 )
 from analytics.core.errors import AnalyticsError, RegistryError
+from analytics.core.presets import SEED_MODELS
 from analytics.core.safeyaml import MAX_YAML_BYTES
 from analytics.workloads.engine import (
     DEFAULT_SPEED,

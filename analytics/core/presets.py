@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from .registry import Registry
 
-HEADLINE_MODELS = ("qwen3-max-thinking", "kimi-k2.5", "gpt-5.2", "gemini-3-pro", "claude-opus-4.5", "deepseek-v3.2")
+SEED_MODELS = ("qwen3-max-thinking", "kimi-k2.5", "gpt-5.2", "gemini-3-pro", "claude-opus-4.5")
+"""The five models of the seed report, in its order: the default selection wherever models are compared."""
+HEADLINE_MODELS = (*SEED_MODELS, "deepseek-v3.2")
 """The seed report's five models and DeepSeek V3.2: the default set where one line per model would crowd a chart."""
+
+
+def seed_models(registry: Registry) -> list[str]:
+    """The seed models the registry holds (every model when it holds none of them)."""
+    present = [m for m in SEED_MODELS if m in registry.entries]
+    return present or registry.model_ids()
 
 
 def headline_models(registry: Registry) -> list[str]:

@@ -92,6 +92,21 @@ def tier_label(schedule: PriceSchedule, index: int) -> str:
     return f"{previous + 1:,}–{tier.up_to:,}"
 
 
+def tier_labels(schedule: PriceSchedule) -> list[str]:
+    """``tier_label`` of every tier of a schedule, in order."""
+    return [tier_label(schedule, i) for i in range(len(schedule.tiers))]
+
+
+def tiers_summary(schedule: PriceSchedule, factor: float = 1.0) -> str:
+    """Every tier in one cell, input / output per 1M (times ``factor``, a currency conversion):
+    "≤ 200,000: 3 / 15 · > 200,000: 6 / 22.5"; a single tier is "all: 3 / 15"."""
+    def rate(value: float | None) -> str:
+        return "unknown" if value is None else f"{value * factor:g}"
+
+    return " · ".join(f"{label}: {rate(tier.input_mtok)} / {rate(tier.output_mtok)}"
+                      for label, tier in zip(tier_labels(schedule), schedule.tiers, strict=True))
+
+
 def prompt_cap(model: Model) -> int:
     return model.max_input_tokens or model.context_window
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9.\-]*[a-z0-9]$"
 ServiceTier = Literal["standard", "batch", "flex", "priority"]
+SERVICE_TIERS: tuple[str, ...] = get_args(ServiceTier)
+"""The service tiers, in this order everywhere (the schema, the CLI's choices, the pages)."""
 Condition = Literal["tools", "no-tools"]
 Subset = Literal["full", "text-only"]
 ReporterKind = Literal["vendor", "maintainer", "third-party", "press", "seed-report"]

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.core.errors import AnalyticsError, NoPriceError
+from analytics.core.presets import seed_models
 from analytics.core.pricing import (
     FIT_OK,
     FIT_OUTPUT_OVER_CAP,
@@ -26,12 +27,13 @@ from analytics.core.pricing import (
     fit_codes,
     prompt_cap,
     request_totals,
+    tier_labels,
 )
 from analytics.core.registry import Registry
 from analytics.core.schema import Model, PriceSchedule
 
 from .names import resolve_many
-from .usage import SEED_MODELS, TOKEN_COLUMNS
+from .usage import TOKEN_COLUMNS
 
 NOT_FITTING = "does not fit"
 NO_PRICE = "no price"
@@ -42,12 +44,6 @@ _FIT_REASONS = {
     FIT_PROMPT_OVER_PRICED_TIERS: "no price tier covers the prompt",
 }
 
-
-
-def default_models(registry: Registry) -> list[str]:
-    """The seed models the registry has (every model when it has none of them)."""
-    chosen = [m for m in SEED_MODELS if m in registry.entries]
-    return chosen or registry.model_ids()
 
 
 def _day_numbers(usage: pd.DataFrame) -> np.ndarray | None:
@@ -64,17 +60,6 @@ def _day_numbers(usage: pd.DataFrame) -> np.ndarray | None:
 
 def _day_number(day: dt.date | None, default: int) -> int:
     return default if day is None else (day - dt.date(1970, 1, 1)).days
-
-
-def _tier_labels(schedule: PriceSchedule) -> list[str]:
-    """"≤32,768", "≤131,072", ">131,072" — or "single tier" when the schedule has one."""
-    if len(schedule.tiers) == 1:
-        return ["single tier"]
-    labels, previous = [], 0
-    for tier in schedule.tiers:
-        labels.append(f"≤{tier.up_to:,}" if tier.up_to is not None else f">{previous:,}")
-        previous = tier.up_to or previous
-    return labels
 
 
 @dataclass
@@ -142,7 +127,7 @@ def _price_on_model(registry: Registry, model: Model, columns: dict[str, np.ndar
             counts = [int(ok.sum()) if w is None else float(w[ok].sum())]
         else:
             counts = np.bincount(tiers[ok], weights=None if w is None else w[ok], minlength=len(schedule.tiers))
-        for label, count in zip(_tier_labels(schedule), counts, strict=False):
+        for label, count in zip(tier_labels(schedule), counts, strict=False):
             count = int(count) if w is None else float(count)
             result.tier_counts[label] = result.tier_counts.get(label, 0) + count
         result.schedules.append(schedule)
@@ -299,7 +284,7 @@ def replay(
     and ``saving`` = (cost on the recorded models − cost on this model) over the requests both price, so a positive
     saving means this model would have been cheaper (``saving_share`` = saving / recorded cost).
     """
-    model_ids = [registry.resolve_id(m) for m in (models or default_models(registry))]
+    model_ids = [registry.resolve_id(m) for m in (models or seed_models(registry))]
     model_ids = list(dict.fromkeys(model_ids))
     n = len(usage)
     if n == 0:

@@ -18,12 +18,13 @@ import zlib
 import numpy as np
 import pandas as pd
 
+from analytics.core.presets import SEED_MODELS
 from analytics.core.pricing import prompt_cap
 from analytics.core.registry import Registry
 
 from .engine import replay
 from .formats import UsageFormat, format_named
-from .usage import SEED_MODELS, sample_log
+from .usage import sample_log
 
 AUTHORS = {"openai": "openai", "anthropic": "anthropic", "google": "google", "moonshot": "moonshotai",
            "alibaba": "qwen", "deepseek": "deepseek", "xai": "x-ai"}

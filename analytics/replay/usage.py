@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.core.errors import AnalyticsError, Problem
+from analytics.core.presets import SEED_MODELS
 
 from .expressions import Evaluation, Expression, ExpressionError, evaluate, parse
 from .formats import FORMATS, TEXT_TARGETS, UsageFormat, detect_format, format_named
@@ -44,9 +45,6 @@ CANONICAL_COLUMNS = (*TOKEN_COLUMNS, "requests", "timestamp", "model", "export_c
 """What a mapping fills; a file's other columns are ignored."""
 WRITE_COLUMNS = ("cached_tokens", "cache_write_tokens", "cache_write_1h_tokens")
 """The parts of the prompt that are not billed at the input rate; together never above the prompt."""
-
-SEED_MODELS = ("qwen3-max-thinking", "kimi-k2.5", "gpt-5.2", "gemini-3-pro", "claude-opus-4.5")
-"""The five models of the seed report: the default selection for a replay."""
 
 MAX_BYTES = 25 * 1024 * 1024
 """A log larger than this (25 MiB, the dashboard's upload limit) is refused before it is parsed."""
