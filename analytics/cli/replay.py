@@ -6,14 +6,14 @@ import argparse
 import sys
 
 from analytics.core.errors import AnalyticsError
-from analytics.replay.engine import ReplayResult, replay
+from analytics.formatting import as_recorded_text, log_lines
+from analytics.replay.engine import replay
 from analytics.replay.formats import FORMATS
 from analytics.replay.usage import (
     DEFAULT_AVERAGE_PROMPT,
     MAX_BYTES,
     MAX_COLUMNS,
     MAX_ROWS,
-    UsageLog,
     parse_mapping,
     read_log,
     rows_text,
@@ -81,34 +81,6 @@ def _formats(args: argparse.Namespace) -> int:
     return 0
 
 
-def _describe_log(log: UsageLog, result: ReplayResult) -> list[str]:
-    """The lines that say how the file was read: format, mapping, skipped rows, notes, names, approximation."""
-    what = f"{log.format.title} (detected from its header)" if log.format else "columns named like the canonical ones"
-    lines = [f"{log.label}: {what}; {log.rows:,} of {log.rows_read:,} rows replayed"]
-    lines.append("  read: " + "; ".join(f"{t} = {e}" if t != e else t for t, e in log.mapping.items()))
-    lines += [f"  skipped {rows_text(count)}: {why}" for why, count in log.skipped.items()]
-    if log.format and log.format.caveat:
-        lines.append(f"  note: {log.format.caveat}")
-    lines += [f"  note: {note}" for note in log.notes]
-    if result.recorded_names:
-        lines.append("  recorded names resolved: " + ", ".join(f"{k} → {v}" for k, v in result.recorded_names.items()))
-    if log.approximation:
-        lines.append(f"  approximation: {log.approximation}")
-    return lines
-
-
-def _as_recorded_line(result: ReplayResult) -> str | None:
-    recorded = result.as_recorded
-    if not recorded:
-        return None
-    text = (f"as recorded: {recorded['cost']:,.6g} {result.currency} over {recorded['rows']:,} of "
-            f"{recorded['rows_total']:,} rows (each on the model it was recorded on, at the registry's prices)")
-    if recorded.get("export_rows"):
-        text += (f"; the export's own cost for those {recorded['export_rows']:,} rows: "
-                 f"{recorded['export_cost']:,.6g} {result.currency} ({recorded['difference_share']:+.1%})")
-    return text
-
-
 def run(args: argparse.Namespace) -> int:
     if args.formats:
         return _formats(args)
@@ -142,14 +114,15 @@ def run(args: argparse.Namespace) -> int:
         })
         return 0
     if log and (log.format or log.skipped or log.notes or result.recorded_names or log.approximation):
-        print("\n".join(_describe_log(log, result)))
+        headline, *details = log_lines(log.as_dict(), result.recorded_names)
+        print("\n".join([headline, *(f"  {line}" for line in details)]))
     where = (f"{result.period[0]} to {result.period[1]}, each request at the price of its day" if result.period
              else f"all priced on {result.priced_on}")
     rows = f" in {result.rows:,} rows" if result.weights is not None else ""
     print(f"{result.requests:,} requests{rows} ({where}); {result.region}/{result.service_tier}; {result.currency}")
     if result.approximation and not (log and log.approximation):
         print(f"approximation: {result.approximation}")
-    recorded = _as_recorded_line(result)
+    recorded = as_recorded_text(result.as_recorded, result.currency, lambda v, cur: f"{v:,.6g} {cur}")
     if recorded:
         print(recorded)
     print(format_table(summary, ["model", "total_cost", "cost_median", "cost_p95", "cost_max", "priced",

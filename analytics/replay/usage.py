@@ -54,6 +54,8 @@ MAX_COLUMNS = 200
 """A log whose header has more columns than this is refused before its rows are parsed."""
 MAX_PROBLEMS_PER_COLUMN = 5
 """Validation lists at most this many bad rows per column and kind (with the count of the rest)."""
+NO_FORMAT = "none"
+"""``format_name`` that reads a file by its column names even when its header looks like a known export."""
 DEFAULT_AVERAGE_PROMPT = 20_000
 """For aggregated rows with no request count (Anthropic's console export): the assumed average prompt, in tokens.
 Such a row is priced as ⌈prompt tokens / this⌉ requests of the average size; ``--average-prompt`` changes it."""
@@ -314,7 +316,9 @@ def resolve_mapping(columns: Iterable[str], overrides: Mapping[str, str] | None 
             problems.append(Problem(label, f"cannot map to {target!r}", field=target,
                                     hint=f"map to one of {', '.join(CANONICAL_COLUMNS)}"))
     fmt = None
-    if format_name:
+    if format_name == NO_FORMAT:
+        pass  # read by column names, whatever the header looks like
+    elif format_name:
         fmt = format_named(format_name)
         if fmt is None:
             raise _error(label, f"unknown format {format_name!r}",
@@ -588,6 +592,7 @@ class UsageLog:
     def as_dict(self) -> dict[str, Any]:
         return {"file": self.label, "format": self.format.name if self.format else None,
                 "format_title": self.format.title if self.format else "columns named like the canonical ones",
+                "caveat": self.format.caveat if self.format else "",
                 "mapping": self.mapping, "rows_read": self.rows_read, "rows_replayed": self.rows,
                 "skipped": self.skipped, "notes": self.notes, "approximation": self.approximation}
 
