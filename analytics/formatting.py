@@ -71,12 +71,13 @@ def as_recorded_text(as_recorded: Mapping[str, Any], currency: str,
     return text
 
 
-def log_lines(log: Mapping[str, Any], recorded_names: Mapping[str, str]) -> list[str]:
-    """How a file was read (``UsageLog.as_dict()``): format, mapping, skipped rows, notes, names, approximation.
-    The first line is the headline; the others are details."""
+def log_lines(log: Mapping[str, Any], recorded_names: Mapping[str, str], *, mapping: bool = True) -> list[str]:
+    """How a file was read (``UsageLog.as_dict()``): format, mapping (unless ``mapping=False``), skipped rows,
+    notes, names, approximation. The first line is the headline; the others are details."""
     how = f"{log['format_title']} (detected from its header)" if log["format"] else log["format_title"]
     lines = [f"{log['file']}: {how}; {log['rows_replayed']:,} of {rows(log['rows_read'])} replayed"]
-    lines.append("read: " + "; ".join(f"{t} = {e}" if t != e else t for t, e in log["mapping"].items()))
+    if mapping:
+        lines.append("read: " + "; ".join(f"{t} = {e}" if t != e else t for t, e in log["mapping"].items()))
     lines += [f"skipped {rows(count)}: {why}" for why, count in log["skipped"].items()]
     if log.get("caveat"):
         lines.append(f"note: {log['caveat']}")

@@ -148,9 +148,8 @@ else:
         st.caption("Or try a sample export:")
         buttons = st.columns(len(FORMATS))
         for column, fmt in zip(buttons, FORMATS, strict=True):
-            column.button(fmt.title.split(" (")[0].replace(" usage export", "").replace(" export", ""),
-                          key=f"try_{fmt.name}", on_click=_use_export, args=(fmt.name,), help=fmt.title,
-                          width="stretch")
+            column.button(fmt.label, key=f"try_{fmt.name}", on_click=_use_export, args=(fmt.name,),
+                          help=f"A generated {fmt.title}", width="stretch")
         if uploaded is None:
             st.info("Upload a usage log, or use a generated sample to see what the replay shows.")
             st.stop()
@@ -214,7 +213,7 @@ when = (f"from {period[0]} to {period[1]}, each request at the price of its day"
 in_rows = f" in {rows(view['rows'])}" if view["approximation"] else ""
 st.subheader(f"{view['requests']:,} requests{in_rows}, {when}")
 if view["log"]:
-    headline, *details = log_lines(view["log"], view["recorded_names"])
+    headline, *details = log_lines(view["log"], view["recorded_names"], mapping=False)  # the mapping is above
     st.info(headline + "\n\n" + "\n".join(f"- {line}" for line in details), icon="📄")
 elif view["approximation"]:
     st.caption(f"Approximation: {view['approximation']}.")

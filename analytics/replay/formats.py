@@ -59,6 +59,8 @@ class UsageFormat:
 
     name: str
     title: str
+    label: str
+    """The product's name alone (a button's text)."""
     source: str
     detect: tuple[str, ...]
     """Columns every file of this format has (the header is matched against them)."""
@@ -86,6 +88,7 @@ class UsageFormat:
 
 OPENAI = UsageFormat(
     name="openai",
+    label="OpenAI",
     title="OpenAI usage export (completions, daily buckets)",
     source="https://platform.openai.com/docs/api-reference/usage/completions_object "
            "(github:openai/openai-openapi, UsageCompletionsResult; dashboard Usage → Export)",
@@ -122,6 +125,7 @@ OPENAI = UsageFormat(
 
 ANTHROPIC = UsageFormat(
     name="anthropic",
+    label="Anthropic",
     title="Anthropic console usage export",
     source="https://support.anthropic.com/en/articles/9534590-cost-and-usage-reporting-in-console "
            "(Console → Usage → Export; the same split as the Admin API usage report)",
@@ -156,6 +160,7 @@ ANTHROPIC = UsageFormat(
 
 OPENROUTER = UsageFormat(
     name="openrouter",
+    label="OpenRouter",
     title="OpenRouter activity export",
     source="https://openrouter.ai/activity (Export → CSV); permaslugs as in OpenRouter's model list",
     detect=("generation_id", "created_at", "cost_total", "tokens_prompt", "tokens_completion", "model_permaslug"),
@@ -188,6 +193,7 @@ OPENROUTER = UsageFormat(
 _USAGE_OBJECT = "metadata.usage_object"
 LITELLM = UsageFormat(
     name="litellm",
+    label="LiteLLM",
     title="LiteLLM SpendLogs (LiteLLM_SpendLogs table or its CSV dump)",
     source="https://github.com/BerriAI/litellm/blob/main/schema.prisma (model LiteLLM_SpendLogs); "
            "litellm/proxy/spend_tracking/spend_tracking_utils.py (metadata.usage_object)",
@@ -235,6 +241,7 @@ LITELLM = UsageFormat(
 _USAGE = "usageDetails"
 LANGFUSE = UsageFormat(
     name="langfuse",
+    label="Langfuse",
     title="Langfuse observations / generations export",
     source="https://github.com/langfuse/langfuse (worker/src/features/database-read-stream/observation-stream.ts, "
            "packages/shared/src/server/utils/transforms/transformStreamToCsv.ts, "
@@ -287,6 +294,7 @@ LANGFUSE = UsageFormat(
 _META = "heliconeMetadata"
 HELICONE = UsageFormat(
     name="helicone",
+    label="Helicone",
     title="Helicone request export",
     source="https://github.com/Helicone/helicone (web/components/shared/themed/table/exportButton.tsx, "
            "packages/llm-mapper/utils/getMappedContent.ts: heliconeMetadata)",
