@@ -149,11 +149,25 @@ def _read_parquet(data: bytes, label: str, max_rows: int, max_columns: int) -> p
     return frame
 
 
+class _UnclosedQuote(ValueError):
+    """A quoted cell that runs to the end of the file; ``line`` is where its record starts."""
+
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
+
+
 def _records(text: str, separator: str) -> Iterable[tuple[int, list[str]]]:
     """``(first physical line, fields)`` of every non-blank record, the header included, as pandas reads them."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, skipinitialspace=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, skipinitialspace=True, strict=True)
     end = 0
-    for record in reader:
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise _UnclosedQuote(end + 1) from None
         start, end = end + 1, reader.line_num
         if record:
             yield start, record
@@ -166,18 +180,24 @@ def _first_lines(text: str, separator: str, rows: int) -> np.ndarray | None:
     physical = text.count("\n") + (0 if text.endswith("\n") else 1)
     if physical == rows + 1:
         return None
-    lines = [start for start, _ in _records(text, separator)][1:rows + 1]
+    try:
+        lines = [start for start, _ in _records(text, separator)][1:rows + 1]
+    except _UnclosedQuote:
+        return None  # pandas read it anyway: rows are then located by position
     return np.asarray(lines, dtype=np.int64) if len(lines) == rows else None
 
 
 def _malformed_line(text: str, separator: str) -> str | None:
     """Where the first record with the wrong number of fields starts: "row R (line L), F fields for H"."""
-    width = None
-    for row, (start, record) in enumerate(_records(text, separator)):
-        if width is None:
-            width = len(record)
-        elif len(record) != width:
-            return f"row {row:,} (line {start:,}) has {len(record):,} fields, the header {width:,}"
+    width, row = None, 0
+    try:
+        for row, (start, record) in enumerate(_records(text, separator)):
+            if width is None:
+                width = len(record)
+            elif len(record) != width:
+                return f"row {row:,} (line {start:,}) has {len(record):,} fields, the header {width:,}"
+    except _UnclosedQuote as exc:
+        return f"row {row + 1:,} (line {exc.line:,}) opens a quote that is never closed (EOF inside the quotes)"
     return None
 
 
@@ -207,7 +227,9 @@ def _read_csv(data: bytes, label: str, max_rows: int, max_columns: int) -> pd.Da
     except pd.errors.ParserError as exc:
         where = _malformed_line(data.decode("utf-8-sig", errors="replace"), separator)
         detail = where or str(exc).strip().splitlines()[-1]
-        raise _error(label, f"malformed CSV: {detail}", hint="every row needs as many fields as the header") from None
+        hint = ('close the quoted cell (a quote inside a cell is written twice: "")' if "quote" in detail
+                else "every row needs as many fields as the header")
+        raise _error(label, f"malformed CSV: {detail}", hint=hint) from None
     except UnicodeDecodeError as exc:
         raise _error(label, f"not UTF-8 text (byte {exc.start:,})", hint="save the CSV as UTF-8") from None
     if not frame.index.equals(pd.RangeIndex(len(frame))):

@@ -49,3 +49,9 @@ def test_lines_survive_skipped_rows(tmp_path):
     with pytest.raises(UsageLogError) as excinfo:
         read_log(data, "lf.csv")
     assert "row 2 (line 4): usageDetails.input is 'many', not a number" in str(excinfo.value)
+
+
+def test_an_unclosed_quote_names_the_line_it_opens_on():
+    data = b'prompt_tokens,output_tokens,note\n1,2,"fine\nstill fine"\n3,4,"never closed\n5,6,x\n'
+    with pytest.raises(UsageLogError, match=r"row 2 \(line 4\) opens a quote that is never closed"):
+        read_usage(data, "open.csv")

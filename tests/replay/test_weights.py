@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics.charts.replay import cost_per_model_figure
 from analytics.replay.engine import replay, weighted_percentiles
 from analytics.replay.usage import UsageLogError, read_log, validate_usage
 
@@ -83,3 +84,12 @@ def test_zero_request_rows_are_skipped_and_counted_not_an_error():
 def test_a_negative_request_count_is_an_error_naming_the_row():
     with pytest.raises(UsageLogError, match=r"b.csv: requests: row 1 \(line 2\): -2 is negative"):
         read_log(b"prompt_tokens,output_tokens,requests\n10,1,-2\n", "b.csv")
+
+
+def test_the_charts_recorded_line_is_the_weighted_total_and_says_its_rows(registry):
+    result = replay(registry, validate_usage(BUCKETS), ["gpt-5.2"])
+    fig = cost_per_model_figure(result, registry)
+    line = next(shape for shape in fig.layout.shapes if shape.y0 == shape.y1)
+    assert line.y0 == pytest.approx(result.as_recorded["cost"])
+    note = next(a.text for a in fig.layout.annotations if a.text.startswith("as recorded"))
+    assert note.endswith("(3 of 3 rows)")
