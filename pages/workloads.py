@@ -24,28 +24,20 @@ from analytics.charts.workloads import (
 from analytics.core.errors import AnalyticsError, RegistryError
 from analytics.core.presets import SEED_MODELS
 from analytics.core.safeyaml import MAX_YAML_BYTES
-from analytics.workloads.engine import (
-    DEFAULT_SPEED,
+from analytics.workloads.editing import ROLE_FIELDS, roles_frame, workload_from_frame
+from analytics.workloads.engine import Settings, compare, results_table
+from analytics.workloads.model import (
     MIXED,
-    ROLE_FIELDS,
-    Settings,
-    SpeedAssumption,
     Workload,
-    benchmark_proxies,
-    break_even,
     check_models,
     load_workload,
     main_role,
     preset_names,
-    results_table,
-    roles_frame,
-    run_workload,
-    sensitivity,
-    speed_table,
     workload_from_bytes,
-    workload_from_frame,
     workload_yaml,
 )
+from analytics.workloads.speeds import DEFAULT_SPEED, SpeedAssumption, speed_table
+from analytics.workloads.whatifs import benchmark_proxies, break_even, sensitivity
 from pages.ui.common import as_of, currency, registry, show_chart, show_table, unknown_as_text
 
 UPLOAD = "upload a file"
@@ -176,14 +168,8 @@ with st.sidebar:
 
 settings = Settings(on=on, currency=cur, default_speed=SpeedAssumption(tps, ttft, "default you set"))
 
-proxies = benchmark_proxies(reg, chosen) if success_mode == HLE and chosen else {}
-results = []
-for model in compared:
-    forced = None if model == MIXED else model
-    proxy = proxies.get(model) if success_mode == HLE else None
-    results.append(run_workload(workload, reg, forced, settings, tasks_per_month=volume,
-                                success_rate=proxy[0] if proxy else None,
-                                success_proxy=proxy[1] if proxy else None))
+proxies = benchmark_proxies(reg, chosen) if success_mode == HLE and chosen else None
+results = compare(workload, reg, chosen, settings, tasks_per_month=volume, success_rates=proxies)
 if success_mode == HLE and not chosen:
     st.info("The HLE proxy needs models to compare; with each role on its own model the entered rate is used.")
 

@@ -57,30 +57,9 @@ def context_tiers(
                          service_tier=service_tier, on=day, currency=currency)
     ends = window_ends(registry, models, float(output_tokens), cache_hit, region=region,
                        service_tier=service_tier, on=day, currency=currency)
-    fig = go.Figure()
-    styles = model_shades(curves) if not curves.empty else {}
     symbol = money_symbol(currency)
-    window = dict(zip(ends["model"], ends["max_prompt_tokens"], strict=True))
-    for model_id, curve in curves.groupby("model", sort=False):
-        colour, dash = styles[model_id]
-        name = esc(curve["name"].iloc[0])
-        fig.add_trace(go.Scatter(
-            x=curve["prompt_tokens"], y=curve["cost"], mode="lines", name=f"{name} · ends {tokens(window[model_id])}",
-            legendgroup=model_id,
-            line={"color": colour, "dash": dash, "width": 2.2},
-            customdata=np.stack([curve["tier_index"] + 1], axis=-1),
-            hovertemplate=(f"<b>{name}</b><br>prompt %{{x:,}} tokens (tier %{{customdata[0]}})<br>"
-                           f"cost {symbol}%{{y:.4f}} per request<extra></extra>"),
-        ))
-    plotted_ends = ends[ends["status"] == "ok"]
-    for row in plotted_ends.itertuples(index=False):
-        colour, _ = styles.get(row.model, ("#7f7f7f", "solid"))
-        fig.add_trace(go.Scatter(
-            x=[row.max_prompt_tokens], y=[row.cost_at_end], mode="markers", legendgroup=row.model, showlegend=False,
-            marker={"symbol": "line-ns", "size": 18, "line": {"width": 3, "color": colour}},
-            hovertemplate=(f"<b>{esc(row.name)}</b>: window ends at {row.max_prompt_tokens:,} prompt tokens<br>"
-                           f"cost {symbol}{row.cost_at_end:.4f}<extra></extra>"),
-        ))
+    fig = go.Figure()
+    _draw_curves(fig, curves, ends, symbol)
     fig.update_xaxes(type="log", title_text="Prompt tokens (input + cached), log scale",
                      tickvals=[1e3, 1e4, 3.2768e4, 1e5, 2e5, 1e6],
                      ticktext=["1K", "10K", "32K", "100K", "200K", "1M"])
@@ -104,6 +83,32 @@ def context_tiers(
            height=560)
     fig.update_layout(margin={"r": 170, "t": 90})
     return fig, curves
+
+
+def _draw_curves(fig: go.Figure, curves: pd.DataFrame, ends: pd.DataFrame, symbol: str) -> None:
+    """One step line per model (a shade of its country's colour) and a tick where its window ends."""
+    styles = model_shades(curves) if not curves.empty else {}
+    window = dict(zip(ends["model"], ends["max_prompt_tokens"], strict=True))
+    for model_id, curve in curves.groupby("model", sort=False):
+        colour, dash = styles[model_id]
+        name = esc(curve["name"].iloc[0])
+        fig.add_trace(go.Scatter(
+            x=curve["prompt_tokens"], y=curve["cost"], mode="lines", name=f"{name} · ends {tokens(window[model_id])}",
+            legendgroup=model_id,
+            line={"color": colour, "dash": dash, "width": 2.2},
+            customdata=np.stack([curve["tier_index"] + 1], axis=-1),
+            hovertemplate=(f"<b>{name}</b><br>prompt %{{x:,}} tokens (tier %{{customdata[0]}})<br>"
+                           f"cost {symbol}%{{y:.4f}} per request<extra></extra>"),
+        ))
+    plotted_ends = ends[ends["status"] == "ok"]
+    for row in plotted_ends.itertuples(index=False):
+        colour, _ = styles.get(row.model, ("#7f7f7f", "solid"))
+        fig.add_trace(go.Scatter(
+            x=[row.max_prompt_tokens], y=[row.cost_at_end], mode="markers", legendgroup=row.model, showlegend=False,
+            marker={"symbol": "line-ns", "size": 18, "line": {"width": 3, "color": colour}},
+            hovertemplate=(f"<b>{esc(row.name)}</b>: window ends at {row.max_prompt_tokens:,} prompt tokens<br>"
+                           f"cost {symbol}{row.cost_at_end:.4f}<extra></extra>"),
+        ))
 
 
 CHART_SPECS: tuple[ChartSpec, ...] = (

@@ -180,68 +180,18 @@ def cost_vs_hle(
     data = cost_vs_hle_data(registry, ratio, condition, reporters, pick, subset, cache_hit, prompt, currency, on,
                             region, service_tier)
     plotted = data[data["status"] == "ok"].reset_index(drop=True)
-    symbol = money_symbol(currency)
     fig = go.Figure()
-
-    if not plotted.empty:
-        logs = np.log10(plotted["blended_per_mtok"].to_numpy(dtype=float))
-        pad = max(0.15, (logs.max() - logs.min()) * 0.12)
-        x_range = (logs.min() - pad, logs.max() + pad)
-        scores = plotted["score"].to_numpy(dtype=float)
-        spread = max(scores.max() - scores.min(), 5.0)
-        y_range = (max(0.0, scores.min() - spread * 0.25), min(100.0, scores.max() + spread * 0.3))
-        positions = label_positions(logs, scores, plotted["name"].astype(str), x_range=x_range, y_range=y_range)
-        plotted["label_position"] = positions
-
-        frontier = plotted[plotted["on_frontier"]].sort_values(["blended_per_mtok", "score"])
-        if len(frontier) >= 1:
-            fig.add_trace(go.Scatter(
-                x=frontier["blended_per_mtok"], y=frontier["score"], mode="lines", line_shape="hv",
-                line={"color": "#555", "dash": "dash", "width": 1.5}, name="Pareto frontier", hoverinfo="skip",
-            ))
-        for (country, cond), group in plotted.groupby(["country", "condition"], sort=True):
-            customdata = np.stack([
-                group["name"].map(esc), group["reporter"].map(esc), group["reporter_kind"].map(esc),
-                group["source"].map(esc), group["date"].map(esc), group["subset"].map(esc),
-                group["blended_per_mtok"].map(lambda v: f"{symbol}{v:,.3g}" if symbol else f"{v:,.3g} {currency}"),
-            ], axis=-1)
-            fig.add_trace(go.Scatter(
-                x=group["blended_per_mtok"], y=group["score"], mode="markers+text",
-                text=group["name"].map(esc), textposition=group["label_position"].tolist(), cliponaxis=False,
-                textfont={"size": 12, "color": country_color(country)},
-                marker={"size": 13, "color": country_color(country), "symbol": CONDITION_SYMBOLS.get(cond, "circle"),
-                        "line": {"width": 1, "color": "white"}},
-                name=f"{COUNTRY_NAMES.get(country, esc(country))} · {CONDITION_LABELS.get(cond, cond)}",
-                customdata=customdata,
-                hovertemplate=(
-                    "<b>%{customdata[0]}</b><br>blended %{customdata[6]} / 1M<br>HLE %{y:.1f}% "
-                    "(%{meta})<br>reporter: %{customdata[1]} (%{customdata[2]})<br>"
-                    "subset: %{customdata[5]}<br>source: %{customdata[3]}<br>date: %{customdata[4]}<extra></extra>"
-                ),
-                meta=CONDITION_LABELS.get(cond, cond),
-            ))
-        ticks = log_ticks(10 ** x_range[0], 10 ** x_range[1])
-        fig.update_xaxes(type="log", range=list(x_range), tickvals=ticks,
-                         ticktext=[f"{symbol}{v:g}" for v in ticks])
-        fig.update_yaxes(range=list(y_range))
-    else:
+    if plotted.empty:
         fig.add_annotation(text="No model has both a price and a score under these settings", showarrow=False,
                            xref="paper", yref="paper", x=0.5, y=0.5, font={"size": 14, "color": "#555"})
-
+    else:
+        _draw_points(fig, plotted, currency)
     fig.update_xaxes(title_text=f"Blended price, {currency} per 1M tokens ({ratio_label} input:output, log scale)")
     fig.update_yaxes(title_text="HLE score (%)", ticksuffix="%")
     fig.update_layout(legend=TOP_LEGEND)
 
     missing = data[data["status"] != "ok"]
-    settings = {
-        "blend": ratio_label, "condition": CONDITION_LABELS.get(condition, condition),
-        "reporters": ", ".join(normalise_reporters(reporters)) if normalise_reporters(reporters) != REPORTER_KINDS
-        else "any", "pick": pick,
-    }
-    if subset != "any":
-        settings["subset"] = subset
-    if cache_hit:
-        settings["cache hit"] = f"{cache_hit:.0%}"
+    settings = _policy_note(ratio_label, condition, reporters, pick, subset, cache_hit)
     what = "HLE score against blended price; dashed line: Pareto frontier (cheaper and higher)"
     if not missing.empty:
         what += f"<br>Not plotted: {not_plotted(missing, limit=2)}"
@@ -250,6 +200,63 @@ def cost_vs_hle(
     finish(fig, f"Cost vs HLE: blended price ({ratio_label}) against HLE score", prov, height=600)
     fig.update_layout(margin={"t": 110, "b": 140})
     return fig, data
+
+
+def _draw_points(fig: go.Figure, plotted: pd.DataFrame, currency: str) -> None:
+    """The frontier, one marker trace per country and condition with labels placed clear of each other, and the
+    axes fitted to the points (a log price axis with 1-2-5 ticks)."""
+    symbol = money_symbol(currency)
+    logs = np.log10(plotted["blended_per_mtok"].to_numpy(dtype=float))
+    pad = max(0.15, (logs.max() - logs.min()) * 0.12)
+    x_range = (logs.min() - pad, logs.max() + pad)
+    scores = plotted["score"].to_numpy(dtype=float)
+    spread = max(scores.max() - scores.min(), 5.0)
+    y_range = (max(0.0, scores.min() - spread * 0.25), min(100.0, scores.max() + spread * 0.3))
+    plotted = plotted.assign(label_position=label_positions(logs, scores, plotted["name"].astype(str),
+                                                            x_range=x_range, y_range=y_range))
+    frontier = plotted[plotted["on_frontier"]].sort_values(["blended_per_mtok", "score"])
+    if len(frontier) >= 1:
+        fig.add_trace(go.Scatter(
+            x=frontier["blended_per_mtok"], y=frontier["score"], mode="lines", line_shape="hv",
+            line={"color": "#555", "dash": "dash", "width": 1.5}, name="Pareto frontier", hoverinfo="skip",
+        ))
+    for (country, cond), group in plotted.groupby(["country", "condition"], sort=True):
+        customdata = np.stack([
+            group["name"].map(esc), group["reporter"].map(esc), group["reporter_kind"].map(esc),
+            group["source"].map(esc), group["date"].map(esc), group["subset"].map(esc),
+            group["blended_per_mtok"].map(lambda v: f"{symbol}{v:,.3g}" if symbol else f"{v:,.3g} {currency}"),
+        ], axis=-1)
+        fig.add_trace(go.Scatter(
+            x=group["blended_per_mtok"], y=group["score"], mode="markers+text",
+            text=group["name"].map(esc), textposition=group["label_position"].tolist(), cliponaxis=False,
+            textfont={"size": 12, "color": country_color(country)},
+            marker={"size": 13, "color": country_color(country), "symbol": CONDITION_SYMBOLS.get(cond, "circle"),
+                    "line": {"width": 1, "color": "white"}},
+            name=f"{COUNTRY_NAMES.get(country, esc(country))} · {CONDITION_LABELS.get(cond, cond)}",
+            customdata=customdata,
+            hovertemplate=(
+                "<b>%{customdata[0]}</b><br>blended %{customdata[6]} / 1M<br>HLE %{y:.1f}% "
+                "(%{meta})<br>reporter: %{customdata[1]} (%{customdata[2]})<br>"
+                "subset: %{customdata[5]}<br>source: %{customdata[3]}<br>date: %{customdata[4]}<extra></extra>"
+            ),
+            meta=CONDITION_LABELS.get(cond, cond),
+        ))
+    ticks = log_ticks(10 ** x_range[0], 10 ** x_range[1])
+    fig.update_xaxes(type="log", range=list(x_range), tickvals=ticks, ticktext=[f"{symbol}{v:g}" for v in ticks])
+    fig.update_yaxes(range=list(y_range))
+
+
+def _policy_note(ratio_label: str, condition: str, reporters: str | Iterable[str] | None, pick: str, subset: str,
+                 cache_hit: float) -> dict[str, str]:
+    """The footnote's settings: the blend and the score policy (subset and cache only when not the defaults)."""
+    chosen = normalise_reporters(reporters)
+    settings = {"blend": ratio_label, "condition": CONDITION_LABELS.get(condition, condition),
+                "reporters": ", ".join(chosen) if chosen != REPORTER_KINDS else "any", "pick": pick}
+    if subset != "any":
+        settings["subset"] = subset
+    if cache_hit:
+        settings["cache hit"] = f"{cache_hit:.0%}"
+    return settings
 
 
 # -- HLE with and without tools -------------------------------------------------------------------------------------

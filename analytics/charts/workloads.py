@@ -22,20 +22,15 @@ from analytics.core.presets import seed_models
 from analytics.core.registry import Registry
 from analytics.formatting import money, tokens
 from analytics.workloads.engine import (
-    MIXED,
-    BreakEven,
     Settings,
-    Workload,
     WorkloadResult,
-    break_even,
     breakdown_table,
     compare,
     cumulative_cost,
-    load_workload,
-    main_role,
     results_table,
-    sensitivity,
 )
+from analytics.workloads.model import MIXED, Workload, load_workload, main_role
+from analytics.workloads.whatifs import BreakEven, break_even, sensitivity
 
 from .base import Provenance, esc, finish, money_symbol
 from .spec import CURRENCY, ON, REGION, SERVICE_TIER, ChartOption, ChartSpec, parse_day

@@ -13,7 +13,7 @@ from analytics.core.pricing import parse_ratio, price_request, tier_label
 from analytics.core.registry import DATA_DIR, load_registry
 from analytics.core.schema import registry_json_schema
 
-from .common import CommandSpec, add_common, emit, format_table, fraction, registry_from, token_count
+from .common import CommandSpec, add_common, emit, fraction, print_table, registry_from, token_count
 
 
 def cmd_models(args: argparse.Namespace) -> int:
@@ -51,7 +51,7 @@ def cmd_price(args: argparse.Namespace) -> int:
         tier = f"prompts {tier_label(schedule, quote.tier_index)} tokens"
         print(f"{quote.model}: {quote.cost:.6g} {quote.currency}  (tier: {tier}; "
               f"{quote.region}/{quote.service_tier}; prices checked {quote.checked_on}; {quote.source})")
-        print(format_table(rows, ["component", "cost"]))
+        print_table(rows, ["component", "cost"])
     return 0
 
 

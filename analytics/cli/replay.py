@@ -21,7 +21,7 @@ from analytics.replay.usage import (
     validate_usage,
 )
 
-from .common import add_common, emit, format_table, registry_from, token_count
+from .common import add_common, emit, print_table, registry_from, token_count
 
 LISTED = 20
 """Unpriced requests printed in the table view (``--json`` lists them all)."""
@@ -125,18 +125,18 @@ def run(args: argparse.Namespace) -> int:
     recorded = as_recorded_text(result.as_recorded, result.currency, lambda v, cur: f"{v:,.6g} {cur}")
     if recorded:
         print(recorded)
-    print(format_table(summary, ["model", "total_cost", "cost_median", "cost_p95", "cost_max", "priced",
-                                 "not_fitting", "no_price", "saving", "saving_share", "compared_rows"]))
+    print_table(summary, ["model", "total_cost", "cost_median", "cost_p95", "cost_max", "priced",
+                          "not_fitting", "no_price", "saving", "saving_share", "compared_rows"])
     print()
-    print(format_table(result.tiers.to_dict("records"), ["model", "tier", "requests", "share"]))
+    print_table(result.tiers.to_dict("records"), ["model", "tier", "requests", "share"])
     if result.unknown_recorded:
         names = ", ".join(f"{k} ({rows_text(v)})" for k, v in result.unknown_recorded.items())
         print(f"\nrecorded on models the registry does not know, left out of the saving and of as recorded: {names}")
     if len(result.unpriced):
         print(f"\n{len(result.unpriced):,} request × model pairs got no cost (never counted as 0); "
               f"{'the first ' + str(LISTED) if len(result.unpriced) > LISTED else 'all'} listed, --json lists all:")
-        print(format_table(result.unpriced.head(LISTED).to_dict("records"),
-                           ["row", "model", "kind", "reason", "prompt_tokens", "output_tokens"]))
+        print_table(result.unpriced.head(LISTED).to_dict("records"),
+                    ["row", "model", "kind", "reason", "prompt_tokens", "output_tokens"])
     sys.stdout.flush()
     return 0
 

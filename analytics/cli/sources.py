@@ -14,7 +14,7 @@ from analytics.sources.drift import check_drift
 from analytics.sources.genai_prices import PINNED_VERSION, GenaiPricesMissing, load_genai_prices
 from analytics.sources.importer import import_genai_prices, write_provider
 
-from .common import date_arg, emit, format_table, registry_from
+from .common import date_arg, emit, print_table, registry_from
 
 # -- drift ----------------------------------------------------------------------------------------------------
 
@@ -57,7 +57,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
             for d in report.disagreements
         ]
         if rows:
-            print(format_table(rows, list(rows[0])))
+            print_table(rows, list(rows[0]))
         explained = len(report.disagreements) - len(report.unexplained)
         print(f"\n{len(report.matches)} models compared with genai-prices {version}; "
               f"{len(report.disagreements)} disagreement(s): {explained} explained, "

@@ -11,16 +11,9 @@ import sys
 from pathlib import Path
 
 from analytics.core.errors import RegistryError
-from analytics.workloads.engine import (
-    DEFAULT_SPEED,
-    SCHEMA_FILE,
-    Settings,
-    SpeedAssumption,
-    compare,
-    load_workload,
-    preset_names,
-    workload_json_schema,
-)
+from analytics.workloads.engine import Settings, compare
+from analytics.workloads.model import SCHEMA_FILE, load_workload, preset_names, workload_json_schema
+from analytics.workloads.speeds import DEFAULT_SPEED, SpeedAssumption
 
 from . import common
 
@@ -99,7 +92,7 @@ def cmd_workload(args: argparse.Namespace) -> int:
             row["exceeds_context_at_step"] = "fits"
     print(f"{workload.name}: cost per task in {args.currency}, "
           f"{results[0].tasks_per_month:,.0f} tasks a month")
-    print(common.format_table(rows, TABLE_COLUMNS))
+    common.print_table(rows, TABLE_COLUMNS)
     for result in results:
         for switch in result.tier_switches:
             print(f"  {result.model}: {switch['role']} changes price tier at step {switch['step']} "

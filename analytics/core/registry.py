@@ -18,7 +18,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import CurrencyError, NoPriceError, Problem, RegistryError, UnknownModelError
+from .errors import (
+    CurrencyError,
+    Location,
+    Locator,
+    NoPriceError,
+    Problem,
+    RegistryError,
+    UnknownModelError,
+    field_path,
+    problems_from_validation,
+)
 from .safeyaml import read_yaml_file
 from .schema import Benchmark, BenchmarkResult, FxTable, Model, PriceSchedule, Provider, ToolFee
 
@@ -56,10 +66,9 @@ def _label(path: Path) -> str:
         return str(path)
 
 
-def _problems_from_validation(exc: ValidationError, raw: Any, file: str) -> list[Problem]:
-    problems = []
-    for err in exc.errors():
-        loc = list(err["loc"])
+def _locate(raw: Any) -> Locator:
+    """A registry file's error location: the model (or benchmark result) it is in, then the field within it."""
+    def locate(loc: Location) -> tuple[str | None, str]:
         model_id = None
         if len(loc) >= 2 and loc[0] == "models" and isinstance(loc[1], int) and isinstance(raw, dict):
             models = raw.get("models")
@@ -72,16 +81,9 @@ def _problems_from_validation(exc: ValidationError, raw: Any, file: str) -> list
             if isinstance(results, list) and loc[1] < len(results) and isinstance(results[loc[1]], dict):
                 model_id = str(results[loc[1]].get("model"))
             loc = [f"results[{loc[1]}]", *loc[2:]]
-        field_path = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc).replace(".[", "[")
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] not in ("value_error", "assertion_error") and "input" in err:
-            shown = repr(err["input"])
-            if len(shown) <= 60:
-                message += f" (got {shown})"
-        problems.append(
-            Problem(file, message, model=model_id, field=field_path or None, hint=_HINTS.get(err["type"]))
-        )
-    return problems
+        return model_id, field_path(loc)
+
+    return locate
 
 
 def _validate_file(path: Path, kind: type, problems: list[Problem]) -> Any:
@@ -100,7 +102,7 @@ def _validate_file(path: Path, kind: type, problems: list[Problem]) -> Any:
     try:
         return kind.model_validate(raw)
     except ValidationError as exc:
-        problems.extend(_problems_from_validation(exc, raw, label))
+        problems.extend(problems_from_validation(exc, label, locate=_locate(raw), hints=_HINTS))
         return None
 
 
@@ -228,6 +230,19 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
+@dataclass
+class _Files:
+    """What the files of every folder held, before the registry-wide checks."""
+
+    providers: list[tuple[Provider, str]] = field(default_factory=list)
+    benchmarks: dict[str, Benchmark] = field(default_factory=dict)
+    result_files: dict[tuple[str, int], str] = field(default_factory=dict)
+    """(benchmark id, result index) → "file: results[i]", to locate a result after benchmarks are merged."""
+    fx_rates: list = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    provider_failed: bool = False
+
+
 def load_registry(roots: Iterable[Path | str] | Path | str = DATA_DIR) -> Registry:
     """Load and validate the registry from one folder, or several layered ones (the first is the base).
 
@@ -238,69 +253,68 @@ def load_registry(roots: Iterable[Path | str] | Path | str = DATA_DIR) -> Regist
         roots = [roots]
     folders = [Path(r) for r in roots]
     problems: list[Problem] = []
-    providers: list[tuple[Provider, str]] = []
-    benchmarks: dict[str, Benchmark] = {}
-    result_files: dict[tuple[str, int], str] = {}
-    provider_failed = False
-    fx_rates = []
-    files: list[str] = []
-
+    loaded = _Files()
     for folder in folders:
-        if not folder.is_dir():
-            problems.append(Problem(str(folder), "registry folder not found", hint="give a folder holding providers/"))
-            continue
-        provider_files = _yaml_files(folder / "providers")
-        bench_files = _yaml_files(folder / "benchmarks")
-        if len(provider_files) + len(bench_files) > MAX_REGISTRY_FILES:
-            problems.append(Problem(str(folder), f"more than {MAX_REGISTRY_FILES} registry files"))
-            continue
-        for path in provider_files:
-            provider = _validate_file(path, Provider, problems)
-            files.append(_label(path))
-            if provider is not None:
-                providers.append((provider, _label(path)))
-            else:
-                provider_failed = True
-        for path in bench_files:
-            bench = _validate_file(path, Benchmark, problems)
-            files.append(_label(path))
-            if bench is None:
-                continue
-            offset = len(benchmarks[bench.id].results) if bench.id in benchmarks else 0
-            for i in range(len(bench.results)):
-                result_files[(bench.id, offset + i)] = f"{_label(path)}: results[{i}]"
-            if bench.id in benchmarks:
-                merged = [*benchmarks[bench.id].results, *bench.results]
-                bench = bench.model_copy(update={"results": merged})
-            benchmarks[bench.id] = bench
-        fx_path = folder / "fx.yaml"
-        if fx_path.is_file():
-            fx = _validate_file(fx_path, FxTable, problems)
-            files.append(_label(fx_path))
-            if fx is not None:
-                fx_rates.extend(fx.rates)
-
-    if not providers and not problems:
+        _read_folder(folder, loaded, problems)
+    if not loaded.providers and not problems:
         problems.append(
             Problem(", ".join(str(f) for f in folders), "no provider files found", hint="add providers/*.yaml")
         )
-
-    registry = Registry(providers=[p for p, _ in providers], benchmarks=benchmarks, fx=FxTable(rates=fx_rates),
-                        files=files)
-    problems.extend(_index_and_cross_check(registry, providers, result_files, check_results=not provider_failed))
+    registry = Registry(providers=[p for p, _ in loaded.providers], benchmarks=loaded.benchmarks,
+                        fx=FxTable(rates=loaded.fx_rates), files=loaded.files)
+    problems.extend(_index_models(registry, loaded.providers))
+    problems.extend(_check_currencies(registry))
+    if not loaded.provider_failed:  # a provider file failed: its models would all look unknown here
+        problems.extend(_check_references(registry, loaded.result_files))
     if problems:
         raise RegistryError(problems)
     return registry
 
 
-def _index_and_cross_check(
-    registry: Registry,
-    providers: list[tuple[Provider, str]],
-    result_files: dict[tuple[str, int], str],
-    *,
-    check_results: bool = True,
-) -> list[Problem]:
-    """Registry-wide rules no single file can check: unique ids, known models, known currencies."""
+def _read_folder(folder: Path, loaded: _Files, problems: list[Problem]) -> None:
+    """Validate one folder's files, adding what they hold to ``loaded`` and what is wrong to ``problems``."""
+    if not folder.is_dir():
+        problems.append(Problem(str(folder), "registry folder not found", hint="give a folder holding providers/"))
+        return
+    provider_files = _yaml_files(folder / "providers")
+    bench_files = _yaml_files(folder / "benchmarks")
+    if len(provider_files) + len(bench_files) > MAX_REGISTRY_FILES:
+        problems.append(Problem(str(folder), f"more than {MAX_REGISTRY_FILES} registry files"))
+        return
+    for path in provider_files:
+        provider = _validate_file(path, Provider, problems)
+        loaded.files.append(_label(path))
+        if provider is not None:
+            loaded.providers.append((provider, _label(path)))
+        else:
+            loaded.provider_failed = True
+    for path in bench_files:
+        bench = _validate_file(path, Benchmark, problems)
+        loaded.files.append(_label(path))
+        if bench is not None:
+            _merge_benchmark(bench, _label(path), loaded)
+    fx_path = folder / "fx.yaml"
+    if fx_path.is_file():
+        fx = _validate_file(fx_path, FxTable, problems)
+        loaded.files.append(_label(fx_path))
+        if fx is not None:
+            loaded.fx_rates.extend(fx.rates)
+
+
+def _merge_benchmark(bench: Benchmark, label: str, loaded: _Files) -> None:
+    """Add a benchmark file's results to those of the same benchmark from earlier files, remembering each one's
+    file."""
+    earlier = loaded.benchmarks.get(bench.id)
+    offset = len(earlier.results) if earlier else 0
+    for i in range(len(bench.results)):
+        loaded.result_files[(bench.id, offset + i)] = f"{label}: results[{i}]"
+    if earlier:
+        bench = bench.model_copy(update={"results": [*earlier.results, *bench.results]})
+    loaded.benchmarks[bench.id] = bench
+
+
+def _index_models(registry: Registry, providers: list[tuple[Provider, str]]) -> list[Problem]:
+    """Fill the registry's model and alias index: provider ids, model ids and aliases are unique."""
     problems: list[Problem] = []
     provider_ids: dict[str, str] = {}
     for provider, file in providers:
@@ -321,7 +335,12 @@ def _index_and_cross_check(
                                             model=model.id, field="aliases", hint="remove one of them"))
                 else:
                     registry.aliases[alias] = model.id
+    return problems
 
+
+def _check_currencies(registry: Registry) -> list[Problem]:
+    """One FX rate per currency, and one for every currency a price or a tool fee is in."""
+    problems: list[Problem] = []
     seen_fx: set[str] = set()
     for rate in registry.fx.rates:
         if rate.currency in seen_fx:
@@ -330,19 +349,18 @@ def _index_and_cross_check(
         seen_fx.add(rate.currency)
     known_currencies = {"USD", *seen_fx}
     for entry in registry.entries.values():
-        for i, schedule in enumerate(entry.model.prices):
-            if schedule.currency not in known_currencies:
-                problems.append(Problem(entry.file, f"currency {schedule.currency} has no FX rate",
-                                        model=entry.model.id, field=f"prices[{i}].currency",
-                                        hint="add a dated rate to data/fx.yaml"))
-        for i, fee in enumerate(entry.model.tool_fees):
-            if fee.currency not in known_currencies:
-                problems.append(Problem(entry.file, f"currency {fee.currency} has no FX rate",
-                                        model=entry.model.id, field=f"tool_fees[{i}].currency",
-                                        hint="add a dated rate to data/fx.yaml"))
+        priced = [(f"prices[{i}]", s.currency) for i, s in enumerate(entry.model.prices)]
+        priced += [(f"tool_fees[{i}]", fee.currency) for i, fee in enumerate(entry.model.tool_fees)]
+        for where, currency in priced:
+            if currency not in known_currencies:
+                problems.append(Problem(entry.file, f"currency {currency} has no FX rate", model=entry.model.id,
+                                        field=f"{where}.currency", hint="add a dated rate to data/fx.yaml"))
+    return problems
 
-    if not check_results:  # a provider file failed: its models would all look unknown here
-        return problems
+
+def _check_references(registry: Registry, result_files: dict[tuple[str, int], str]) -> list[Problem]:
+    """Every model id named elsewhere exists: a successor (an id, not an alias), a benchmark result's model."""
+    problems: list[Problem] = []
     for entry in registry.entries.values():
         successor = entry.model.lifecycle.successor if entry.model.lifecycle else None
         if successor and successor not in registry.entries:
@@ -354,9 +372,9 @@ def _index_and_cross_check(
         for i, result in enumerate(bench.results):
             if result.model not in registry.entries and result.model not in registry.aliases:
                 where = result_files.get((bench.id, i), f"benchmarks/{bench.id}: results[{i}]")
-                file, _, field_path = where.partition(": ")
+                file, _, path = where.partition(": ")
                 problems.append(Problem(file, "result for a model that is not in the registry",
-                                        model=result.model, field=f"{field_path}.model",
+                                        model=result.model, field=f"{path}.model",
                                         hint="add the model to data/providers/ or fix the id"))
     return problems
 

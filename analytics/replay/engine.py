@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,7 +30,7 @@ from analytics.core.pricing import (
     request_totals,
     tier_labels,
 )
-from analytics.core.registry import Registry
+from analytics.core.registry import ModelEntry, Registry
 from analytics.core.schema import Model, PriceSchedule
 
 from .names import resolve_many
@@ -75,36 +76,64 @@ class _ModelPricing:
     schedules: list[PriceSchedule] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class _Counting:
+    """How requests are counted and costs added up: one per row, or ``weights`` (requests per row) each."""
+
+    weights: np.ndarray | None
+
+    def count(self, mask: np.ndarray) -> float:
+        if self.weights is None:
+            return int(np.count_nonzero(mask))
+        return _whole(float(self.weights[mask].sum()))
+
+    def add(self, values: np.ndarray, mask: np.ndarray) -> float:
+        if self.weights is None:
+            return float(np.sum(values, where=mask))
+        return float(np.sum(values * self.weights, where=mask))
+
+
+def _whole(value: float) -> float:
+    """A weighted count as an int when it is whole (request counts usually are)."""
+    return int(value) if float(value).is_integer() else value
+
+
+def _schedule_groups(registry: Registry, model: Model, days: np.ndarray | None, *, region: str, service_tier: str,
+                     on: dt.date, day_range: tuple[int, int] | None) -> list[tuple[PriceSchedule, np.ndarray | None]]:
+    """The schedules that price the log, each with the rows it prices (None: every row). Without timestamps, the
+    one in force on ``on``; with them, per day the first schedule in force (as ``Registry.schedule`` picks), and
+    no group for a day no schedule covers."""
+    if days is None:
+        try:
+            return [(registry.schedule(model.id, region, service_tier, on), None)]
+        except NoPriceError:
+            return []
+    candidates = [s for s in model.prices if s.region == region and s.service_tier == service_tier]
+    assigned = np.full(len(days), -1, dtype=np.int16)
+    first_day, last_day = day_range or (int(days.min()), int(days.max()))
+    groups: list[tuple[PriceSchedule, np.ndarray | None]] = []
+    for k, schedule in enumerate(candidates):
+        start = _day_number(schedule.effective_from, first_day)
+        stop = _day_number(schedule.effective_to, last_day + 1)
+        if stop <= first_day or start > last_day:
+            continue
+        if start <= first_day and stop > last_day and not groups:
+            return [(schedule, None)]  # every request falls in this one period: no subsetting
+        inside = (assigned < 0) & (days >= start) & (days < stop)
+        if inside.any():
+            assigned[inside] = k
+            groups.append((schedule, np.flatnonzero(inside)))
+    return groups
+
+
 def _price_on_model(registry: Registry, model: Model, columns: dict[str, np.ndarray], days: np.ndarray | None, *,
                     region: str, service_tier: str, on: dt.date, currency: str,
                     day_range: tuple[int, int] | None = None, weights: np.ndarray | None = None) -> _ModelPricing:
     """Price every request on ``model`` at the schedule in force on its day: one pass per (period, tier).
-    ``weights``: requests per row (None: one each), used for the tier counts only — costs are per request."""
+    ``weights``: requests per row (None: one each), for the tier counts only — costs are per request."""
     n = len(columns["prompt_tokens"])
-    candidates = [s for s in model.prices if s.region == region and s.service_tier == service_tier]
-    if days is None:
-        try:
-            groups = [(registry.schedule(model.id, region, service_tier, on), None)]
-        except NoPriceError:
-            groups = []
-    else:
-        # the first schedule in force wins, as Registry.schedule does; a day no schedule covers has no price
-        assigned = np.full(n, -1, dtype=np.int16)
-        first_day, last_day = day_range or (int(days.min()), int(days.max()))
-        groups = []
-        for k, schedule in enumerate(candidates):
-            start = _day_number(schedule.effective_from, first_day)
-            stop = _day_number(schedule.effective_to, last_day + 1)
-            if stop <= first_day or start > last_day:
-                continue
-            if start <= first_day and stop > last_day and not groups:
-                groups = [(schedule, None)]  # every request falls in this one period: no subsetting
-                assigned[:] = k
-                break
-            inside = (assigned < 0) & (days >= start) & (days < stop)
-            if inside.any():
-                assigned[inside] = k
-                groups.append((schedule, np.flatnonzero(inside)))
+    groups = _schedule_groups(registry, model, days, region=region, service_tier=service_tier, on=on,
+                              day_range=day_range)
     total = np.full(n, np.nan)
     fit = np.zeros(n, dtype=np.int8)
     no_schedule = np.ones(n, dtype=bool)
@@ -121,15 +150,8 @@ def _price_on_model(registry: Registry, model: Model, columns: dict[str, np.ndar
             no_schedule[:] = False
         else:
             total[rows], fit[rows], no_schedule[rows] = costs, codes, False
-        ok = codes == FIT_OK
-        w = None if weights is None else (weights if rows is None else weights[rows])
-        if len(schedule.tiers) == 1:
-            counts = [int(ok.sum()) if w is None else float(w[ok].sum())]
-        else:
-            counts = np.bincount(tiers[ok], weights=None if w is None else w[ok], minlength=len(schedule.tiers))
-        for label, count in zip(tier_labels(schedule), counts, strict=False):
-            count = int(count) if w is None else float(count)
-            result.tier_counts[label] = result.tier_counts.get(label, 0) + count
+        _count_tiers(result, schedule, codes == FIT_OK, tiers, weights if rows is None or weights is None
+                     else weights[rows])
         result.schedules.append(schedule)
     if no_schedule.any():
         # no price on those days; still say whether they would have fitted
@@ -137,6 +159,19 @@ def _price_on_model(registry: Registry, model: Model, columns: dict[str, np.ndar
         fit[rows] = fit_codes(model, columns["prompt_tokens"][rows],
                               columns["output_tokens"][rows] + columns["reasoning_tokens"][rows])
     return result
+
+
+def _count_tiers(result: _ModelPricing, schedule: PriceSchedule, ok: np.ndarray, tiers: np.ndarray,
+                 weights: np.ndarray | None) -> None:
+    """Add the requests each tier of ``schedule`` priced (weighted by ``weights``) to ``result.tier_counts``."""
+    if len(schedule.tiers) == 1:
+        counts = [int(ok.sum()) if weights is None else float(weights[ok].sum())]
+    else:
+        counts = np.bincount(tiers[ok], weights=None if weights is None else weights[ok],
+                             minlength=len(schedule.tiers))
+    for label, count in zip(tier_labels(schedule), counts, strict=False):
+        count = int(count) if weights is None else float(count)
+        result.tier_counts[label] = result.tier_counts.get(label, 0) + count
 
 
 @dataclass(frozen=True)
@@ -173,7 +208,7 @@ class ReplayResult:
     as_recorded: dict[str, float] = field(default_factory=dict)
     """The log on the models it was recorded on: ``cost`` (registry prices), ``rows`` and ``requests`` it covers
     (out of ``rows_total``), and where the log has a cost column, ``export_cost`` over those same rows,
-    ``export_rows`` and ``difference_share`` = (cost − export_cost) / export_cost."""
+    ``export_rows``, ``cost_on_export_rows`` and ``difference_share`` = (ours − export's) / export's."""
     approximation: str | None = None
     """Said wherever the result is shown when rows are aggregated: the tier split is from averages."""
 
@@ -184,7 +219,6 @@ class ReplayResult:
     def distribution(self, bins: int = 40) -> pd.DataFrame:
         """Histogram of the per-request cost of each model on shared log-spaced bins: model, cost_low, cost_high,
         requests, share (of that model's priced requests). Bounded in size whatever the log's length."""
-        weights = self.weights if self.weights is not None else None
         kept = {m: np.isfinite(c) & (c > 0) for m, c in self.costs.items()}
         finite = {m: c[kept[m]] for m, c in self.costs.items()}
         present = [c for c in finite.values() if len(c)]
@@ -198,8 +232,8 @@ class ReplayResult:
         edges[0], edges[-1] = low, high  # exact ends: the cheapest and dearest requests stay inside the bins
         rows = []
         for model, values in finite.items():
-            w = None if weights is None else weights[kept[model]]
-            counts = np.histogram(values, bins=edges, weights=w)[0] if len(values) else np.zeros(bins, dtype=int)
+            weights = None if self.weights is None else self.weights[kept[model]]
+            counts = np.histogram(values, bins=edges, weights=weights)[0] if len(values) else np.zeros(bins, dtype=int)
             share = counts / counts.sum() if len(values) and counts.sum() else np.zeros(bins)
             rows.append(pd.DataFrame({"model": model, "cost_low": edges[:-1], "cost_high": edges[1:],
                                       "requests": counts, "share": share}))
@@ -265,6 +299,9 @@ SUMMARY_COLUMNS = [
 """``requests`` are weighted by each row's request count; ``rows`` and ``compared_rows`` count rows, so a saving
 always says how many rows of the log it covers."""
 
+APPROXIMATION = ("rows are aggregated: each is priced as its request count of requests of the row's average size, "
+                 "so the tier split and the limits are approximations from averages")
+
 
 def replay(
     registry: Registry,
@@ -284,174 +321,194 @@ def replay(
     and ``saving`` = (cost on the recorded models − cost on this model) over the requests both price, so a positive
     saving means this model would have been cheaper (``saving_share`` = saving / recorded cost).
     """
-    model_ids = [registry.resolve_id(m) for m in (models or seed_models(registry))]
-    model_ids = list(dict.fromkeys(model_ids))
+    model_ids = list(dict.fromkeys(registry.resolve_id(m) for m in (models or seed_models(registry))))
     n = len(usage)
     if n == 0:
         raise AnalyticsError("the log has no requests")
     columns = {c: np.asarray(usage[c], dtype=np.float64) if c in usage else np.zeros(n) for c in TOKEN_COLUMNS}
-    weights = None
-    if "requests" in usage:
-        weights = np.asarray(usage["requests"], dtype=np.float64)
-        if np.all(weights == 1):
-            weights = None  # a log of single requests: the plain (faster) path
-    requests = float(weights.sum()) if weights is not None else n
-    requests = int(requests) if float(requests).is_integer() else requests
-
-    def count(mask: np.ndarray) -> float:
-        return int(np.count_nonzero(mask)) if weights is None else _whole(float(weights[mask].sum()))
-
-    def add(values: np.ndarray, mask: np.ndarray) -> float:
-        return float(np.sum(values, where=mask)) if weights is None else float(np.sum(values * weights, where=mask))
-
+    counting = _Counting(_weights(usage))
     days = _day_numbers(usage)
     day = on or dt.date.today()
     options = {"region": region, "service_tier": service_tier, "on": day, "currency": currency}
-
     day_range = None if days is None else (int(days.min()), int(days.max()))
-    pricings = {m: _price_on_model(registry, registry.model(m), columns, days, day_range=day_range, weights=weights,
-                                   **options) for m in model_ids}
-
-    recorded_cost = None
-    unknown_recorded: dict[str, int] = {}
-    recorded_names: dict[str, str] = {}
-    if "model" in usage:
-        recorded = usage["model"]
-        if isinstance(recorded.dtype, pd.CategoricalDtype):
-            codes, names = recorded.cat.codes.to_numpy(), list(recorded.cat.categories)
-        else:
-            codes, names = pd.factorize(recorded, use_na_sentinel=True)
-        resolved = resolve_many(registry, [str(name) for name in names])
-        # each request's cost on its recorded model, chosen element-wise from the models already priced
-        unknown_column = np.full(n, np.nan)
-        choices: list[np.ndarray] = []
-        extra: dict[int, str] = {}
-        for code, name in enumerate(names):
-            canonical = resolved[str(name)]
-            if canonical is None:
-                unknown_recorded[str(name)] = int(np.count_nonzero(codes == code))
-            elif str(name) != canonical and str(name) not in registry.aliases:
-                recorded_names[str(name)] = canonical
-            if canonical is not None and canonical not in pricings:
-                extra[code] = canonical  # priced below, on its own rows only
-            choices.append(pricings[canonical].total if canonical in pricings else unknown_column)
-        choices.append(unknown_column)  # the empty name (code -1)
-        index = np.where(codes < 0, len(choices) - 1, codes)
-        if len(choices) <= 32:  # np.choose's limit
-            recorded_cost = np.choose(index, choices)
-        else:
-            recorded_cost = np.full(n, np.nan)
-            for code, choice in enumerate(choices[:-1]):
-                if choice is not unknown_column:
-                    np.copyto(recorded_cost, choice, where=index == code)
-        for code, canonical in extra.items():
-            rows = np.flatnonzero(codes == code)
-            subset = {k: v[rows] for k, v in columns.items()}
-            other = _price_on_model(registry, registry.model(canonical), subset,
-                                    None if days is None else days[rows], **options)
-            recorded_cost[rows] = other.total
-        blank = int(np.count_nonzero(codes < 0))
-        if blank:
-            unknown_recorded["(empty)"] = blank
-    recorded_ok = None if recorded_cost is None else np.isfinite(recorded_cost)
-    as_recorded: dict[str, float] = {}
-    if recorded_ok is not None:
-        as_recorded = {"cost": add(recorded_cost, recorded_ok), "rows": int(np.count_nonzero(recorded_ok)),
-                       "requests": count(recorded_ok), "rows_total": n}
-        if "export_cost" in usage:
-            export = np.asarray(usage["export_cost"], dtype=np.float64) * registry.convert(1.0, "USD", currency)
-            both = recorded_ok & np.isfinite(export)
-            as_recorded["export_rows"] = int(np.count_nonzero(both))
-            # the export's cost is per row (a bucket's total), ours per request: compare like with like
-            ours = add(recorded_cost, both)
-            theirs = float(np.sum(export, where=both))
-            as_recorded["export_cost"] = theirs
-            as_recorded["cost_on_export_rows"] = ours
-            as_recorded["difference_share"] = (ours - theirs) / theirs if theirs else np.nan
+    pricings = {m: _price_on_model(registry, registry.model(m), columns, days, day_range=day_range,
+                                   weights=counting.weights, **options) for m in model_ids}
+    recorded_cost, unknown_recorded, recorded_names = _recorded_costs(registry, usage, pricings, columns, days,
+                                                                      options)
 
     summary_rows, tier_rows, unpriced_parts = [], [], []
     reasons: list[str] = []  # the categories of the unpriced table's reason column
-    for model_id, pricing in pricings.items():
-        entry = registry.entry(model_id)
-        total = pricing.total
-        priced_mask = np.isfinite(total)
-        priced_count = count(priced_mask)
-        not_fitting_mask = pricing.fit != FIT_OK
-        no_price_mask = ~(priced_mask | not_fitting_mask)
-        if priced_mask.any():
-            priced = total[priced_mask] if not priced_mask.all() else total
-            if weights is None:
-                median, p95 = percentiles(priced, (50, 95))
-            else:
-                median, p95 = weighted_percentiles(priced, weights[priced_mask], (50, 95))
-            row_stats = {"total_cost": add(total, priced_mask), "cost_median": float(median),
-                         "cost_p95": float(p95), "cost_max": float(priced.max())}
-        else:
-            row_stats = {"total_cost": np.nan, "cost_median": np.nan, "cost_p95": np.nan, "cost_max": np.nan}
-        counts = dict(pricing.tier_counts)
-        counts[NOT_FITTING] = count(not_fitting_mask)
-        counts[NO_PRICE] = count(no_price_mask)
-        shares = []
-        for label, number in counts.items():
-            if number or label not in (NOT_FITTING, NO_PRICE):
-                tier_rows.append({"model": model_id, "tier": label, "requests": _whole(number),
-                                  "share": number / requests})
-            if number and label not in (NOT_FITTING, NO_PRICE):
-                shares.append(f"{label}: {number / requests:.1%}")
-        compared, compared_rows, recorded, saving, saving_share = 0, 0, np.nan, np.nan, np.nan
-        if recorded_ok is not None:
-            both = recorded_ok & priced_mask
-            compared, compared_rows = count(both), int(np.count_nonzero(both))
-            if compared_rows:
-                recorded = add(recorded_cost, both)
-                saving = recorded - add(total, both)
-                saving_share = saving / recorded if recorded else np.nan
-        summary_rows.append({
-            "model": model_id, "name": entry.model.name, "provider": entry.provider.name,
-            "country": entry.provider.country, "requests": requests, "priced": priced_count,
-            "not_fitting": counts[NOT_FITTING], "no_price": counts[NO_PRICE], **row_stats,
-            "tier_shares": " · ".join(shares), "recorded_cost": recorded, "saving": saving,
-            "saving_share": saving_share, "compared_requests": compared, "currency": currency, "rows": n,
-            "compared_rows": compared_rows,
-        })
-        part = _unpriced_rows(entry.model, len(summary_rows) - 1, pricing, not_fitting_mask | no_price_mask,
-                              reasons)
+    for code, (model_id, pricing) in enumerate(pricings.items()):
+        row, tiers, unpriced = _summarise_model(registry.entry(model_id), pricing, recorded_cost, currency, counting)
+        summary_rows.append(row)
+        tier_rows.extend(tiers)
+        part = _unpriced_rows(registry.model(model_id), code, pricing, unpriced, reasons)
         if part is not None:
             unpriced_parts.append(part)
 
-    period = None
-    if day_range is not None:
-        epoch = dt.date(1970, 1, 1)
-        period = (epoch + dt.timedelta(days=day_range[0]), epoch + dt.timedelta(days=day_range[1]))
     file_rows = np.asarray(usage["row"], dtype=np.int64) if "row" in usage else None
     return ReplayResult(
         summary=pd.DataFrame(summary_rows, columns=SUMMARY_COLUMNS),
         tiers=pd.DataFrame(tier_rows, columns=["model", "tier", "requests", "share"]),
-        unpriced=_unpriced_frame(unpriced_parts, model_ids, reasons, columns, days, file_rows, weights),
+        unpriced=_unpriced_frame(unpriced_parts, model_ids, reasons, columns, days, file_rows, counting.weights),
         costs={m: p.total for m, p in pricings.items()},
         recorded_cost=recorded_cost,
-        requests=requests,
+        requests=counting.count(np.ones(n, dtype=bool)),
         currency=currency,
         region=region,
         service_tier=service_tier,
-        period=period,
+        period=_period(day_range),
         priced_on=None if days is not None else day,
         unknown_recorded=unknown_recorded,
         rows=n,
-        weights=weights,
+        weights=counting.weights,
         recorded_names=recorded_names,
-        as_recorded=as_recorded,
-        approximation=APPROXIMATION if weights is not None else None,
+        as_recorded=_as_recorded(registry, usage, recorded_cost, counting, currency),
+        approximation=APPROXIMATION if counting.weights is not None else None,
     )
 
 
-APPROXIMATION = ("rows are aggregated: each is priced as its request count of requests of the row's average size, "
-                 "so the tier split and the limits are approximations from averages")
+def _weights(usage: pd.DataFrame) -> np.ndarray | None:
+    """Requests per row, or None for a log of single requests (the plain, faster path)."""
+    if "requests" not in usage:
+        return None
+    weights = np.asarray(usage["requests"], dtype=np.float64)
+    return None if np.all(weights == 1) else weights
 
 
-def _whole(value: float) -> float:
-    """A weighted count as an int when it is whole (request counts usually are)."""
-    return int(value) if float(value).is_integer() else value
+def _as_recorded(registry: Registry, usage: pd.DataFrame, recorded_cost: np.ndarray | None, counting: _Counting,
+                 currency: str) -> dict[str, float]:
+    """The log's cost on the models it was recorded on, the rows and requests that covers, and beside it the
+    export's own cost over those same rows when the log has one (``export_cost``, USD)."""
+    if recorded_cost is None:
+        return {}
+    known = np.isfinite(recorded_cost)
+    found: dict[str, float] = {"cost": counting.add(recorded_cost, known), "rows": int(np.count_nonzero(known)),
+                               "requests": counting.count(known), "rows_total": len(usage)}
+    if "export_cost" in usage:
+        export = np.asarray(usage["export_cost"], dtype=np.float64) * registry.convert(1.0, "USD", currency)
+        both = known & np.isfinite(export)
+        ours, theirs = counting.add(recorded_cost, both), float(np.sum(export, where=both))
+        found.update({"export_rows": int(np.count_nonzero(both)), "export_cost": theirs,
+                      "cost_on_export_rows": ours, "difference_share": (ours - theirs) / theirs if theirs else np.nan})
+    return found
+
+
+def _recorded_costs(registry: Registry, usage: pd.DataFrame, pricings: dict[str, _ModelPricing],
+                    columns: dict[str, np.ndarray], days: np.ndarray | None, options: dict[str, Any]
+                    ) -> tuple[np.ndarray | None, dict[str, int], dict[str, str]]:
+    """Each request's cost on the model it was recorded on (NaN where that model is unknown), reusing the models
+    already priced and pricing the others on their own rows only; the unknown recorded names with their row counts;
+    and the names resolved by a rule (``names``). (None, {}, {}) for a log without a model column."""
+    if "model" not in usage:
+        return None, {}, {}
+    recorded = usage["model"]
+    if isinstance(recorded.dtype, pd.CategoricalDtype):
+        codes, names = recorded.cat.codes.to_numpy(), list(recorded.cat.categories)
+    else:
+        codes, names = pd.factorize(recorded, use_na_sentinel=True)
+    unknown: dict[str, int] = {}
+    resolved_by_rule: dict[str, str] = {}
+    resolved = resolve_many(registry, [str(name) for name in names])
+    unknown_column = np.full(len(usage), np.nan)
+    choices: list[np.ndarray] = []
+    extra: dict[int, str] = {}
+    for code, name in enumerate(names):
+        canonical = resolved[str(name)]
+        if canonical is None:
+            unknown[str(name)] = int(np.count_nonzero(codes == code))
+        elif str(name) != canonical and str(name) not in registry.aliases:
+            resolved_by_rule[str(name)] = canonical
+        if canonical is not None and canonical not in pricings:
+            extra[code] = canonical  # priced below, on its own rows only
+        choices.append(pricings[canonical].total if canonical in pricings else unknown_column)
+    choices.append(unknown_column)  # the empty name (code -1)
+    recorded_cost = _choose(np.where(codes < 0, len(choices) - 1, codes), choices, unknown_column)
+    for code, canonical in extra.items():
+        rows = np.flatnonzero(codes == code)
+        subset = {k: v[rows] for k, v in columns.items()}
+        other = _price_on_model(registry, registry.model(canonical), subset, None if days is None else days[rows],
+                                **options)
+        recorded_cost[rows] = other.total
+    blank = int(np.count_nonzero(codes < 0))
+    if blank:
+        unknown["(empty)"] = blank
+    return recorded_cost, unknown, resolved_by_rule
+
+
+def _choose(index: np.ndarray, choices: list[np.ndarray], unknown_column: np.ndarray) -> np.ndarray:
+    """``choices[index[i]][i]`` for every request: ``np.choose`` up to its limit of 32 choices, else one copy per
+    choice."""
+    if len(choices) <= 32:
+        return np.choose(index, choices)
+    chosen = np.full(len(index), np.nan)
+    for code, choice in enumerate(choices[:-1]):
+        if choice is not unknown_column:
+            np.copyto(chosen, choice, where=index == code)
+    return chosen
+
+
+def _summarise_model(entry: ModelEntry, pricing: _ModelPricing, recorded_cost: np.ndarray | None, currency: str,
+                     counting: _Counting) -> tuple[dict[str, Any], list[dict[str, Any]], np.ndarray]:
+    """One model's summary row, its tier rows, and the mask of the requests it could not price."""
+    total = pricing.total
+    n = len(total)
+    requests = counting.count(np.ones(n, dtype=bool))
+    priced_mask = np.isfinite(total)
+    not_fitting_mask = pricing.fit != FIT_OK
+    no_price_mask = ~(priced_mask | not_fitting_mask)
+    counts = {**pricing.tier_counts, NOT_FITTING: counting.count(not_fitting_mask),
+              NO_PRICE: counting.count(no_price_mask)}
+    model_id = entry.model.id
+    tier_rows = [{"model": model_id, "tier": label, "requests": _whole(count), "share": count / requests}
+                 for label, count in counts.items() if count or label not in (NOT_FITTING, NO_PRICE)]
+    shares = [f"{label}: {count / requests:.1%}" for label, count in counts.items()
+              if count and label not in (NOT_FITTING, NO_PRICE)]
+    row = {
+        "model": model_id, "name": entry.model.name, "provider": entry.provider.name,
+        "country": entry.provider.country, "requests": requests, "priced": counting.count(priced_mask),
+        "not_fitting": counts[NOT_FITTING], "no_price": counts[NO_PRICE],
+        **_cost_stats(total, priced_mask, counting), "tier_shares": " · ".join(shares),
+        **_saving(total, priced_mask, recorded_cost, counting), "currency": currency, "rows": n,
+    }
+    return row, tier_rows, not_fitting_mask | no_price_mask
+
+
+def _cost_stats(total: np.ndarray, priced_mask: np.ndarray, counting: _Counting) -> dict[str, float]:
+    """Total, median, p95 and max cost per request over the priced requests (NaN when none is priced)."""
+    if not priced_mask.any():
+        return {"total_cost": np.nan, "cost_median": np.nan, "cost_p95": np.nan, "cost_max": np.nan}
+    priced = total[priced_mask] if not priced_mask.all() else total
+    if counting.weights is None:
+        median, p95 = percentiles(priced, (50, 95))
+    else:
+        median, p95 = weighted_percentiles(priced, counting.weights[priced_mask], (50, 95))
+    return {"total_cost": counting.add(total, priced_mask), "cost_median": float(median), "cost_p95": float(p95),
+            "cost_max": float(priced.max())}
+
+
+def _saving(total: np.ndarray, priced_mask: np.ndarray, recorded_cost: np.ndarray | None, counting: _Counting
+            ) -> dict[str, Any]:
+    """Recorded cost against this model's over the requests both price (none compared: NaN), and the requests and
+    rows that covers."""
+    compared, compared_rows, recorded, saving, saving_share = 0, 0, np.nan, np.nan, np.nan
+    if recorded_cost is not None:
+        both = np.isfinite(recorded_cost) & priced_mask
+        compared, compared_rows = counting.count(both), int(np.count_nonzero(both))
+        if compared_rows:
+            recorded = counting.add(recorded_cost, both)
+            saving = recorded - counting.add(total, both)
+            saving_share = saving / recorded if recorded else np.nan
+    return {"recorded_cost": recorded, "saving": saving, "saving_share": saving_share,
+            "compared_requests": compared, "compared_rows": compared_rows}
+
+
+def _period(day_range: tuple[int, int] | None) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of the log, from day numbers since 1970-01-01."""
+    if day_range is None:
+        return None
+    epoch = dt.date(1970, 1, 1)
+    return epoch + dt.timedelta(days=day_range[0]), epoch + dt.timedelta(days=day_range[1])
 
 
 UNPRICED_COLUMNS = ["row", "model", "kind", "reason", "prompt_tokens", "output_tokens", "reasoning_tokens", "day",

@@ -281,9 +281,9 @@ class RowPlaces:
         return text
 
 
-def _places_of(raw: pd.DataFrame, label: str) -> RowPlaces:
-    is_parquet = label.lower().endswith((".parquet", ".pq")) or raw.attrs.get("format") == "parquet"
-    return RowPlaces(lines=raw.attrs.get("lines"), csv=not is_parquet)
+def _places_of(raw: pd.DataFrame) -> RowPlaces:
+    # read_usage decided the format (and marked it): lines are CSV lines only for a CSV
+    return RowPlaces(lines=raw.attrs.get("lines"), csv=raw.attrs.get("format") != "parquet")
 
 
 # -- column mapping -----------------------------------------------------------------------------------------
@@ -511,46 +511,23 @@ def validate_usage(frame: pd.DataFrame, label: str = "usage log", *, csv_lines: 
     if n == 0:
         raise _error(label, "the log has no rows", hint="one row per request")
     for column in TOKEN_COLUMNS:
-        if column not in frame:
-            if column not in REQUIRED_COLUMNS:
-                clean[column] = np.zeros(n)
-            continue
-        values = _numbers(frame[column], names.get(column, column), places, label, problems,
-                          required=column in REQUIRED_COLUMNS)
-        if values is not None:
-            clean[column] = values
+        if column in frame:
+            values = _numbers(frame[column], names.get(column, column), places, label, problems,
+                              required=column in REQUIRED_COLUMNS)
+            if values is not None:
+                clean[column] = values
+        elif column not in REQUIRED_COLUMNS:
+            clean[column] = np.zeros(n)
     if "prompt_tokens" in clean:
-        parts = [c for c in WRITE_COLUMNS if c in frame and c in clean]
-        if parts:
-            inside = sum(clean[c] for c in parts)
-            over = np.flatnonzero(inside > clean["prompt_tokens"])
-            if len(over):
-                first = over[0]
-                what = " + ".join(p.replace("_tokens", "") for p in parts)
-                problems.append(Problem(
-                    label, f"{places.describe(over)}: {inside[first]:,.0f} {what} tokens exceed the prompt of "
-                           f"{clean['prompt_tokens'][first]:,.0f}",
-                    field="cached_tokens" if parts == ["cached_tokens"] else what,
-                    hint="prompt_tokens include the cached and written tokens: map the column holding the whole "
-                         "prompt, or sum the parts (no_cache + cache_read + cache_write)"))
+        _check_inside_prompt(clean, [c for c in WRITE_COLUMNS if c in frame and c in clean], places, label, problems)
     if "requests" in frame:
         values = _numbers(frame["requests"], names.get("requests", "requests"), places, label, problems,
                           required=False)
         if values is not None:
             clean["requests"] = values
     if "timestamp" in frame:
-        stamps, bad_rows, blank_rows = _parse_timestamps(frame["timestamp"])
-        if len(bad_rows):
-            problems.append(Problem(label, f"{places.describe(bad_rows)}: "
-                                           f"{_show(frame['timestamp'].iloc[bad_rows[0]])} is not a date and time",
-                                    field=names.get("timestamp", "timestamp"),
-                                    hint="write ISO 8601, e.g. 2026-01-15T10:30:00Z"))
-        if len(blank_rows):
-            problems.append(Problem(label, f"{places.describe(blank_rows)}: empty",
-                                    field=names.get("timestamp", "timestamp"),
-                                    hint="every request needs its time, or leave the column unmapped to price all "
-                                         "requests on one day"))
-        clean["timestamp"] = stamps
+        clean["timestamp"] = _timestamp_column(frame["timestamp"], names.get("timestamp", "timestamp"), places,
+                                               label, problems)
     if "model" in frame:
         recorded = frame["model"]
         # categorical: a log repeats a handful of names, and the replay groups by them
@@ -563,6 +540,38 @@ def validate_usage(frame: pd.DataFrame, label: str = "usage log", *, csv_lines: 
     if problems:
         raise UsageLogError(problems)
     return pd.DataFrame(clean)
+
+
+def _check_inside_prompt(clean: dict[str, Any], parts: list[str], places: RowPlaces, label: str,
+                         problems: list[Problem]) -> None:
+    """Cached and written tokens are parts of the prompt: more of them than prompt tokens means a wrong mapping."""
+    if not parts:
+        return
+    inside = sum(clean[c] for c in parts)
+    over = np.flatnonzero(inside > clean["prompt_tokens"])
+    if len(over):
+        first = over[0]
+        what = " + ".join(p.replace("_tokens", "") for p in parts)
+        problems.append(Problem(
+            label, f"{places.describe(over)}: {inside[first]:,.0f} {what} tokens exceed the prompt of "
+                   f"{clean['prompt_tokens'][first]:,.0f}",
+            field="cached_tokens" if parts == ["cached_tokens"] else what,
+            hint="prompt_tokens include the cached and written tokens: map the column holding the whole prompt, or "
+                 "sum the parts (no_cache + cache_read + cache_write)"))
+
+
+def _timestamp_column(raw: pd.Series, column: str, places: RowPlaces, label: str, problems: list[Problem]
+                      ) -> pd.Series:
+    """The timestamps as UTC, with a problem for every row that is not a date and time or is empty."""
+    stamps, bad_rows, blank_rows = _parse_timestamps(raw)
+    if len(bad_rows):
+        problems.append(Problem(label, f"{places.describe(bad_rows)}: {_show(raw.iloc[bad_rows[0]])} is not a "
+                                       "date and time", field=column, hint="write ISO 8601, e.g. 2026-01-15T10:30:00Z"))
+    if len(blank_rows):
+        problems.append(Problem(label, f"{places.describe(blank_rows)}: empty", field=column,
+                                hint="every request needs its time, or leave the column unmapped to price all "
+                                     "requests on one day"))
+    return stamps
 
 
 def _parse_timestamps(raw: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
@@ -663,12 +672,31 @@ def read_log(
     resolved = resolve_mapping(columns, mapping, format_name=format_name, label=label)
     fmt = resolved.format
     parsed = _parse_entries(resolved, columns, label)
-    places = _places_of(raw, label)
+    places = _places_of(raw)
     n = len(raw)
+    keep, skipped = _rows_to_replay(raw, fmt, parsed, places, label)
+    kept = np.flatnonzero(keep)
+    subset = raw.iloc[kept] if len(kept) < n else raw
+    sub_places = RowPlaces(rows=kept if len(kept) < n else None, lines=places.lines, csv=places.csv)
+    values, absent = _evaluate_all(parsed, subset, sub_places, label)
+    frame = pd.DataFrame(values, index=subset.index).reset_index(drop=True)
+    usage = validate_usage(frame, label, places=sub_places, names=_shown_names(parsed))
     notes = [f"{target} not read: {why}" for target, why in resolved.dropped.items()]
-    skipped: dict[str, int] = {}
+    if absent:
+        notes.append("read as 0, absent from every row: " + ", ".join(absent))
+    notes += _flag_notes(fmt, subset)
+    approximation = _per_request(usage, fmt, average_prompt)
+    usage["row"] = (kept if len(kept) < n else np.arange(n)) + 1
+    return UsageLog(frame=usage, label=label, format=fmt, mapping={t: e.text for t, e in parsed.items()},
+                    rows_read=n, skipped=skipped, notes=notes, approximation=approximation)
 
-    keep = np.ones(n, dtype=bool)
+
+def _rows_to_replay(raw: pd.DataFrame, fmt: UsageFormat | None, parsed: dict[str, Expression], places: RowPlaces,
+                    label: str) -> tuple[np.ndarray, dict[str, int]]:
+    """Which rows are replayed, and why the others are not (with their counts): rows that are not model calls
+    (the format's ``keep`` rule) and buckets of zero requests. At least one row must be left."""
+    keep = np.ones(len(raw), dtype=bool)
+    skipped: dict[str, int] = {}
     if fmt and fmt.keep and fmt.keep.column in raw:
         calls = _matches(raw[fmt.keep.column], fmt.keep.values)
         if (~calls).any():
@@ -679,10 +707,8 @@ def read_log(
     if "requests" in parsed:
         counts_of = _evaluate_all({"requests": parsed["requests"]}, raw, places, label)[0]["requests"]
         problems: list[Problem] = []
-        shown = "requests" if parsed["requests"].single_column == "requests" else \
-            f"requests = {parsed['requests'].text}"
-        counts = _numbers(pd.Series(counts_of) if isinstance(counts_of, np.ndarray) else counts_of, shown, places,
-                          label, problems, required=False)
+        counts = _numbers(pd.Series(counts_of) if isinstance(counts_of, np.ndarray) else counts_of,
+                          _shown_names(parsed)["requests"], places, label, problems, required=False)
         if problems or counts is None:
             raise UsageLogError(problems)
         empty = keep & (counts == 0)
@@ -692,46 +718,44 @@ def read_log(
     if not keep.any():
         reasons = "; ".join(f"{k}: {v:,}" for k, v in skipped.items())
         raise _error(label, f"no row to replay ({reasons})", hint="a log needs at least one request")
-    kept = np.flatnonzero(keep)
-    subset = raw.iloc[kept] if len(kept) < n else raw
-    sub_places = RowPlaces(rows=kept if len(kept) < n else None, lines=places.lines, csv=places.csv)
-    values, absent = _evaluate_all(parsed, subset, sub_places, label)
-    frame = pd.DataFrame(values, index=subset.index).reset_index(drop=True)
-    shown_names = {t: (t if e.single_column is not None else f"{t} = {e.text}") for t, e in parsed.items()}
-    for target, expression in parsed.items():
-        if expression.single_column is not None:
-            shown_names[target] = expression.single_column if expression.single_column == target else \
-                f"{target} = {expression.single_column}"
-    usage = validate_usage(frame, label, places=sub_places, names=shown_names)
-    if absent:
-        notes.append("read as 0, absent from every row: " + ", ".join(absent))
-    if fmt:
-        for rule in fmt.flags:
-            if rule.column in raw:
-                odd = ~_matches(subset[rule.column], rule.values)
-                if odd.any():
-                    notes.append(f"{rows_text(int(odd.sum()))} with {rule.column} "
-                                 f"{_counted(subset[rule.column][odd])}: "
-                                 f"{rule.reason}; priced at the chosen service tier like the rest")
+    return keep, skipped
 
-    approximation = None
-    aggregated = bool(fmt and fmt.aggregated) or "requests" in usage
-    if aggregated:
-        if "requests" not in usage:
-            if not math.isfinite(average_prompt) or average_prompt <= 0:
-                raise AnalyticsError(f"the average prompt must be a positive number of tokens, not {average_prompt}")
-            usage["requests"] = np.maximum(1.0, np.ceil(usage["prompt_tokens"] / average_prompt))
-            approximation = (f"rows are totals with no request count: each is priced as ⌈prompt tokens / "
-                             f"{average_prompt:,.0f}⌉ requests of the average size (--average-prompt to change "
-                             "it); the tier split and the limits are approximations from averages")
-        else:
-            approximation = ("rows are buckets of many requests: each is priced as its request count of requests "
-                             "of the average size; the tier split and the limits are approximations from averages")
-        for column in TOKEN_COLUMNS:
-            usage[column] = usage[column] / usage["requests"]
-    usage["row"] = (kept if len(kept) < n else np.arange(n)) + 1
-    return UsageLog(frame=usage, label=label, format=fmt, mapping={t: e.text for t, e in parsed.items()},
-                    rows_read=n, skipped=skipped, notes=notes, approximation=approximation)
+
+def _shown_names(parsed: dict[str, Expression]) -> dict[str, str]:
+    """How messages name each target: ``output_tokens`` when read from its namesake, else ``target = expression``."""
+    return {t: t if e.single_column == t else f"{t} = {e.text}" for t, e in parsed.items()}
+
+
+def _flag_notes(fmt: UsageFormat | None, rows: pd.DataFrame) -> list[str]:
+    """A note per flag of the format that some rows do not match (priced like the rest, but worth knowing)."""
+    notes = []
+    for rule in fmt.flags if fmt else ():
+        if rule.column in rows:
+            odd = ~_matches(rows[rule.column], rule.values)
+            if odd.any():
+                notes.append(f"{rows_text(int(odd.sum()))} with {rule.column} {_counted(rows[rule.column][odd])}: "
+                             f"{rule.reason}; priced at the chosen service tier like the rest")
+    return notes
+
+
+def _per_request(usage: pd.DataFrame, fmt: UsageFormat | None, average_prompt: float) -> str | None:
+    """Turn aggregated rows into their average request (``requests`` of them, counted or assumed from
+    ``average_prompt``), in place; the approximation that makes, or None for a log of requests."""
+    if not (fmt and fmt.aggregated) and "requests" not in usage:
+        return None
+    if "requests" in usage:
+        approximation = ("rows are buckets of many requests: each is priced as its request count of requests of "
+                         "the average size; the tier split and the limits are approximations from averages")
+    else:
+        if not math.isfinite(average_prompt) or average_prompt <= 0:
+            raise AnalyticsError(f"the average prompt must be a positive number of tokens, not {average_prompt}")
+        usage["requests"] = np.maximum(1.0, np.ceil(usage["prompt_tokens"] / average_prompt))
+        approximation = (f"rows are totals with no request count: each is priced as ⌈prompt tokens / "
+                         f"{average_prompt:,.0f}⌉ requests of the average size (--average-prompt to change it); "
+                         "the tier split and the limits are approximations from averages")
+    for column in TOKEN_COLUMNS:
+        usage[column] = usage[column] / usage["requests"]
+    return approximation
 
 
 def load_usage(source: str | Path | bytes | Any, name: str | None = None, mapping: Mapping[str, str] | None = None,

@@ -17,7 +17,7 @@ import streamlit as st
 
 from analytics import export
 from analytics.core.registry import Registry, bundled_registry
-from analytics.formatting import SYMBOLS, money
+from analytics.formatting import PRICE_DIGITS, SYMBOLS, money
 
 CURRENCY_KEY = "currency"
 ON_KEY = "on"
@@ -100,8 +100,9 @@ def show_table(df: pd.DataFrame | object, name: str, **dataframe_kwargs) -> None
             )
 
 
-def money_column(label: str, currency_code: str, *, signed: bool = False, help: str | None = None, digits: int = 3):
-    """A price column: "$1.200" (¥ for CNY…), three decimals so $0.028 cache reads do not round away."""
+def money_column(label: str, currency_code: str, *, signed: bool = False, help: str | None = None,
+                 digits: int = PRICE_DIGITS):
+    """A price column: "$1.200" (¥ for CNY…), ``formatting.PRICE_DIGITS`` decimals, as ``formatting.money``."""
     symbol = SYMBOLS.get(currency_code, "")
     sign = "+" if signed else ""
     fmt = f"{symbol}%{sign}.{digits}f" if symbol else f"%{sign}.{digits}f {currency_code}"

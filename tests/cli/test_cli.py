@@ -45,6 +45,16 @@ def test_models_table_says_unknown(capsys):
     assert "qwen3-max-thinking" in out and "unknown" in out
 
 
+def test_tables_are_drawn_by_rich_on_a_terminal_and_plain_when_piped(capsys, monkeypatch):
+    _, piped, _ = run(capsys, "models", "--on", "2026-11-29")
+    assert piped.splitlines()[1].startswith("----") and "\x1b[" not in piped  # format_table's plain text
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setenv("COLUMNS", "250")  # a wide terminal: rich folds cells to fit a narrow one
+    _, drawn, _ = run(capsys, "models", "--on", "2026-11-29")
+    assert "─" in drawn and "----" not in drawn  # rich's rule under the header
+    assert "qwen3-max-thinking" in drawn and "unknown" in drawn
+
+
 def test_price_gemini_above_200k(capsys):
     """The issue's acceptance example: 250,000 prompt tokens → the > 200K tier: 250,000 × 4 / 1e6 + 2,000 × 18 / 1e6
     = 1.0 + 0.036 = 1.036."""
