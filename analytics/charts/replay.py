@@ -34,10 +34,12 @@ def cost_per_model_figure(result: ReplayResult, registry: Registry, title: str |
                       "<br>not fitting %{customdata[1]:,}<br>no price %{customdata[2]:,}<extra></extra>",
         name="cost on this model",
     ))
-    if result.recorded_cost is not None and np.isfinite(result.recorded_cost).any():
-        recorded = float(np.nansum(result.recorded_cost))
-        fig.add_hline(y=recorded, line_dash="dash", line_color="#444",
-                      annotation_text=f"as recorded: {recorded:,.2f} {result.currency}",
+    recorded = result.as_recorded
+    if recorded.get("rows"):
+        # the rows it covers: the bars cover every request a model prices, this line only the known models
+        fig.add_hline(y=recorded["cost"], line_dash="dash", line_color="#444",
+                      annotation_text=f"as recorded: {recorded['cost']:,.2f} {result.currency} "
+                                      f"({recorded['rows']:,} of {recorded['rows_total']:,} rows)",
                       annotation_position="top left")
     fig.update_layout(showlegend=False, xaxis_title="model (red: CN, blue: US)",
                       yaxis_title=f"total cost ({result.currency})")

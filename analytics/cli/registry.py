@@ -52,7 +52,7 @@ def cmd_price(args: argparse.Namespace) -> int:
     registry = registry_from(args)
     quote = price_request(
         registry, args.model, args.input, args.output, args.cached, args.reasoning, args.cache_write,
-        region=args.region, service_tier=args.service_tier, on=args.on, currency=args.currency,
+        args.cache_write_1h, region=args.region, service_tier=args.service_tier, on=args.on, currency=args.currency,
     )
     data = quote.as_dict()
     data["prompt_tokens"] = args.input
@@ -125,7 +125,10 @@ def _price_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--output", type=token_count, required=True, help="visible output tokens")
     p.add_argument("--cached", type=token_count, default=0, help="prompt tokens read from the cache")
     p.add_argument("--reasoning", type=token_count, default=0, help="reasoning tokens (billed as output)")
-    p.add_argument("--cache-write", type=token_count, default=0, help="prompt tokens written to the cache")
+    p.add_argument("--cache-write", type=token_count, default=0,
+                   help="prompt tokens written to the cache (the default 5-minute cache where there are two)")
+    p.add_argument("--cache-write-1h", type=token_count, default=0,
+                   help="prompt tokens written to the 1-hour cache (billed as input where the provider has none)")
     add_common(p)
 
 

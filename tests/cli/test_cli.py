@@ -79,6 +79,16 @@ def test_price_accepts_k_suffix_and_cached(capsys):
     assert data["cost"] == pytest.approx(0.026)
 
 
+@pytest.mark.parametrize(("flag", "expected"), [("--cache-write-1h", 1.0), ("--cache-write", 0.625)])
+def test_price_bills_1h_and_5m_cache_writes(capsys, flag, expected):
+    """The whole 100,000-token prompt written to Claude Opus 4.5's cache: at the 1-hour rate (10 per 1M) 1.00,
+    at the 5-minute rate (6.25 per 1M) 0.625."""
+    data = run_json(capsys, "price", "claude-opus-4.5", "--input", "100000", "--output", "0", flag, "100000")
+    assert data["cost"] == pytest.approx(expected)
+    code, out, _ = run(capsys, "price", "claude-opus-4.5", "--input", "100000", "--output", "0", flag, "100000")
+    assert code == 0 and out.startswith(f"claude-opus-4.5: {expected:g} USD")
+
+
 def test_blended_json(capsys):
     rows = run_json(capsys, "blended", "--ratio", "1:1", "--on", "2026-01-28")
     by_model = {r["model"]: r for r in rows}
