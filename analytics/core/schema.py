@@ -549,7 +549,7 @@ def registry_json_schema() -> dict:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "LLM cost dashboard registry file (provider, benchmark, fx or overrides)",
-        "description": "Generated from analytics/schema.py by `make schema`; do not edit by hand.",
+        "description": "Generated from analytics/core/schema.py by `make schema`; do not edit by hand.",
         "anyOf": [{"$ref": f"#/$defs/{kind.__name__}"} for kind in SCHEMA_ROOTS.values()],
         "$defs": top["$defs"],
     }
