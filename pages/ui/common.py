@@ -92,9 +92,13 @@ def shared_sidebar(reg: Registry) -> None:
     with st.sidebar:
         st.selectbox("Currency", reg.currencies(), key=CURRENCY_KEY, bind="query-params",
                      help="Prices in other currencies are converted with the dated rates in data/fx.yaml")
-        st.date_input("Prices as of", value=today(), key=ON_KEY, bind="query-params",
-                      min_value=dt.date(2023, 1, 1), max_value=dt.date(2030, 12, 31),
-                      help="Every price is taken from the schedule in force on this day")
+        if seed_view():  # the seed report's view is fixed to its day (the bound date keeps the user's own)
+            st.date_input("Prices as of", value=SEED_DATE, key="seed-on", disabled=True,
+                          help="The seed report's view shows its day; use the link below to come back to today")
+        else:
+            st.date_input("Prices as of", value=today(), key=ON_KEY, bind="query-params",
+                          min_value=dt.date(2023, 1, 1), max_value=dt.date(2030, 12, 31),
+                          help="Every price is taken from the schedule in force on this day")
         st.caption(f"Registry checked up to {reg.as_of().isoformat()}.")
         label = reg.overlay_label()
         if label:
@@ -126,7 +130,9 @@ def currency() -> str:
 
 
 def as_of() -> dt.date:
-    """The date prices are taken at, chosen in the shared sidebar."""
+    """The date prices are taken at, chosen in the shared sidebar (the seed report's day on its view)."""
+    if seed_view():
+        return SEED_DATE
     value = st.session_state.get(ON_KEY)
     return value if isinstance(value, dt.date) else today()
 
