@@ -37,11 +37,13 @@ class Provenance:
     settings: dict[str, str] = field(default_factory=dict)
     """The options that produced it: blend ratio, condition, workload…"""
     sources: str = "registry data/ (providers/*.yaml, benchmarks/*.yaml); each record carries its source URL"
+    notes: tuple[str, ...] = ()
+    """Caveats a reader of the exported chart must see, one line each: "Edited: …", "≥ lower bound: …"."""
 
     def text(self) -> str:
         parts = [self.what, f"registry as of {self.as_of.isoformat()}"]
         parts.extend(f"{k}: {v}" for k, v in self.settings.items())
-        return " · ".join(parts) + f"<br>Sources: {self.sources}"
+        return "<br>".join([" · ".join(parts), *self.notes, f"Sources: {self.sources}"])
 
     def plain(self) -> str:
         return self.text().replace("<br>", " — ")
@@ -54,7 +56,7 @@ def finish(fig: go.Figure, title: str, provenance: Provenance, *, height: int = 
         title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 18}},
         font={"family": FONT, "size": 13},
         height=height,
-        margin={"l": 70, "r": 30, "t": 70, "b": 120},
+        margin={"l": 70, "r": 30, "t": 70, "b": 120 + 15 * len(provenance.notes)},  # a line per note
         meta={"provenance": provenance.plain()},
     )
     fig.add_annotation(

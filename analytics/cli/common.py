@@ -73,6 +73,11 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def at_least(value: Any) -> str:
+    """A lower bound for a table cell: "≥ 6.4003" (unknown stays "unknown")."""
+    return _cell(value) if is_unknown(value) else f"≥ {_cell(value)}"
+
+
 def format_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     """A plain monospace table; unknown values print as "unknown"."""
     cells = [[_cell(row.get(c)) for c in columns] for row in rows]

@@ -16,8 +16,11 @@ rounded):
   is chosen by ``Pi`` (cliff: the whole request at that tier's rates), cached tokens at the cache-read rate (the
   input rate where none is known), output and reasoning at the output (reasoning) rate. The billed output of a
   step is ``output + reasoning``; ``output_tokens`` in results includes reasoning.
-- Tool calls (steps 1..N−1) are charged at the model provider's fee for ``tool``; where no fee is known they are
-  counted as ``unpriced_tool_calls``, never priced at 0. ``tool: null`` is a tool run on your side (no fee).
+- Tool calls (steps 1..N−1) are charged at the model provider's fee for ``tool``. Where no fee is known they are
+  priced at the workload's ``assumed_tool_fee`` when it sets one (``assumed_fee_tool_calls``, cost component
+  ``assumed_tool_fees``: visible, never mixed with the provider's fees); otherwise they are counted as
+  ``unpriced_tool_calls``, never priced at 0, and the cost is a lower bound (``lower_bound``: the true cost is at
+  least that). ``tool: null`` is a tool run on your side (no fee).
 - The first step whose ``Pi + output + reasoning`` exceeds the context window, or whose ``Pi`` exceeds the input
   cap (or whose output + reasoning exceeds ``max_output_tokens``), is reported (``exceeds_context_at_step``: the
   earliest such step of any role); steps that do not fit cost NaN ("cannot run"), never 0, and so does the task.
@@ -126,6 +129,16 @@ class Role(Strict):
     """Tokens one instance hands back to its parent."""
 
 
+class AssumedToolFee(Strict):
+    """A fee you assume for provider tool calls whose fee the registry does not know (Kimi's web search, say):
+    with it the cost includes those calls; without it the cost is a lower bound."""
+
+    per_thousand_calls: float = Field(ge=0, le=1_000_000, allow_inf_nan=False)
+    """Assumed fee per 1,000 calls (0 is allowed: "I assume they are free" is an assumption you state)."""
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    """Currency of the fee (converted with data/fx.yaml)."""
+
+
 class Workload(Strict):
     """An agent workload: what one task runs, and how many tasks a month."""
 
@@ -137,6 +150,9 @@ class Workload(Strict):
     """Chance one attempt solves the task (0–1]; null when unknown (a benchmark score may stand in as a proxy)."""
     max_attempts: int = Field(default=1, ge=1, le=100)
     """Attempts allowed per task (retries after a failure)."""
+    assumed_tool_fee: AssumedToolFee | None = None
+    """Fee assumed for provider tool calls (``tool: web_search``…) on models whose provider has no known fee;
+    null (the default): none is assumed, those calls are counted as unpriced and the cost is a lower bound."""
     roles: list[Role] = Field(min_length=1, max_length=200)
 
     @model_validator(mode="after")
@@ -390,11 +406,11 @@ STEP_COLUMNS = [
     "role", "model", "count", "step", "prompt_tokens", "cached_tokens", "cache_write_tokens", "output_tokens",
     "reasoning_tokens", "tool_calls", "tier_index", "tier_up_to", "tier_switch", "fits", "limit",
     "input_cost", "cached_input_cost", "cache_write_cost", "output_cost", "reasoning_cost", "tool_fee_cost",
-    "unpriced_tool_calls", "cost", "latency_s",
+    "assumed_tool_fee_cost", "unpriced_tool_calls", "assumed_fee_tool_calls", "cost", "latency_s",
 ]
 """Per step of ONE instance of a role (multiply by ``count`` for the task)."""
 
-COMPONENTS = ("input", "cached_input", "cache_write", "output", "reasoning", "tool_fees")
+COMPONENTS = ("input", "cached_input", "cache_write", "output", "reasoning", "tool_fees", "assumed_tool_fees")
 """The cost components of a result's ``breakdown`` (``output`` and ``reasoning`` merge in the CLI's JSON)."""
 
 
@@ -499,7 +515,9 @@ def run_role(workload: Workload, role: Role, registry: Registry, model_id: str |
     }
     fee = registry.tool_fee(model_id, role.tool, settings.on) if role.tool else None
     fee_known = role.tool is None or fee is not None
-    columns["unpriced_tool_calls"] = np.zeros(n) if fee_known else t["tool_calls"]
+    assumed = None if fee_known else workload.assumed_tool_fee
+    columns["unpriced_tool_calls"] = t["tool_calls"] if not fee_known and assumed is None else np.zeros(n)
+    columns["assumed_fee_tool_calls"] = t["tool_calls"] if assumed is not None else np.zeros(n)
 
     def frame() -> pd.DataFrame:
         columns["limit"] = limits
@@ -511,7 +529,8 @@ def run_role(workload: Workload, role: Role, registry: Registry, model_id: str |
         nan = np.full(n, np.nan)
         columns.update(cache_write_tokens=np.zeros(n), tier_index=np.full(n, -1), tier_up_to=nan,
                        tier_switch=np.zeros(n, dtype=bool), input_cost=nan, cached_input_cost=nan,
-                       cache_write_cost=nan, output_cost=nan, reasoning_cost=nan, tool_fee_cost=nan, cost=nan)
+                       cache_write_cost=nan, output_cost=nan, reasoning_cost=nan, tool_fee_cost=nan,
+                       assumed_tool_fee_cost=nan, cost=nan)
         return RoleRun(role, model_id, frame(), fee_known, speed, no_price=str(exc))
 
     index = tier_index(schedule, t["prompt"])
@@ -523,15 +542,18 @@ def run_role(workload: Workload, role: Role, registry: Registry, model_id: str |
         registry, model_id, t["prompt"], t["output"], t["cached"], t["reasoning"], writes,
         currency=settings.currency, schedule=schedule,
     )
+    tool_cost, assumed_cost = np.zeros(n), np.zeros(n)
     if fee is not None:
         per_call = registry.convert(fee.per_thousand_calls / 1000, fee.currency, settings.currency)
         tool_cost = t["tool_calls"] * per_call
-    else:
-        tool_cost = np.zeros(n)
+    elif assumed is not None:
+        per_call = registry.convert(assumed.per_thousand_calls / 1000, assumed.currency, settings.currency)
+        assumed_cost = t["tool_calls"] * per_call
     nan_unless_fits = np.where(fits, 1.0, np.nan)
     components = {
         "input_cost": costs.input, "cached_input_cost": costs.cached_input, "cache_write_cost": costs.cache_write,
         "output_cost": costs.output, "reasoning_cost": costs.reasoning, "tool_fee_cost": tool_cost,
+        "assumed_tool_fee_cost": assumed_cost,
     }
     components = {k: v * nan_unless_fits for k, v in components.items()}
     unpriced = np.flatnonzero(fits & (costs.fit != FIT_OK))  # beyond every priced tier: no price, not 0
@@ -591,7 +613,8 @@ class WorkloadResult:
     def breakdown(self) -> dict[str, float]:
         """Cost per task by component (``COMPONENTS``)."""
         names = {"input": "input_cost", "cached_input": "cached_input_cost", "cache_write": "cache_write_cost",
-                 "output": "output_cost", "reasoning": "reasoning_cost", "tool_fees": "tool_fee_cost"}
+                 "output": "output_cost", "reasoning": "reasoning_cost", "tool_fees": "tool_fee_cost",
+                 "assumed_tool_fees": "assumed_tool_fee_cost"}
         return {k: self._task_sum(col) for k, col in names.items()}
 
     @cached_property
@@ -626,7 +649,19 @@ class WorkloadResult:
 
     @cached_property
     def unpriced_tool_calls(self) -> float:
+        """Provider tool calls per task with no known fee and none assumed: not in the cost."""
         return self._task_sum("unpriced_tool_calls")
+
+    @cached_property
+    def assumed_fee_tool_calls(self) -> float:
+        """Provider tool calls per task with no known fee, priced at the workload's assumed fee."""
+        return self._task_sum("assumed_fee_tool_calls")
+
+    @cached_property
+    def lower_bound(self) -> bool:
+        """True when the cost leaves out unpriced tool calls: the true cost is at least ``cost_per_task``
+        (and the monthly and per-success figures are lower bounds too). False for a cost that cannot run."""
+        return self.unpriced_tool_calls > 0 and math.isfinite(self.cost_per_task)
 
     @cached_property
     def monthly_cost(self) -> float:
@@ -715,9 +750,14 @@ class WorkloadResult:
             "monthly_cost": self.monthly_cost,
             "cost_per_successful_task": self.cost_per_successful_task,
             "unpriced_tool_calls": self.unpriced_tool_calls,
+            "lower_bound": self.lower_bound,
+            "assumed_fee_tool_calls": self.assumed_fee_tool_calls,
+            "assumed_tool_fee": (self.workload.assumed_tool_fee.model_dump()
+                                 if self.workload.assumed_tool_fee is not None else None),
             "breakdown": {
                 "input": b["input"], "cached_input": b["cached_input"], "cache_write": b["cache_write"],
                 "output": b["output"] + b["reasoning"], "tool_fees": b["tool_fees"],
+                "assumed_tool_fees": b["assumed_tool_fees"],
             },
         }
 
@@ -735,7 +775,8 @@ class WorkloadResult:
             "prompt_tokens": self.prompt_tokens, "cached_tokens": self.cached_tokens,
             "cache_write_tokens": self.cache_write_tokens, "output_tokens": self.output_tokens,
             "reasoning_tokens": self.reasoning_tokens, "tool_calls": self.tool_calls,
-            "unpriced_tool_calls": self.unpriced_tool_calls,
+            "unpriced_tool_calls": self.unpriced_tool_calls, "assumed_fee_tool_calls": self.assumed_fee_tool_calls,
+            "lower_bound": self.lower_bound,
             **{f"{k}_cost": v for k, v in b.items()},
             "exceeds_context_at_step": self.exceeds_context_at_step or math.nan,
             "limit": "; ".join(f"{e['role']}: {e['reason']}" for e in self.exceeds_context) or
@@ -801,14 +842,17 @@ def main_role(workload: Workload) -> Role:
 
 
 def cumulative_cost(result: WorkloadResult, role: str | None = None) -> pd.DataFrame:
-    """Running cost of ``role`` (all its instances: count × one instance) step by step, with tier switches."""
+    """Running cost of ``role`` (all its instances: count × one instance) step by step, with tier switches;
+    ``unpriced_tool_calls`` (all instances) where a step's tool calls have no known fee (the cost leaves them
+    out: a lower bound)."""
     name = role or main_role(result.workload).name
     run = next((r for r in result.roles if r.role.name == name), None)
     if run is None:
         raise AnalyticsError(f"no role named {name!r} in workload {result.workload.name!r}")
     frame = run.steps[["role", "model", "step", "prompt_tokens", "tier_index", "tier_up_to", "tier_switch",
-                       "fits", "cost"]].copy()
+                       "fits", "cost", "unpriced_tool_calls"]].copy()
     frame["model"] = result.model
+    frame["unpriced_tool_calls"] = frame["unpriced_tool_calls"] * run.role.count
     frame["step_cost"] = frame["cost"] * run.role.count
     frame["cumulative_cost"] = frame["step_cost"].cumsum(skipna=False)
     return frame.drop(columns="cost")
@@ -843,17 +887,22 @@ def _scaled(workload: Workload, parameter: str, factor: float) -> Workload:
 def sensitivity(workload: Workload, registry: Registry, model: str | None = None, settings: Settings = Settings(),
                 swing: float = 0.5, metric: str = "cost_per_task") -> pd.DataFrame:
     """Tornado data: ``metric`` with each parameter at ×(1 − swing) and ×(1 + swing) on every role, the rest at
-    base; sorted by the width of the swing, widest first. ``metric`` is a ``WorkloadResult`` attribute."""
+    base; sorted by the width of the swing, widest first. ``metric`` is a ``WorkloadResult`` attribute.
+    ``lower_bound`` (and ``unpriced_tool_calls``) say whether the base leaves out tool calls with no known fee:
+    then tool calls move the cost by less than they would at any real fee."""
     if not 0 < swing < 1:
         raise AnalyticsError(f"swing must be between 0 and 1, got {swing}")
-    base = getattr(run_workload(workload, registry, model, settings), metric)
+    base_result = run_workload(workload, registry, model, settings)
+    base = getattr(base_result, metric)
     rows = []
     for parameter in SENSITIVITY_PARAMETERS:
         low = getattr(run_workload(_scaled(workload, parameter, 1 - swing), registry, model, settings), metric)
         high = getattr(run_workload(_scaled(workload, parameter, 1 + swing), registry, model, settings), metric)
         rows.append({"parameter": parameter, "base": base, "low": low, "high": high,
                      "low_delta": low - base, "high_delta": high - base,
-                     "range": abs(high - low) if np.isfinite(high - low) else math.inf})
+                     "range": abs(high - low) if np.isfinite(high - low) else math.inf,
+                     "lower_bound": base_result.lower_bound,
+                     "unpriced_tool_calls": base_result.unpriced_tool_calls})
     frame = pd.DataFrame(rows)
     return frame.sort_values("range", ascending=False, kind="stable").reset_index(drop=True)
 
@@ -869,6 +918,9 @@ class BreakEven:
     """steps, cost_a, cost_b, cheaper ("a", "b", "tie" or "" where one cannot run)."""
     crossings: list[int]
     """Step counts at which the cheaper model changes (the first step count of the new order)."""
+    lower_bound_a: bool = False
+    """True when model A's costs leave out tool calls with no known fee (they are lower bounds)."""
+    lower_bound_b: bool = False
 
 
 def break_even(workload: Workload, registry: Registry, model_a: str, model_b: str, role: str | None = None,
@@ -883,15 +935,16 @@ def break_even(workload: Workload, registry: Registry, model_a: str, model_b: st
     longest = max_steps or max(2 * target.steps, 10)
     floor = 2 if workload.children(name) else 1
     stretched = with_role_changes(workload, {name: {"steps": max(longest, floor)}})
-    curves = {}
+    curves, bounds = {}, {}
     for key, model in (("a", model_a), ("b", model_b)):
         result = run_workload(stretched, registry, model, settings)
+        bounds[key] = result.unpriced_tool_calls > 0
         run = next(r for r in result.roles if r.role.name == name)
         rest = sum(r.role.count * r.instance_cost for r in result.roles if r.role.name != name)
         steps = run.steps
         running = steps["cost"].cumsum(skipna=False).to_numpy()
         # the tool call after step N is not made when N is the last step
-        last_fee = steps["tool_fee_cost"].to_numpy()
+        last_fee = (steps["tool_fee_cost"] + steps["assumed_tool_fee_cost"]).to_numpy()
         curves[key] = rest + target.count * (running - last_fee)
     counts = np.arange(1, longest + 1)
     table = pd.DataFrame({"steps": counts, "cost_a": curves["a"][:longest], "cost_b": curves["b"][:longest]})
@@ -905,7 +958,8 @@ def break_even(workload: Workload, registry: Registry, model_a: str, model_b: st
             if previous and cheaper != previous:
                 crossings.append(int(steps_n))
             previous = cheaper
-    return BreakEven(name, registry.resolve_id(model_a), registry.resolve_id(model_b), table, crossings)
+    return BreakEven(name, registry.resolve_id(model_a), registry.resolve_id(model_b), table, crossings,
+                     bounds["a"], bounds["b"])
 
 
 def benchmark_proxies(registry: Registry, models: Iterable[str], condition: str = "tools",
