@@ -3,9 +3,11 @@
 Semantics (also in data/README.md):
 - ``prompt_tokens`` is the whole prompt, cached tokens included; the tier is chosen by it (cliff: the whole
   request is billed at that tier's rates).
-- Cost = (prompt − cached − cache_write) × input + cached × cache_read + cache_write × cache_write
-  + output × output + reasoning × reasoning. An unknown cache-read or cache-write rate falls back to the input
-  rate (the provider does not price them separately); an unknown reasoning rate falls back to the output rate.
+- Cost = (prompt − cached − cache_write − cache_write_1h) × input + cached × cache_read
+  + cache_write × cache_write + cache_write_1h × cache_write_1h + output × output + reasoning × reasoning.
+  An unknown cache-read or cache-write rate falls back to the input rate (the provider does not price them
+  separately); an unknown one-hour cache-write rate falls back to the five-minute one (a longer-lived write is
+  never assumed cheaper); an unknown reasoning rate falls back to the output rate.
   An unknown input or output rate makes the cost NaN: "no price", never 0.
 - A request must fit: prompt ≤ max_input_tokens and output + reasoning ≤ max_output_tokens where the model sets
   them; prompt + output + reasoning ≤ context_window where it has no separate input cap.
@@ -57,7 +59,8 @@ class TierRates:
             output=out,
             cache_read=tier.cache_read_mtok if tier.cache_read_mtok is not None else inp,
             cache_write=tier.cache_write_mtok if tier.cache_write_mtok is not None else inp,
-            cache_write_1h=tier.cache_write_1h_mtok if tier.cache_write_1h_mtok is not None else inp,
+            cache_write_1h=(tier.cache_write_1h_mtok if tier.cache_write_1h_mtok is not None
+                            else tier.cache_write_mtok if tier.cache_write_mtok is not None else inp),
             reasoning=tier.reasoning_mtok if tier.reasoning_mtok is not None else out,
             cache_read_known=tier.cache_read_mtok is not None,
         )
@@ -141,10 +144,13 @@ class RequestCosts:
     reasoning: np.ndarray
     fit: np.ndarray
     """``FIT_OK`` (0) or the limit broken; costs of requests that do not fit are NaN."""
+    cache_write_1h: np.ndarray | None = None
+    """One-hour cache writes (Anthropic's longer-lived cache); None where the request wrote none."""
 
     @property
     def total(self) -> np.ndarray:
-        return self.input + self.cached_input + self.cache_write + self.output + self.reasoning
+        total = self.input + self.cached_input + self.cache_write + self.output + self.reasoning
+        return total if self.cache_write_1h is None else total + self.cache_write_1h
 
 
 def _tokens(value: Any, name: str) -> np.ndarray:
@@ -155,24 +161,27 @@ def _tokens(value: Any, name: str) -> np.ndarray:
 
 
 COMPONENTS = (("input", "input"), ("cached_input", "cache_read"), ("cache_write", "cache_write"),
-              ("output", "output"), ("reasoning", "reasoning"))
+              ("output", "output"), ("reasoning", "reasoning"), ("cache_write_1h", "cache_write_1h"))
 """Cost components in breakdown order, each with the ``TierRates`` rate it is billed at."""
 
 
-def _checked_tokens(prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens, *, check=True):
-    """The five token arrays as float64, broadcast to one shape; validated unless ``check`` is False."""
+def _checked_tokens(prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens,
+                    cache_write_1h_tokens=0, *, check=True):
+    """The six token arrays as float64, broadcast to one shape; validated unless ``check`` is False."""
     arrays = [np.asarray(a, dtype=np.float64) for a in
-              (prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens)]
+              (prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens,
+               cache_write_1h_tokens)]
     if check:
-        for array, name in zip(arrays, ("prompt", "output", "cached", "reasoning", "cache-write"), strict=True):
+        for array, name in zip(arrays, ("prompt", "output", "cached", "reasoning", "cache-write",
+                                        "one-hour cache-write"), strict=True):
             _tokens(array, f"{name} tokens")
-    prompt, output, cached, reasoning, writes = np.broadcast_arrays(*arrays)
-    if check and np.any(cached + writes > prompt):
+    prompt, output, cached, reasoning, writes, writes_1h = np.broadcast_arrays(*arrays)
+    if check and np.any(cached + writes + writes_1h > prompt):
         raise AnalyticsError("cached + cache-write tokens cannot exceed the prompt (the prompt includes them)")
-    return prompt, output, cached, reasoning, writes
+    return prompt, output, cached, reasoning, writes, writes_1h
 
 
-def _component_costs(registry, model, schedule, prompt, output, cached, reasoning, writes, currency):
+def _component_costs(registry, model, schedule, prompt, output, cached, reasoning, writes, writes_1h, currency):
     """The engine: per component, the cost array (None where no request uses it), the fit codes and the tier index.
 
     One gather per component over the per-tier rate table, not a loop per request; a schedule with one open
@@ -187,9 +196,9 @@ def _component_costs(registry, model, schedule, prompt, output, cached, reasonin
 
     factor = registry.convert(1.0, schedule.currency, currency) / MTOK
     rates = [TierRates.of(t) for t in schedule.tiers]
-    uncached = prompt - cached - writes if (cached.any() or writes.any()) else prompt
+    uncached = prompt - cached - writes - writes_1h if (cached.any() or writes.any() or writes_1h.any()) else prompt
     tokens_of = {"input": uncached, "cached_input": cached, "cache_write": writes, "output": output,
-                 "reasoning": reasoning}
+                 "reasoning": reasoning, "cache_write_1h": writes_1h}
     components: dict[str, np.ndarray | None] = {}
     for name, attr in COMPONENTS:
         tokens = tokens_of[name]
@@ -218,6 +227,7 @@ def price_requests(
     on: dt.date | None = None,
     currency: str = "USD",
     schedule: PriceSchedule | None = None,
+    cache_write_1h_tokens: Any = 0,
 ) -> RequestCosts:
     """Price arrays of requests on one model: one numpy pass per component, no Python loop per request.
 
@@ -226,11 +236,15 @@ def price_requests(
     """
     model = registry.model(model_id)
     schedule = schedule or registry.schedule(model.id, region, service_tier, on)
-    arrays = _checked_tokens(prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens)
+    arrays = _checked_tokens(prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens,
+                             cache_write_1h_tokens)
     components, fit, index = _component_costs(registry, model, schedule, *arrays, currency)
     outside = fit != FIT_OK
-    costs = {}
+    costs: dict[str, np.ndarray | None] = {}
     for name, term in components.items():
+        if name == "cache_write_1h" and term is None:
+            costs[name] = None  # no one-hour writes: the field stays None (the components most callers know)
+            continue
         array = np.zeros(fit.shape) if term is None else np.array(term, dtype=np.float64, copy=True)
         array[outside] = np.nan
         costs[name] = array
@@ -252,6 +266,7 @@ def request_totals(
     schedule: PriceSchedule,
     currency: str = "USD",
     check: bool = True,
+    cache_write_1h_tokens: Any = 0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(total, fit, tier_index)`` of many requests on one schedule: the same sum as
     ``price_requests(...).total`` (NaN where a request does not fit or has no price), without keeping the
@@ -260,7 +275,7 @@ def request_totals(
     """
     model = registry.model(model_id)
     arrays = _checked_tokens(prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens,
-                             check=check)
+                             cache_write_1h_tokens, check=check)
     components, fit, index = _component_costs(registry, model, schedule, *arrays, currency)
     total = np.zeros(fit.shape, dtype=np.float64)
     for term in components.values():
