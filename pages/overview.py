@@ -11,6 +11,7 @@ from analytics.charts.cost_vs_hle import cost_vs_hle
 from analytics.core.catalog import price_table
 from analytics.core.scores import results_frame
 from pages.ui.common import as_of, currency, http_only, money_column, registry, show_chart, show_table, source_label
+from pages.ui.guide import task_guide
 
 # The five models of the seed report's price table, in its order. (A comment, not a docstring: Streamlit's
 # "magic" would print a bare string on the page.)
@@ -25,6 +26,7 @@ st.markdown(
     "long-context tiers and caching are counted? Every figure here comes from a dated, sourced record in the "
     "registry (`data/`); an unknown price is shown as **unknown**, never as zero."
 )
+task_guide()
 
 with st.container():
     st.subheader("The seed report's models")

@@ -7,6 +7,7 @@ require_router()  # first: see pages/ui/nav.py
 import streamlit as st
 
 from analytics.charts.prices import price_history, price_history_data
+from analytics.core import catalog
 from analytics.core.catalog import price_table
 from pages.ui.common import (
     as_of,
@@ -22,9 +23,8 @@ from pages.ui.common import (
 
 reg = registry()
 cur, on = currency(), as_of()
-regions = sorted({s.region for e in reg.models() for s in e.model.prices}, key=lambda r: (r != "global", r))
-service_tiers = [t for t in ("standard", "batch", "flex", "priority")
-                 if any(s.service_tier == t for e in reg.models() for s in e.model.prices)]
+regions = catalog.regions(reg)  # the same lists as the Calculator's: ?region= and ?tier= mean one thing
+service_tiers = catalog.service_tiers(reg)
 providers = sorted({e.provider.name for e in reg.models()})
 countries = sorted({e.provider.country for e in reg.models()})
 

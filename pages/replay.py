@@ -25,7 +25,8 @@ from analytics.replay.usage import (
     suggest_mapping,
     validate_usage,
 )
-from pages.ui.common import as_of, currency, registry, show_chart, show_table, unknown_as_text
+from pages.ui.common import as_of, currency, md_escape, model_picker, registry, show_chart, show_table, unknown_as_text
+from pages.ui.session import forget_upload, keep_upload, kept_upload
 
 SAMPLE_SIZES = [1_000, 10_000, 100_000, 1_000_000]
 UNPRICED_SHOWN = 5_000
@@ -80,11 +81,12 @@ st.caption("What would your real traffic have cost on each model? Every request 
 
 with st.sidebar:
     st.subheader("Replay")
-    models = st.multiselect("Models", reg.model_ids(), default=default_models(reg), key="models",
-                            help="Every request of the log is priced on each of these models")
+    models = model_picker(reg, "Models", default_models(reg),
+                          help="Every request of the log is priced on each of these models")
 
+# the options are the link's values (?log=sample): a bound widget with format_func would put its labels there
 source = st.radio("Usage log", ["upload", "sample"], key="log", horizontal=True, bind="query-params",
-                  format_func={"upload": "Upload a log", "sample": "Generated sample"}.get)
+                  captions=["your CSV or Parquet log", "a generated log"])
 
 sample = None
 data, file_key, name, mapping = None, "", "", ()
@@ -106,15 +108,23 @@ else:
     )
     st.button("Use a generated sample", key="use_sample", on_click=_use_sample, icon="🎲",
               help="No log at hand? Try a generated one")
-    if uploaded is None:
+    kept = kept_upload("replay") if uploaded is None else None  # a log uploaded before visiting another page
+    if uploaded is None and kept is None:
         st.info("Upload a usage log, or use a generated sample to see what the replay shows.")
         st.stop()
-    if uploaded.size > MAX_BYTES:
+    if uploaded is not None and uploaded.size > MAX_BYTES:
         st.error(f"{uploaded.name} is {uploaded.size / 1024 / 1024:,.1f} MB: the limit is "
                  f"{MAX_BYTES // 1024 // 1024} MB. Split the log, or replay it with the CLI "
                  "(`python -m analytics replay FILE --max-mb N`).", icon="🚫")
         st.stop()
-    data, file_key, name = uploaded.getvalue(), uploaded.file_id, uploaded.name
+    if uploaded is not None:
+        kept = keep_upload("replay", uploaded.name, uploaded.getvalue(), uploaded.file_id)
+    else:
+        st.caption(f"Using {md_escape(kept.name)} ({kept.size_text}), uploaded earlier in this session: it is kept "
+                   "while this tab is open.")
+        st.button("Forget this log", key="forget_replay_upload", icon="🗑️", on_click=forget_upload,
+                  args=("replay",))
+    data, file_key, name = kept.data, kept.file_id, kept.name
     try:
         raw = _raw_log(data, file_key, name)
     except UsageLogError as exc:

@@ -12,6 +12,8 @@ This module imports nothing but streamlit: a guarded page pays for nothing else 
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import streamlit as st
 
 ROUTER_RAN = "router-ran"
@@ -25,6 +27,7 @@ def page_list() -> list[st.Page]:
     return [
         st.Page("pages/overview.py", title="Overview", icon="🏠", default=True),
         st.Page("pages/prices.py", title="Prices", icon="💲"),
+        st.Page("pages/calculator.py", title="Calculator", icon="🧮"),
         st.Page("pages/blended.py", title="Blended price", icon="⚖️"),
         st.Page("pages/context_tiers.py", title="Context tiers", icon="📏"),
         st.Page("pages/cost_vs_hle.py", title="Cost vs HLE", icon="🎯"),
@@ -48,3 +51,20 @@ def require_router() -> None:
     if not st.session_state.get(ROUTER_RAN):
         st.navigation(page_list(), position="hidden")
         st.rerun()
+
+
+def unknown_path(pages: list[st.Page]) -> str | None:
+    """The path the visitor asked for when no page has it (``/pricess``), else None — called after
+    ``st.navigation``, which falls back to the default page for an unknown path (its own "page not found" dialog
+    then says it runs the main page: the router shows a not-found page instead, with links).
+
+    Reads ``st.context.url`` (the browser's address, public API): None outside a browser (AppTest)."""
+    url = st.context.url
+    if not url:
+        return None
+    path = urlparse(url).path.strip("/")
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    if base and (path == base or path.startswith(base + "/")):
+        path = path[len(base):].strip("/")
+    known = {page.url_path for page in pages}
+    return None if path in known or path == "" else path

@@ -77,3 +77,20 @@ def test_no_model_selected_is_a_warning_not_an_error():
     at.run()
     assert not at.exception
     assert any("at least one model" in w.value for w in at.warning)
+
+
+def test_an_uploaded_log_is_kept_for_the_session():
+    """A log uploaded earlier in the session (kept by pages/ui/session.py when the uploader had it) is replayed
+    when the visitor comes back to the page, says so, and can be forgotten."""
+    from pages.ui.session import KeptFile
+
+    at = open_page()
+    csv = b"prompt_tokens,output_tokens,model\n1000,100,gpt-5.2\n250000,500,gpt-5.2\n"
+    at.session_state["uploads"] = {"replay": KeptFile("my-log.csv", csv, "file-1")}
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert any("my\\-log" in c.value and "uploaded earlier in this session" in c.value for c in at.caption)
+    assert "2 requests" in at.subheader[0].value
+    at.button(key="forget_replay_upload").click().run()
+    assert not at.exception
+    assert any("Upload a usage log" in info.value for info in at.info)
