@@ -5,14 +5,14 @@ Streamlit's own page list for milliseconds instead of about a second (see ``page
 
 import streamlit as st
 
-from pages.ui.nav import page_list, run_page, unknown_path
+from pages.ui.nav import page_list, run_page
 
 st.set_page_config(page_title="LLM cost-performance", page_icon="💸", layout="wide")
 pages = page_list()
 page = st.navigation(pages)
 
 from pages.ui.common import registry, shared_sidebar  # noqa: E402 - after st.navigation, see the docstring
-from pages.ui.guide import page_not_found  # noqa: E402
+from pages.ui.guide import page_not_found, unknown_path  # noqa: E402
 
 shared_sidebar(registry())
 missing = unknown_path(pages)

@@ -1,9 +1,12 @@
 """Where to start: the Overview's "what are you trying to do?" block, and the page shown for an unknown path.
 
-Layout only, self-contained (the Overview calls ``task_guide()``; the router calls ``page_not_found``).
+Layout only, self-contained (the Overview calls ``task_guide()``; the router calls ``unknown_path`` and
+``page_not_found``). Not in ``nav.py``: a guarded page imports nothing but streamlit before its rerun.
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlparse
 
 import streamlit as st
 
@@ -47,3 +50,20 @@ def page_not_found(path: str) -> None:
              icon="🚫")
     st.page_link("pages/overview.py", label="Overview: what this dashboard answers", icon="🏠")
     task_guide()
+
+
+def unknown_path(pages: list[st.Page]) -> str | None:
+    """The path the visitor asked for when no page has it (``/pricess``), else None — called after
+    ``st.navigation``, which falls back to the default page for an unknown path (its own "page not found" dialog
+    then says it runs the main page: the router shows a not-found page instead, with links).
+
+    Reads ``st.context.url`` (the browser's address, public API): None outside a browser (AppTest)."""
+    url = st.context.url
+    if not url:
+        return None
+    path = urlparse(url).path.strip("/")
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    if base and (path == base or path.startswith(base + "/")):
+        path = path[len(base):].strip("/")
+    known = {page.url_path for page in pages}
+    return None if path in known or path == "" else path

@@ -12,8 +12,6 @@ This module imports nothing but streamlit: a guarded page pays for nothing else 
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import streamlit as st
 
 ROUTER_RAN = "router-ran"
@@ -52,19 +50,3 @@ def require_router() -> None:
         st.navigation(page_list(), position="hidden")
         st.rerun()
 
-
-def unknown_path(pages: list[st.Page]) -> str | None:
-    """The path the visitor asked for when no page has it (``/pricess``), else None — called after
-    ``st.navigation``, which falls back to the default page for an unknown path (its own "page not found" dialog
-    then says it runs the main page: the router shows a not-found page instead, with links).
-
-    Reads ``st.context.url`` (the browser's address, public API): None outside a browser (AppTest)."""
-    url = st.context.url
-    if not url:
-        return None
-    path = urlparse(url).path.strip("/")
-    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
-    if base and (path == base or path.startswith(base + "/")):
-        path = path[len(base):].strip("/")
-    known = {page.url_path for page in pages}
-    return None if path in known or path == "" else path
