@@ -57,12 +57,13 @@ write_5m = _tokens(row2[1], "of which written to the cache (5 min)", "cache_writ
                    "Prompt tokens written to the cache, billed at the cache-write rate where a provider charges one "
                    "(Claude: 1.25× input), else at the input rate")
 write_1h = _tokens(row2[2], "of which written to the cache (1 hour)", "cache_write_1h", 0, MAX_PROMPT_TOKENS,
-                   "Prompt tokens written to the 1-hour cache (Claude: 2× input); where a provider lists no 1-hour "
-                   "rate, its 5-minute write rate applies")
+                   "Prompt tokens written to the 1-hour cache (Claude: 2× input), billed at the input rate where a "
+                   "provider lists no 1-hour rate")
 
+choices = catalog.price_choices(reg)  # the Prices page's lists: ?region= and ?tier= mean one thing
 row3 = st.columns([2, 2, 2, 5])
-region = row3[0].selectbox("Region", catalog.regions(reg), key="region", bind="query-params")
-service_tier = row3[1].selectbox("Service tier", catalog.service_tiers(reg), key="tier", bind="query-params",
+region = row3[0].selectbox("Region", choices.regions, key="region", bind="query-params")
+service_tier = row3[1].selectbox("Service tier", choices.service_tiers, key="tier", bind="query-params",
                                  help="batch: asynchronous, usually half price; priority: faster, dearer")
 sort = row3[2].selectbox("Sort by", list(SORTS), key="sort", bind="query-params",
                          help="; ".join(f"{k}: {v}" for k, v in SORTS.items())

@@ -14,7 +14,6 @@ from pages.ui.url import MAX_OUTPUT_TOKENS
 
 reg = registry()
 cur, on = currency(), as_of()
-names = {e.model.id: e.model.name for e in reg.models()}
 
 st.title("📏 Context tiers")
 st.caption("Some providers bill the whole request at a dearer tier once the prompt passes a threshold "
@@ -25,10 +24,10 @@ output_tokens = c1.number_input("Output tokens per request", min_value=0, max_va
                                 step=500, key="output", bind="query-params")
 cache_pct = c2.slider("Cache-hit share of prompt", 0, 100, 0, step=5, format="%d%%", key="cache",
                       bind="query-params")
-chosen = model_picker(reg, "Models (ids)", headline_models(reg), container=c3,
-                      help="Default: the seed report's models and DeepSeek")
+chosen = model_picker(reg, "Models (ids)", headline_models(reg, on), container=c3,
+                      help="Default: each provider's flagship that day")
 scale = c4.radio("Cost axis", ["log", "linear"], horizontal=True, key="scale", bind="query-params")
-models = chosen or headline_models(reg)
+models = chosen or headline_models(reg, on)
 cache_hit = cache_pct / 100
 
 fig, curves = context_tiers(reg, output_tokens, cache_hit, models, currency=cur, on=on, y_scale=scale)

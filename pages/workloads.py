@@ -16,7 +16,6 @@ import streamlit as st
 
 from analytics.charts.workloads import (
     BREAK_EVEN_MODELS,
-    SEED_MODELS,
     break_even_figure,
     breakdown_figure,
     cumulative_figure,
@@ -25,32 +24,24 @@ from analytics.charts.workloads import (
     tornado_figure,
 )
 from analytics.core.errors import AnalyticsError, RegistryError
+from analytics.core.presets import headline_models
 from analytics.core.safeyaml import MAX_YAML_BYTES
 from analytics.formatting import money
-from analytics.workloads.edits import describe_edits
-from analytics.workloads.engine import (
-    DEFAULT_SPEED,
+from analytics.workloads.editing import ROLE_FIELDS, describe_edits, roles_frame, workload_from_frame
+from analytics.workloads.engine import Settings, compare, results_table
+from analytics.workloads.model import (
     MIXED,
-    ROLE_FIELDS,
     AssumedToolFee,
-    Settings,
-    SpeedAssumption,
     Workload,
-    benchmark_proxies,
-    break_even,
     check_models,
     load_workload,
     main_role,
     preset_names,
-    results_table,
-    roles_frame,
-    run_workload,
-    sensitivity,
-    speed_table,
     workload_from_bytes,
-    workload_from_frame,
     workload_yaml,
 )
+from analytics.workloads.speeds import DEFAULT_SPEED, SpeedAssumption, speed_table
+from analytics.workloads.whatifs import benchmark_proxies, break_even, sensitivity
 from pages.ui.common import (
     as_of,
     currency,
@@ -150,7 +141,7 @@ top[1].markdown(f"**{md_escape(base.name)}**  \n{md_escape(base.description)}")
 
 models = model_picker(
     reg, "Models to compare (every role runs on each; empty: each role on its own model)",
-    [m for m in SEED_MODELS if m in names])
+    [m for m in headline_models(reg, on) if m in names])
 
 origin = editor_origin(label, base)  # the last valid edit kept for this session, or the workload itself
 with st.expander("✏️ Edit the roles" + (" (edited)" if edited_workload(label) else ""), expanded=False):
@@ -236,14 +227,8 @@ with st.sidebar:
 
 settings = Settings(on=on, currency=cur, default_speed=SpeedAssumption(tps, ttft, "default you set"))
 
-proxies = benchmark_proxies(reg, chosen) if success_mode == HLE and chosen else {}
-results = []
-for model in compared:
-    forced = None if model == MIXED else model
-    proxy = proxies.get(model) if success_mode == HLE else None
-    results.append(run_workload(workload, reg, forced, settings, tasks_per_month=volume,
-                                success_rate=proxy[0] if proxy else None,
-                                success_proxy=proxy[1] if proxy else None))
+proxies = benchmark_proxies(reg, chosen) if success_mode == HLE and chosen else None
+results = compare(workload, reg, chosen, settings, tasks_per_month=volume, success_rates=proxies)
 if success_mode == HLE and not chosen:
     st.info("The HLE proxy needs models to compare; with each role on its own model the entered rate is used.")
 

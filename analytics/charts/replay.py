@@ -11,7 +11,7 @@ from analytics.replay.engine import ReplayResult, replay
 from analytics.replay.usage import sample_log, validate_usage
 
 from .base import Provenance, country_color, finish
-from .spec import ChartOption, ChartSpec
+from .spec import CURRENCY, ChartOption, ChartSpec
 
 
 def _provenance(result: ReplayResult, registry: Registry, what: str) -> Provenance:
@@ -20,7 +20,7 @@ def _provenance(result: ReplayResult, registry: Registry, what: str) -> Provenan
         settings["log"] = f"{result.period[0]} to {result.period[1]}"
     else:
         settings["priced on"] = str(result.priced_on)
-    return Provenance(what, registry.as_of(), settings)
+    return Provenance(what, registry.as_of(), settings, overlay=registry.overlay_label())
 
 
 def cost_per_model_figure(result: ReplayResult, registry: Registry, title: str | None = None) -> go.Figure:
@@ -34,10 +34,12 @@ def cost_per_model_figure(result: ReplayResult, registry: Registry, title: str |
                       "<br>not fitting %{customdata[1]:,}<br>no price %{customdata[2]:,}<extra></extra>",
         name="cost on this model",
     ))
-    if result.recorded_cost is not None and np.isfinite(result.recorded_cost).any():
-        recorded = float(np.nansum(result.recorded_cost))
-        fig.add_hline(y=recorded, line_dash="dash", line_color="#444",
-                      annotation_text=f"as recorded: {recorded:,.2f} {result.currency}",
+    recorded = result.as_recorded
+    if recorded.get("rows"):
+        # the rows it covers: the bars cover every request a model prices, this line only the known models
+        fig.add_hline(y=recorded["cost"], line_dash="dash", line_color="#444",
+                      annotation_text=f"as recorded: {recorded['cost']:,.2f} {result.currency} "
+                                      f"({recorded['rows']:,} of {recorded['rows_total']:,} rows)",
                       annotation_position="top left")
     fig.update_layout(showlegend=False, xaxis_title="model (red: CN, blue: US)",
                       yaxis_title=f"total cost ({result.currency})")
@@ -91,7 +93,7 @@ _SAMPLE_OPTIONS = (
     ChartOption("models", "models to price the log on (default: the seed models)", None, multiple=True),
     ChartOption("requests", "requests in the generated sample log", 5_000),
     ChartOption("seed", "random seed of the sample log", 0),
-    ChartOption("currency", "display currency", "USD"),
+    CURRENCY,
 )
 
 CHART_SPECS = (

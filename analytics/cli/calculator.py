@@ -45,7 +45,7 @@ def _compare_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cache-write", type=token_count, default=0.0,
                    help="prompt tokens written to the cache (5-minute cache where a provider has two)")
     p.add_argument("--cache-write-1h", type=token_count, default=0.0,
-                   help="prompt tokens written to the 1-hour cache (the 5-minute rate where none is listed)")
+                   help="prompt tokens written to the 1-hour cache (the input rate where none is listed)")
     p.add_argument("--model", action="append", metavar="M", help="only these models (repeatable; default: all)")
     add_common(p)
 

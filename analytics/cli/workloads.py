@@ -11,17 +11,9 @@ import sys
 from pathlib import Path
 
 from analytics.core.errors import RegistryError
-from analytics.workloads.engine import (
-    DEFAULT_SPEED,
-    SCHEMA_FILE,
-    AssumedToolFee,
-    Settings,
-    SpeedAssumption,
-    compare,
-    load_workload,
-    preset_names,
-    workload_json_schema,
-)
+from analytics.workloads.engine import Settings, compare
+from analytics.workloads.model import SCHEMA_FILE, AssumedToolFee, load_workload, preset_names, workload_json_schema
+from analytics.workloads.speeds import DEFAULT_SPEED, SpeedAssumption
 
 from . import common
 
@@ -86,6 +78,8 @@ def _workload_args(p: argparse.ArgumentParser) -> None:
 
 def cmd_workload(args: argparse.Namespace) -> int:
     registry = common.registry_from(args)
+    for model in args.model or []:  # a retired (or unreleased) model is never priced as live
+        registry.require_live(model, args.on)
     try:
         workload = load_workload(args.workload)
         if args.assume_tool_fee is not None:
@@ -113,7 +107,7 @@ def cmd_workload(args: argparse.Namespace) -> int:
                 row[column] = common.at_least(row[column])
     print(f"{workload.name}: cost per task in {args.currency}, "
           f"{results[0].tasks_per_month:,.0f} tasks a month")
-    print(common.format_table(rows, TABLE_COLUMNS))
+    common.print_table(rows, TABLE_COLUMNS)
     for result in results:
         for switch in result.tier_switches:
             print(f"  {result.model}: {switch['role']} changes price tier at step {switch['step']} "

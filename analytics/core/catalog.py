@@ -6,12 +6,16 @@ Raw numbers only; formatting (currency, K/M tokens) happens in ``analytics.forma
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .clock import today
 from .errors import AnalyticsError, NoPriceError, NotLiveError
 from .lifecycle import status, status_label
+from .presets import SEED_MODELS
 from .pricing import (
     FIT_OK,
     FIT_OUTPUT_OVER_CAP,
@@ -21,15 +25,31 @@ from .pricing import (
     describe_fit,
     price_requests,
     tier_label,
+    tiers_summary,
 )
 from .registry import Registry
+from .schema import SERVICE_TIERS
 
 PRICE_COLUMNS = [
     "id", "name", "provider", "country", "released", "lifecycle", "deprecated_on", "retired_on", "successor",
     "open_weights", "context_window", "max_input_tokens",
     "max_output_tokens", "input_per_mtok", "output_per_mtok", "cache_read_per_mtok", "cache_write_per_mtok",
     "tiers", "long_context", "region", "service_tier", "currency", "source", "checked_on", "status", "status_code",
+    "your_prices",
 ]
+"""``your_prices``: what override of an overlay (``overrides.yaml``) priced the row; null for a list price."""
+
+
+def your_prices(registry: Registry, model_id: str, region: str = "global", service_tier: str = "standard",
+                on: dt.date | None = None) -> str | None:
+    """What override made the schedule of ``model_id`` in force on ``on`` ("20% off the list price (…)"); None
+    when it is a list price or there is none."""
+    if registry.overlay is None:
+        return None
+    try:
+        return registry.overlay_note(model_id, registry.schedule(model_id, region, service_tier, on))
+    except NoPriceError:
+        return None
 
 
 def _tier_summary(schedule, factor: float) -> str:
@@ -69,7 +89,7 @@ def price_table(
 ) -> pd.DataFrame:
     """One row per model: limits, lifecycle and the base-tier prices in force on ``on``; NaN where unknown or
     unlisted, and the lifecycle label as ``status`` where the model cannot be called on ``on``."""
-    day = on or dt.date.today()
+    day = on or today()
     rows = []
     for entry in registry.models():
         model, provider = entry.model, entry.provider
@@ -78,7 +98,7 @@ def price_table(
             "released": model.released, "open_weights": model.open_weights,
             "context_window": model.context_window, "max_input_tokens": model.max_input_tokens,
             "max_output_tokens": model.max_output_tokens, "region": region, "service_tier": service_tier,
-            "currency": currency, **lifecycle_fields(registry, model.id, day),
+            "currency": currency, **lifecycle_fields(registry, model.id, day), "your_prices": None,
         }
         try:
             schedule = registry.schedule(model.id, region, service_tier, on)
@@ -97,9 +117,11 @@ def price_table(
         row.update(
             input_per_mtok=scaled(base.input_mtok), output_per_mtok=scaled(base.output_mtok),
             cache_read_per_mtok=scaled(base.cache_read_mtok), cache_write_per_mtok=scaled(base.cache_write_mtok),
-            tiers=len(schedule.tiers), long_context=_tier_summary(schedule, factor), source=schedule.source,
+            tiers=len(schedule.tiers), source=schedule.source,
+            long_context="" if len(schedule.tiers) == 1 else tiers_summary(schedule, factor),
             checked_on=schedule.checked_on,
             status="ok" if base.input_mtok is not None and base.output_mtok is not None else "no price",
+            your_prices=registry.overlay_note(model.id, schedule),
         )
         rows.append(row)
     return pd.DataFrame(rows, columns=PRICE_COLUMNS)
@@ -132,6 +154,7 @@ def blended_table(
             "output_per_mtok": np.nan if result.output_per_mtok is None else result.output_per_mtok,
             "cache_read_per_mtok": np.nan if result.cache_read_per_mtok is None else result.cache_read_per_mtok,
             "tier": result.tier, "tier_label": result.tier_label, "status": result.status, "currency": currency,
+            "your_prices": your_prices(registry, model_id, region, service_tier, on),
         })
     frame = pd.DataFrame(rows)
     if frame.empty:
@@ -139,24 +162,99 @@ def blended_table(
     return frame.sort_values("blended_per_mtok", na_position="last", kind="stable").reset_index(drop=True)
 
 
-SERVICE_TIERS = ("standard", "batch", "flex", "priority")
+def seed_models_now(registry: Registry, on: dt.date) -> pd.DataFrame:
+    """The seed report's models on ``on``: id, name, provider, lifecycle label, status code, retirement date,
+    successor and its name — what became of the comparison the project grew from."""
+    rows = []
+    for model_id in SEED_MODELS:
+        if model_id not in registry.entries:
+            continue
+        entry = registry.entry(model_id)
+        fields = lifecycle_fields(registry, model_id, on)
+        successor = fields["successor"]
+        rows.append({"id": model_id, "name": entry.model.name, "provider": entry.provider.name, **fields,
+                     "successor_name": registry.model(successor).name if successor else None})
+    return pd.DataFrame(rows, columns=["id", "name", "provider", "lifecycle", "status_code", "deprecated_on",
+                                       "retired_on", "successor", "successor_name"])
+def price_history_data(
+    registry: Registry,
+    models: Iterable[str] | None = None,
+    currency: str = "USD",
+    region: str = "global",
+    service_tier: str = "standard",
+    on: dt.date | str | None = None,
+) -> pd.DataFrame:
+    """Every schedule of every model (or ``models``) in ``region``/``service_tier``: its first-tier prices and the
+    period it was in force (``effective_to`` null: still in force; drawn up to ``on``). ``changes`` counts the
+    schedules the model has there: more than one means a price history."""
+    ids = [registry.resolve_id(m) for m in models] if models else registry.model_ids()
+    rows = []
+    for model_id in ids:
+        entry = registry.entry(model_id)
+        schedules = [s for s in entry.model.prices if s.region == region and s.service_tier == service_tier]
+        for schedule in sorted(schedules, key=lambda s: s.effective_from or dt.date.min):
+            rates = TierRates.of(schedule.tiers[0])
+            factor = registry.convert(1.0, schedule.currency, currency)
+            rows.append({
+                "model": entry.model.id, "name": entry.model.name, "provider": entry.provider.name,
+                "country": entry.provider.country, "region": region, "service_tier": service_tier,
+                "effective_from": schedule.effective_from or entry.model.released,
+                "effective_to": schedule.effective_to, "input_per_mtok": rates.input * factor,
+                "output_per_mtok": rates.output * factor, "currency": currency, "source": schedule.source,
+                "checked_on": schedule.checked_on, "changes": len(schedules),
+                "tiers": tiers_summary(schedule, factor), "your_prices": registry.overlay_note(model_id, schedule),
+            })
+    columns = ["model", "name", "provider", "country", "region", "service_tier", "effective_from", "effective_to",
+               "input_per_mtok", "output_per_mtok", "currency", "source", "checked_on", "changes", "tiers",
+               "your_prices"]
+    return pd.DataFrame(rows, columns=columns)
 
 
-def regions(registry: Registry) -> list[str]:
-    """Every price region in the registry, ``global`` first."""
-    return sorted({s.region for e in registry.models() for s in e.model.prices}, key=lambda r: (r != "global", r))
+OPEN_WEIGHTS = ("any", "open", "closed")
+"""The open-weights filter of the price table."""
 
 
-def service_tiers(registry: Registry) -> list[str]:
-    """The service tiers some model is priced in, in ``SERVICE_TIERS`` order."""
-    used = {s.service_tier for e in registry.models() for s in e.model.prices}
-    return [t for t in SERVICE_TIERS if t in used]
+@dataclass(frozen=True)
+class PriceChoices:
+    """What the price table can be filtered by, as the registry holds it."""
+
+    regions: list[str]
+    """``global`` first, then the others alphabetically."""
+    service_tiers: list[str]
+    """In ``SERVICE_TIERS`` order, those some schedule uses."""
+    providers: list[str]
+    countries: list[str]
+
+
+def price_choices(registry: Registry) -> PriceChoices:
+    schedules = [s for entry in registry.models() for s in entry.model.prices]
+    used_tiers = {s.service_tier for s in schedules}
+    return PriceChoices(
+        regions=sorted({s.region for s in schedules}, key=lambda r: (r != "global", r)),
+        service_tiers=[t for t in SERVICE_TIERS if t in used_tiers],
+        providers=sorted({e.provider.name for e in registry.models()}),
+        countries=sorted({e.provider.country for e in registry.models()}),
+    )
+
+
+def filter_prices(table: pd.DataFrame, providers: Iterable[str] = (), countries: Iterable[str] = (),
+                  open_weights: str = "any") -> pd.DataFrame:
+    """The rows of a ``price_table`` from these providers and countries (none given: all), open or closed
+    weights (``OPEN_WEIGHTS``)."""
+    providers, countries = list(providers), list(countries)
+    if providers:
+        table = table[table["provider"].isin(providers)]
+    if countries:
+        table = table[table["country"].isin(countries)]
+    if open_weights != "any":
+        table = table[table["open_weights"] == (open_weights == "open")]
+    return table
 
 
 REQUEST_COST_COLUMNS = [
     "model", "name", "provider", "country", "cost", "input_cost", "cached_input_cost", "cache_write_cost",
     "cache_write_1h_cost", "output_cost", "reasoning_cost", "tier_label", "status", "detail", "lifecycle",
-    "status_code", "currency", "region", "service_tier", "source", "checked_on",
+    "status_code", "currency", "region", "service_tier", "source", "checked_on", "your_prices",
 ]
 """One row per model of ``request_cost_table``: the cost of one request and what was applied."""
 REQUEST_COMPONENTS = ("input", "cached_input", "cache_write", "cache_write_1h", "output", "reasoning")
@@ -185,7 +283,8 @@ def request_cost_table(
     never 0) where the model cannot take the request: ``status`` says why — "no price", "beyond the window",
     "output beyond the cap", "no price at this size", or the lifecycle label of a model that cannot be called
     that day ("retired 2026-03-09 → Gemini 3.1 Pro"); ``detail`` is the sentence. ``lifecycle`` labels every
-    model (deprecated ones too). Components are per ``REQUEST_COMPONENTS``.
+    model (deprecated ones too). Components are per ``REQUEST_COMPONENTS``; ``your_prices`` names the override
+    that priced a row where an overlay did (else None).
 
     Example (GPT-5.2 on 2026-01-28: $1.75 input, $0.175 cache read, $14 output per 1M): 50,000 prompt tokens of
     which 30,000 cached, 2,000 output → 20,000 × 1.75 / 1M + 30,000 × 0.175 / 1M + 2,000 × 14 / 1M
@@ -202,7 +301,7 @@ def request_cost_table(
             f"cached + cache-write tokens ({cached_tokens + cache_write_tokens + cache_write_1h_tokens:,.0f}) "
             f"exceed the prompt ({prompt_tokens:,.0f}): the prompt (--input) is the whole prompt, cached and "
             "cache-written tokens included — raise it or lower them")
-    day = on or dt.date.today()
+    day = on or today()
     ids = [registry.resolve_id(m) for m in models] if models else registry.model_ids()
     rows = []
     for model_id in dict.fromkeys(ids):
@@ -214,7 +313,7 @@ def request_cost_table(
             **{f"{c}_cost": np.nan for c in REQUEST_COMPONENTS},
             "tier_label": "", "status": "ok", "detail": "", "lifecycle": life["lifecycle"],
             "status_code": life["status_code"], "currency": currency, "region": region,
-            "service_tier": service_tier, "source": None, "checked_on": None,
+            "service_tier": service_tier, "source": None, "checked_on": None, "your_prices": None,
         }
         try:
             schedule = registry.schedule(model_id, region, service_tier, day)
@@ -228,7 +327,8 @@ def request_cost_table(
                                [reasoning_tokens], [cache_write_tokens], currency=currency, schedule=schedule,
                                cache_write_1h_tokens=[cache_write_1h_tokens])
         index = int(costs.tier_index[0])
-        row.update(source=schedule.source, checked_on=schedule.checked_on, tier_label=tier_label(schedule, index))
+        row.update(source=schedule.source, checked_on=schedule.checked_on, tier_label=tier_label(schedule, index),
+                   your_prices=registry.overlay_note(model_id, schedule) if registry.overlay is not None else None)
         code = int(costs.fit[0])
         if code != FIT_OK:
             row.update(status=_FIT_STATUS.get(code, "beyond the window"),

@@ -5,9 +5,9 @@ Semantics (also in data/README.md):
   request is billed at that tier's rates).
 - Cost = (prompt − cached − cache_write − cache_write_1h) × input + cached × cache_read
   + cache_write × cache_write + cache_write_1h × cache_write_1h + output × output + reasoning × reasoning.
-  An unknown cache-read or cache-write rate falls back to the input rate (the provider does not price them
-  separately); an unknown one-hour cache-write rate falls back to the five-minute one (a longer-lived write is
-  never assumed cheaper); an unknown reasoning rate falls back to the output rate.
+  ``cache_write`` is a write to the default (5-minute) cache, ``cache_write_1h`` to the 1-hour cache where the
+  provider has one. An unknown cache-read or cache-write rate falls back to the input rate (the provider does not
+  price them separately); an unknown reasoning rate falls back to the output rate.
   An unknown input or output rate makes the cost NaN: "no price", never 0.
 - A request must fit: prompt ≤ max_input_tokens and output + reasoning ≤ max_output_tokens where the model sets
   them; prompt + output + reasoning ≤ context_window where it has no separate input cap.
@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from .clock import today
 from .errors import AnalyticsError, ContextLimitError, NoPriceError, NotLiveError
 from .lifecycle import status_label
 from .registry import Registry
@@ -59,8 +60,7 @@ class TierRates:
             output=out,
             cache_read=tier.cache_read_mtok if tier.cache_read_mtok is not None else inp,
             cache_write=tier.cache_write_mtok if tier.cache_write_mtok is not None else inp,
-            cache_write_1h=(tier.cache_write_1h_mtok if tier.cache_write_1h_mtok is not None
-                            else tier.cache_write_mtok if tier.cache_write_mtok is not None else inp),
+            cache_write_1h=tier.cache_write_1h_mtok if tier.cache_write_1h_mtok is not None else inp,
             reasoning=tier.reasoning_mtok if tier.reasoning_mtok is not None else out,
             cache_read_known=tier.cache_read_mtok is not None,
         )
@@ -92,6 +92,21 @@ def tier_label(schedule: PriceSchedule, index: int) -> str:
     if previous is None:
         return f"≤ {tier.up_to:,}"
     return f"{previous + 1:,}–{tier.up_to:,}"
+
+
+def tier_labels(schedule: PriceSchedule) -> list[str]:
+    """``tier_label`` of every tier of a schedule, in order."""
+    return [tier_label(schedule, i) for i in range(len(schedule.tiers))]
+
+
+def tiers_summary(schedule: PriceSchedule, factor: float = 1.0) -> str:
+    """Every tier in one cell, input / output per 1M (times ``factor``, a currency conversion):
+    "≤ 200,000: 3 / 15 · > 200,000: 6 / 22.5"; a single tier is "all: 3 / 15"."""
+    def rate(value: float | None) -> str:
+        return "unknown" if value is None else f"{value * factor:g}"
+
+    return " · ".join(f"{label}: {rate(tier.input_mtok)} / {rate(tier.output_mtok)}"
+                      for label, tier in zip(tier_labels(schedule), schedule.tiers, strict=True))
 
 
 def prompt_cap(model: Model) -> int:
@@ -140,17 +155,17 @@ class RequestCosts:
     input: np.ndarray
     cached_input: np.ndarray
     cache_write: np.ndarray
+    """Writes to the default (5-minute) cache."""
+    cache_write_1h: np.ndarray
+    """Writes to the 1-hour cache."""
     output: np.ndarray
     reasoning: np.ndarray
     fit: np.ndarray
     """``FIT_OK`` (0) or the limit broken; costs of requests that do not fit are NaN."""
-    cache_write_1h: np.ndarray | None = None
-    """One-hour cache writes (Anthropic's longer-lived cache); None where the request wrote none."""
 
     @property
     def total(self) -> np.ndarray:
-        total = self.input + self.cached_input + self.cache_write + self.output + self.reasoning
-        return total if self.cache_write_1h is None else total + self.cache_write_1h
+        return self.input + self.cached_input + self.cache_write + self.cache_write_1h + self.output + self.reasoning
 
 
 def _tokens(value: Any, name: str) -> np.ndarray:
@@ -161,7 +176,7 @@ def _tokens(value: Any, name: str) -> np.ndarray:
 
 
 COMPONENTS = (("input", "input"), ("cached_input", "cache_read"), ("cache_write", "cache_write"),
-              ("output", "output"), ("reasoning", "reasoning"), ("cache_write_1h", "cache_write_1h"))
+              ("cache_write_1h", "cache_write_1h"), ("output", "output"), ("reasoning", "reasoning"))
 """Cost components in breakdown order, each with the ``TierRates`` rate it is billed at."""
 
 
@@ -172,8 +187,8 @@ def _checked_tokens(prompt_tokens, output_tokens, cached_tokens, reasoning_token
               (prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens,
                cache_write_1h_tokens)]
     if check:
-        for array, name in zip(arrays, ("prompt", "output", "cached", "reasoning", "cache-write",
-                                        "one-hour cache-write"), strict=True):
+        names = ("prompt", "output", "cached", "reasoning", "cache-write", "1-hour cache-write")
+        for array, name in zip(arrays, names, strict=True):
             _tokens(array, f"{name} tokens")
     prompt, output, cached, reasoning, writes, writes_1h = np.broadcast_arrays(*arrays)
     if check and np.any(cached + writes + writes_1h > prompt):
@@ -197,8 +212,8 @@ def _component_costs(registry, model, schedule, prompt, output, cached, reasonin
     factor = registry.convert(1.0, schedule.currency, currency) / MTOK
     rates = [TierRates.of(t) for t in schedule.tiers]
     uncached = prompt - cached - writes - writes_1h if (cached.any() or writes.any() or writes_1h.any()) else prompt
-    tokens_of = {"input": uncached, "cached_input": cached, "cache_write": writes, "output": output,
-                 "reasoning": reasoning, "cache_write_1h": writes_1h}
+    tokens_of = {"input": uncached, "cached_input": cached, "cache_write": writes, "cache_write_1h": writes_1h,
+                 "output": output, "reasoning": reasoning}
     components: dict[str, np.ndarray | None] = {}
     for name, attr in COMPONENTS:
         tokens = tokens_of[name]
@@ -221,18 +236,18 @@ def price_requests(
     cached_tokens: Any = 0,
     reasoning_tokens: Any = 0,
     cache_write_tokens: Any = 0,
+    cache_write_1h_tokens: Any = 0,
     *,
     region: str = "global",
     service_tier: str = "standard",
     on: dt.date | None = None,
     currency: str = "USD",
     schedule: PriceSchedule | None = None,
-    cache_write_1h_tokens: Any = 0,
 ) -> RequestCosts:
     """Price arrays of requests on one model: one numpy pass per component, no Python loop per request.
 
-    ``prompt_tokens`` includes ``cached_tokens`` and ``cache_write_tokens``. Requests that break a limit come back
-    with NaN costs and a non-zero ``fit`` code rather than an exception; ``price_request`` raises instead.
+    ``prompt_tokens`` includes ``cached_tokens`` and both kinds of cache writes. Requests that break a limit come
+    back with NaN costs and a non-zero ``fit`` code rather than an exception; ``price_request`` raises instead.
     """
     model = registry.model(model_id)
     schedule = schedule or registry.schedule(model.id, region, service_tier, on)
@@ -240,11 +255,8 @@ def price_requests(
                              cache_write_1h_tokens)
     components, fit, index = _component_costs(registry, model, schedule, *arrays, currency)
     outside = fit != FIT_OK
-    costs: dict[str, np.ndarray | None] = {}
+    costs = {}
     for name, term in components.items():
-        if name == "cache_write_1h" and term is None:
-            costs[name] = None  # no one-hour writes: the field stays None (the components most callers know)
-            continue
         array = np.zeros(fit.shape) if term is None else np.array(term, dtype=np.float64, copy=True)
         array[outside] = np.nan
         costs[name] = array
@@ -262,11 +274,11 @@ def request_totals(
     cached_tokens: Any = 0,
     reasoning_tokens: Any = 0,
     cache_write_tokens: Any = 0,
+    cache_write_1h_tokens: Any = 0,
     *,
     schedule: PriceSchedule,
     currency: str = "USD",
     check: bool = True,
-    cache_write_1h_tokens: Any = 0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(total, fit, tier_index)`` of many requests on one schedule: the same sum as
     ``price_requests(...).total`` (NaN where a request does not fit or has no price), without keeping the
@@ -326,6 +338,7 @@ def price_request(
     cached_tokens: float = 0,
     reasoning_tokens: float = 0,
     cache_write_tokens: float = 0,
+    cache_write_1h_tokens: float = 0,
     *,
     region: str = "global",
     service_tier: str = "standard",
@@ -333,11 +346,12 @@ def price_request(
     currency: str = "USD",
 ) -> Quote:
     """Price one request; raises ``ContextLimitError`` or ``NoPriceError`` with a one-line reason."""
-    day = on or dt.date.today()
+    day = on or today()
     model = registry.model(model_id)
     costs = price_requests(
         registry, model.id, [prompt_tokens], [output_tokens], [cached_tokens], [reasoning_tokens],
-        [cache_write_tokens], region=region, service_tier=service_tier, on=day, currency=currency,
+        [cache_write_tokens], [cache_write_1h_tokens], region=region, service_tier=service_tier, on=day,
+        currency=currency,
     )
     code = int(costs.fit[0])
     if code != FIT_OK:
@@ -346,6 +360,7 @@ def price_request(
         "input": float(costs.input[0]),
         "cached_input": float(costs.cached_input[0]),
         "cache_write": float(costs.cache_write[0]),
+        "cache_write_1h": float(costs.cache_write_1h[0]),
         "output": float(costs.output[0]),
         "reasoning": float(costs.reasoning[0]),
     }
@@ -422,7 +437,7 @@ def blended_price(
     try:
         schedule = registry.schedule(model.id, region, service_tier, on)
     except NotLiveError:
-        label = status_label(model, on or dt.date.today())
+        label = status_label(model, on or today())
         return Blended(model.id, None, None, None, None, None, label, currency)
     except NoPriceError:
         return Blended(model.id, None, None, None, None, None, "no price", currency)

@@ -10,6 +10,7 @@ has one meaning and one value set on every page (``pages/ui/url.py`` lists them;
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterable
 
@@ -17,12 +18,22 @@ import pandas as pd
 import streamlit as st
 
 from analytics import export
-from analytics.core.registry import Registry, bundled_registry
-from analytics.formatting import SYMBOLS, money
+from analytics.core.clock import today
+from analytics.core.errors import AnalyticsError, RegistryError
+from analytics.core.presets import SEED_DATE, SEED_MODELS, SEED_VIEW
+from analytics.core.registry import Registry, bundled_registry, overrides_from_bytes
+from analytics.formatting import PRICE_DIGITS, SYMBOLS, money
 
+VIEW_KEY = "view"
+"""``?view=seed``: the seed report's comparison as it stood (its five models, 2026-01-28, its own figures)."""
 CURRENCY_KEY = "currency"
 ON_KEY = "on"
 MODELS_KEY = "models"
+
+
+YOUR_PRICES_KEY = "your-prices-upload"
+"""Session state: (file name, bytes) of the overrides file uploaded on the Prices page — the user's input, kept
+for the session so that every page prices with it; never written to disk."""
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the registry…")
@@ -31,9 +42,51 @@ def _registry(signature: str) -> Registry:
     return bundled_registry()
 
 
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner="Applying your prices…")
+def _with_your_prices(digest: str, name: str, _data: bytes) -> Registry:
+    """The bundled registry with an uploaded overrides file applied; keyed by the file's hash (content, not
+    session: two sessions with the same file share it, read-only)."""
+    del digest
+    return overrides_from_bytes(_registry("bundled"), _data, name)
+
+
+def base_registry() -> Registry:
+    """The bundled registry with the ``LLM_COSTS_REGISTRY`` layers, loaded and validated once per server process;
+    a layer that cannot be loaded is an error box on every page and the page stops (never silently the bundled
+    prices)."""
+    try:
+        return _registry("bundled")
+    except RegistryError as exc:
+        st.error(f"The registry cannot be loaded ({len(exc.problems)} problem(s)):\n\n"
+                 + "\n".join(f"- {md_escape(p)}" for p in exc.problems[:20]), icon="🚫")
+        st.stop()
+    except AnalyticsError as exc:
+        st.error(md_escape(exc), icon="🚫")
+        st.stop()
+    raise AssertionError("unreachable")  # st.stop() raises
+
+
+def apply_your_prices(reg: Registry, name: str, data: bytes) -> Registry:
+    """``reg`` with the uploaded overrides file applied (cached by content); ``RegistryError`` naming the file,
+    entry and field when it does not validate."""
+    return _with_your_prices(hashlib.sha256(data).hexdigest(), name, data)
+
+
 def registry() -> Registry:
-    """The bundled registry, loaded and validated once per server process (it is read-only)."""
-    return _registry("bundled")
+    """The registry every page prices with: the bundled one (with its ``LLM_COSTS_REGISTRY`` layers), and the
+    overrides file uploaded on the Prices page for this session, when there is one."""
+    reg = base_registry()
+    upload = st.session_state.get(YOUR_PRICES_KEY)
+    if not upload:
+        return reg
+    name, data = upload
+    try:
+        return apply_your_prices(reg, name, data)
+    except AnalyticsError:  # checked when uploaded; the registry changed under it since: drop it, say so
+        del st.session_state[YOUR_PRICES_KEY]
+        st.warning(f"Your prices from {md_escape(name)} no longer apply to the registry and were removed: "
+                   "upload the file again on the Prices page to see why.", icon="⚠️")
+        return reg
 
 
 def shared_sidebar(reg: Registry) -> None:
@@ -41,10 +94,32 @@ def shared_sidebar(reg: Registry) -> None:
     with st.sidebar:
         st.selectbox("Currency", reg.currencies(), key=CURRENCY_KEY, bind="query-params",
                      help="Prices in other currencies are converted with the dated rates in data/fx.yaml")
-        st.date_input("Prices as of", value=dt.date.today(), key=ON_KEY, bind="query-params",
+        st.date_input("Prices as of", value=today(), key=ON_KEY, bind="query-params",
                       min_value=dt.date(2023, 1, 1), max_value=dt.date(2030, 12, 31),
                       help="Every price is taken from the schedule in force on this day")
         st.caption(f"Registry checked up to {reg.as_of().isoformat()}.")
+        label = reg.overlay_label()
+        if label:
+            st.info(f"**Your prices** are in use: {md_escape(label.removeprefix('your prices: '))}. Every price, "
+                    "chart and export says so.", icon="💼")
+        if seed_view():
+            st.page_link("pages/cost_vs_hle.py", label="Back to today's market", icon="↩️",
+                         query_params={ON_KEY: today().isoformat()})
+        else:
+            st.page_link("pages/cost_vs_hle.py", label=f"The seed report's view ({SEED_DATE:%Y-%m-%d})", icon="📄",
+                         query_params={VIEW_KEY: SEED_VIEW, ON_KEY: SEED_DATE.isoformat()},
+                         help="The comparison the project grew from: its five models, the prices in force on "
+                              "that day and the scores known then")
+
+
+def seed_view() -> bool:
+    """True on the seed report's named view (``?view=seed``)."""
+    return st.query_params.get(VIEW_KEY) == SEED_VIEW
+
+
+def view_models() -> list[str] | None:
+    """The models a view is restricted to: the seed's five on the seed view; None (the page's default) otherwise."""
+    return list(SEED_MODELS) if seed_view() else None
 
 
 def currency() -> str:
@@ -55,7 +130,7 @@ def currency() -> str:
 def as_of() -> dt.date:
     """The date prices are taken at, chosen in the shared sidebar."""
     value = st.session_state.get(ON_KEY)
-    return value if isinstance(value, dt.date) else dt.date.today()
+    return value if isinstance(value, dt.date) else today()
 
 
 def model_picker(reg: Registry, label: str, default: Iterable[str], *, container=st, help: str | None = None,
@@ -115,8 +190,9 @@ def show_table(df: pd.DataFrame | object, name: str, **dataframe_kwargs) -> None
             )
 
 
-def money_column(label: str, currency_code: str, *, signed: bool = False, help: str | None = None, digits: int = 3):
-    """A price column: "$1.200" (¥ for CNY…), three decimals so $0.028 cache reads do not round away."""
+def money_column(label: str, currency_code: str, *, signed: bool = False, help: str | None = None,
+                 digits: int = PRICE_DIGITS):
+    """A price column: "$1.200" (¥ for CNY…), ``formatting.PRICE_DIGITS`` decimals, as ``formatting.money``."""
     symbol = SYMBOLS.get(currency_code, "")
     sign = "+" if signed else ""
     fmt = f"{symbol}%{sign}.{digits}f" if symbol else f"%{sign}.{digits}f {currency_code}"

@@ -1,5 +1,6 @@
-"""``catalog.request_cost_table`` (the Calculator page and ``compare``) and one-hour cache writes in the pricing
-engine. Rates per 1M tokens on the seed day, 2026-01-28: GPT-5.2 1.75 in / 0.175 cache read / 14 out, no cache-write
+"""``catalog.request_cost_table``: one request on every model (the Calculator page and ``compare``).
+
+Rates per 1M tokens on the seed day, 2026-01-28: GPT-5.2 1.75 in / 0.175 cache read / 14 out, no cache-write
 rate; Claude Opus 4.5 5 / 0.5 / 25, cache write 6.25 (5 min) and 10 (1 h); Gemini 3 Pro 2 / 0.2 / 12 for prompts
 ≤ 200,000, 4 / 0.4 / 18 above. On 2026-12-01: GPT-6.1 Sol 2 / 0.1 / 10, cache write 2.5, no 1-hour rate.
 """
@@ -13,7 +14,7 @@ import pytest
 
 from analytics.core.catalog import REQUEST_COST_COLUMNS, request_cost_table
 from analytics.core.errors import AnalyticsError
-from analytics.core.pricing import price_request, price_requests
+from analytics.core.pricing import price_request
 
 SEED_DAY = dt.date(2026, 1, 28)
 TODAY = dt.date(2026, 12, 1)
@@ -49,14 +50,12 @@ def test_cache_writes_five_minutes_and_one_hour_on_claude(registry):
             claude["cache_write_1h_cost"], claude["output_cost"]) == pytest.approx((0.2, 0.01, 0.1875, 0.1, 0.025))
 
 
-def test_one_hour_writes_fall_back_to_the_five_minute_rate(registry):
-    """GPT-6.1 Sol lists a cache-write rate (2.5) and no 1-hour one: 10,000 one-hour writes cost 10,000 × 2.5 / 1M
-    = $0.025, never the cheaper input rate (2). GPT-5.2 lists no write rate at all: writes cost input, 1.75."""
+def test_one_hour_writes_without_a_listed_rate_cost_the_input_rate(registry):
+    """GPT-6.1 Sol lists no 1-hour write rate: 10,000 one-hour writes are billed as input, 10,000 × 2 / 1M = $0.02
+    (data/README.md: a null cache-write rate means no separate charge is known)."""
     sol = row(request_cost_table(registry, 10_000, 0, 0, 0, 0, 10_000, models=["gpt-6.1-sol"], on=TODAY),
               "gpt-6.1-sol")
-    assert sol["cache_write_1h_cost"] == pytest.approx(0.025)
-    gpt = row(request_cost_table(registry, 10_000, 0, 0, 0, 0, 10_000, models=["gpt-5.2"], on=SEED_DAY), "gpt-5.2")
-    assert gpt["cache_write_1h_cost"] == pytest.approx(0.0175)
+    assert sol["cache_write_1h_cost"] == pytest.approx(0.02) and sol["cost"] == pytest.approx(0.02)
 
 
 def test_every_model_cheapest_first_unknown_last(registry):
@@ -111,12 +110,3 @@ def test_the_same_figure_as_price_request(registry):
 def test_bad_requests_are_one_clear_error(registry, args, message):
     with pytest.raises(AnalyticsError, match=message):
         request_cost_table(registry, *args, on=SEED_DAY)
-
-
-def test_price_requests_one_hour_writes_are_optional(registry):
-    """Without one-hour writes the result has no such component (every existing caller is unchanged); with them
-    the total includes them."""
-    plain = price_requests(registry, "claude-opus-4.5", [10_000], [0], on=SEED_DAY)
-    assert plain.cache_write_1h is None and plain.total[0] == pytest.approx(0.05)
-    hour = price_requests(registry, "claude-opus-4.5", [10_000], [0], on=SEED_DAY, cache_write_1h_tokens=[10_000])
-    assert hour.cache_write_1h[0] == pytest.approx(0.1) and hour.total[0] == pytest.approx(0.1)

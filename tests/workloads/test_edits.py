@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.workloads.edits import describe_edits
-from analytics.workloads.engine import AssumedToolFee, load_workload, with_role_changes
+from analytics.workloads.editing import describe_edits
+from analytics.workloads.model import AssumedToolFee, load_workload
+from analytics.workloads.whatifs import with_role_changes
 
 
 @pytest.fixture(scope="module")

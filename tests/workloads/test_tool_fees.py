@@ -12,18 +12,16 @@ import datetime as dt
 import pytest
 
 from analytics.core.registry import bundled_registry
-from analytics.workloads.engine import (
+from analytics.workloads.engine import Settings, run_workload
+from analytics.workloads.model import (
     AssumedToolFee,
-    Settings,
     Workload,
     WorkloadError,
-    break_even,
     load_workload,
     parse_workload,
-    run_workload,
-    sensitivity,
     workload_yaml,
 )
+from analytics.workloads.whatifs import break_even, sensitivity
 from tests.workloads.test_workloads import SWARM
 
 SETTINGS = Settings(on=dt.date(2026, 2, 1))
