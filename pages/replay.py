@@ -17,22 +17,19 @@ from analytics.export import to_csv
 from analytics.formatting import as_recorded_text, log_lines, rows
 from analytics.replay.engine import replay
 from analytics.replay.formats import FORMATS, format_named
-from analytics.replay.samples import format_sample
+from analytics.replay.reading import MAX_BYTES, MAX_ROWS, UsageLogError, read_usage
+from analytics.replay.samples import format_sample, sample_log
 from analytics.replay.usage import (
     CANONICAL_COLUMNS,
     DEFAULT_AVERAGE_PROMPT,
-    MAX_BYTES,
-    MAX_ROWS,
     NO_FORMAT,
     REQUIRED_COLUMNS,
-    UsageLogError,
     read_log,
-    read_usage,
     resolve_mapping,
-    sample_log,
     validate_usage,
 )
-from pages.ui.common import as_of, currency, registry, show_chart, show_table, unknown_as_text
+from pages.ui.common import as_of, currency, md_escape, model_picker, registry, show_chart, show_table, unknown_as_text
+from pages.ui.session import forget_upload, keep_upload, kept_upload
 
 SAMPLE_SIZES = [1_000, 10_000, 100_000, 1_000_000]
 UNPRICED_SHOWN = 5_000
@@ -106,12 +103,12 @@ st.caption("What would your real traffic have cost on each model? Every request 
 
 with st.sidebar:
     st.subheader("Replay")
-    models = st.multiselect("Models", reg.model_ids(), default=seed_models(reg), key="models",
-                            help="Every request of the log is priced on each of these models")
+    models = model_picker(reg, "Models", seed_models(reg),
+                          help="Every request of the log is priced on each of these models")
 
+# the options are the link's values (?log=sample): a bound widget with format_func would put its labels there
 source = st.radio("Usage log", ["upload", "export", "sample"], key="log", horizontal=True, bind="query-params",
-                  format_func={"upload": "Upload a log", "export": "Sample export",
-                               "sample": "Generated sample"}.get)
+                  captions=["your CSV or Parquet log", "a generated usage export", "a generated log"])
 
 sample = None
 data, file_key, name, mapping, format_name, average_prompt = None, "", "", (), None, DEFAULT_AVERAGE_PROMPT
@@ -150,15 +147,23 @@ else:
         for column, fmt in zip(buttons, FORMATS, strict=True):
             column.button(fmt.label, key=f"try_{fmt.name}", on_click=_use_export, args=(fmt.name,),
                           help=f"A generated {fmt.title}", width="stretch")
-        if uploaded is None:
+        kept = kept_upload("replay") if uploaded is None else None  # a log uploaded before visiting another page
+        if uploaded is None and kept is None:
             st.info("Upload a usage log, or use a generated sample to see what the replay shows.")
             st.stop()
-        if uploaded.size > MAX_BYTES:
+        if uploaded is not None and uploaded.size > MAX_BYTES:
             st.error(f"{uploaded.name} is {uploaded.size / 1024 / 1024:,.1f} MB: the limit is "
                      f"{MAX_BYTES // 1024 // 1024} MB. Split the log, or replay it with the CLI "
                      "(`python -m analytics replay FILE --max-mb N`).", icon="🚫")
             st.stop()
-        data, file_key, name = uploaded.getvalue(), uploaded.file_id, uploaded.name
+        if uploaded is not None:
+            kept = keep_upload("replay", uploaded.name, uploaded.getvalue(), uploaded.file_id)
+        else:
+            st.caption(f"Using {md_escape(kept.name)} ({kept.size_text}), uploaded earlier in this session: it is "
+                       "kept while this tab is open.")
+            st.button("Forget this log", key="forget_replay_upload", icon="🗑️", on_click=forget_upload,
+                      args=("replay",))
+        data, file_key, name = kept.data, kept.file_id, kept.name
     try:
         raw = _raw_log(data, file_key, name)
     except UsageLogError as exc:

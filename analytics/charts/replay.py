@@ -8,7 +8,8 @@ import plotly.graph_objects as go
 
 from analytics.core.registry import Registry
 from analytics.replay.engine import ReplayResult, replay
-from analytics.replay.usage import sample_log, validate_usage
+from analytics.replay.samples import sample_log
+from analytics.replay.usage import validate_usage
 
 from .base import Provenance, country_color, finish
 from .spec import CURRENCY, ChartOption, ChartSpec

@@ -79,6 +79,11 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def at_least(value: Any) -> str:
+    """A lower bound for a table cell: "≥ 6.4003" (unknown stays "unknown")."""
+    return _cell(value) if is_unknown(value) else f"≥ {_cell(value)}"
+
+
 def format_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     """A plain monospace table, for pipes and files (and the README's examples); unknown values print as
     "unknown". On a terminal, ``print_table`` draws it with rich instead."""

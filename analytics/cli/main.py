@@ -12,9 +12,9 @@ from collections.abc import Sequence
 
 from analytics.core.errors import AnalyticsError, LayerError, RegistryError
 
-from . import export, registry, replay, sources, workloads
+from . import calculator, export, registry, replay, sources, workloads
 
-COMMAND_GROUPS = (registry, workloads, export, replay, sources)
+COMMAND_GROUPS = (registry, calculator, workloads, export, replay, sources)
 """Each command group's module exposes ``COMMANDS``; their order is the order of ``--help``."""
 
 

@@ -9,17 +9,9 @@ from analytics.core.errors import AnalyticsError
 from analytics.formatting import as_recorded_text, log_lines
 from analytics.replay.engine import replay
 from analytics.replay.formats import FORMATS
-from analytics.replay.usage import (
-    DEFAULT_AVERAGE_PROMPT,
-    MAX_BYTES,
-    MAX_COLUMNS,
-    MAX_ROWS,
-    parse_mapping,
-    read_log,
-    rows_text,
-    sample_log,
-    validate_usage,
-)
+from analytics.replay.reading import MAX_BYTES, MAX_COLUMNS, MAX_ROWS
+from analytics.replay.samples import sample_log
+from analytics.replay.usage import DEFAULT_AVERAGE_PROMPT, parse_mapping, read_log, rows_text, validate_usage
 
 from .common import add_common, emit, print_table, registry_from, token_count
 

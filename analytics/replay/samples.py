@@ -14,17 +14,18 @@ import io
 import re
 import string
 import zlib
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
+from analytics.core.errors import AnalyticsError
 from analytics.core.presets import SEED_MODELS
 from analytics.core.pricing import prompt_cap
 from analytics.core.registry import Registry
 
 from .engine import replay
 from .formats import UsageFormat, format_named
-from .usage import sample_log
 
 AUTHORS = {"openai": "openai", "anthropic": "anthropic", "google": "google", "moonshot": "moonshotai",
            "alibaba": "qwen", "deepseek": "deepseek", "xai": "x-ai"}
@@ -150,3 +151,42 @@ def format_sample(registry: Registry, name: str, *, requests: int = 200, seed: i
     if not spec.final_newline:
         text = text.removesuffix(spec.line_end)
     return text.encode("utf-8")
+
+
+# -- the generated log ------------------------------------------------------------------------------------------
+
+
+def sample_log(requests: int = 5_000, *, seed: int = 0, end: dt.date = dt.date(2026, 1, 31), days: int = 30,
+               models: Iterable[str] = SEED_MODELS) -> pd.DataFrame:
+    """A generated log to try the replay (deterministic for a ``seed``): a chat-like bulk of requests with a
+    long-context tail (some prompts beyond 200K and 262K, so tiers and limits show), caching on most requests,
+    reasoning on some, timestamps over the ``days`` days up to ``end`` (UTC), recorded on ``models`` in turn."""
+    if requests <= 0:
+        raise AnalyticsError("a sample needs at least one request")
+    rng = np.random.default_rng(seed)
+    long_context = rng.random(requests) < 0.03
+    prompt = np.where(long_context, rng.lognormal(np.log(150_000), 0.45, requests),
+                      rng.lognormal(np.log(6_000), 1.2, requests))
+    prompt = np.clip(np.round(prompt), 50, 900_000)
+    cached = np.where(rng.random(requests) < 0.6, np.floor(prompt * rng.beta(4, 3, requests)), 0)
+    output = np.clip(np.round(rng.lognormal(np.log(600), 1.0, requests)), 1, 30_000)
+    reasoning = np.where(rng.random(requests) < 0.4, np.clip(np.round(rng.lognormal(np.log(1_500), 1.0, requests)),
+                                                             1, 60_000), 0)
+    start = pd.Timestamp(end, tz="UTC") - pd.Timedelta(days=days)
+    seconds = np.sort(rng.integers(0, days * 86_400, requests))
+    recorded = list(models)
+    return pd.DataFrame({
+        "timestamp": start + pd.to_timedelta(seconds, unit="s"),
+        "model": np.array(recorded, dtype=object)[rng.integers(0, len(recorded), requests)],
+        "prompt_tokens": prompt.astype(np.int64),
+        "cached_tokens": cached.astype(np.int64),
+        "output_tokens": output.astype(np.int64),
+        "reasoning_tokens": reasoning.astype(np.int64),
+    })
+
+
+def sample_csv(requests: int = 5_000, *, seed: int = 0, end: dt.date = dt.date(2026, 1, 31)) -> bytes:
+    """The sample log as CSV bytes (ISO 8601 timestamps), the format an upload has."""
+    frame = sample_log(requests, seed=seed, end=end)
+    frame["timestamp"] = frame["timestamp"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return frame.to_csv(index=False).encode()

@@ -87,6 +87,16 @@ class Role(Strict):
     """Tokens one instance hands back to its parent."""
 
 
+class AssumedToolFee(Strict):
+    """A fee you assume for provider tool calls whose fee the registry does not know (Kimi's web search, say):
+    with it the cost includes those calls; without it the cost is a lower bound."""
+
+    per_thousand_calls: float = Field(ge=0, le=1_000_000, allow_inf_nan=False)
+    """Assumed fee per 1,000 calls (0 is allowed: "I assume they are free" is an assumption you state)."""
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    """Currency of the fee (converted with data/fx.yaml)."""
+
+
 class Workload(Strict):
     """An agent workload: what one task runs, and how many tasks a month."""
 
@@ -98,6 +108,9 @@ class Workload(Strict):
     """Chance one attempt solves the task (0–1]; null when unknown (a benchmark score may stand in as a proxy)."""
     max_attempts: int = Field(default=1, ge=1, le=100)
     """Attempts allowed per task (retries after a failure)."""
+    assumed_tool_fee: AssumedToolFee | None = None
+    """Fee assumed for provider tool calls (``tool: web_search``…) on models whose provider has no known fee;
+    null (the default): none is assumed, those calls are counted as unpriced and the cost is a lower bound."""
     roles: list[Role] = Field(min_length=1, max_length=200)
 
     @model_validator(mode="after")

@@ -48,17 +48,22 @@ def _scaled(workload: Workload, parameter: str, factor: float) -> Workload:
 def sensitivity(workload: Workload, registry: Registry, model: str | None = None, settings: Settings = Settings(),
                 swing: float = 0.5, metric: str = "cost_per_task") -> pd.DataFrame:
     """Tornado data: ``metric`` with each parameter at ×(1 − swing) and ×(1 + swing) on every role, the rest at
-    base; sorted by the width of the swing, widest first. ``metric`` is a ``WorkloadResult`` attribute."""
+    base; sorted by the width of the swing, widest first. ``metric`` is a ``WorkloadResult`` attribute.
+    ``lower_bound`` (and ``unpriced_tool_calls``) say whether the base leaves out tool calls with no known fee:
+    then tool calls move the cost by less than they would at any real fee."""
     if not 0 < swing < 1:
         raise AnalyticsError(f"swing must be between 0 and 1, got {swing}")
-    base = getattr(run_workload(workload, registry, model, settings), metric)
+    base_result = run_workload(workload, registry, model, settings)
+    base = getattr(base_result, metric)
     rows = []
     for parameter in SENSITIVITY_PARAMETERS:
         low = getattr(run_workload(_scaled(workload, parameter, 1 - swing), registry, model, settings), metric)
         high = getattr(run_workload(_scaled(workload, parameter, 1 + swing), registry, model, settings), metric)
         rows.append({"parameter": parameter, "base": base, "low": low, "high": high,
                      "low_delta": low - base, "high_delta": high - base,
-                     "range": abs(high - low) if np.isfinite(high - low) else math.inf})
+                     "range": abs(high - low) if np.isfinite(high - low) else math.inf,
+                     "lower_bound": base_result.lower_bound,
+                     "unpriced_tool_calls": base_result.unpriced_tool_calls})
     frame = pd.DataFrame(rows)
     return frame.sort_values("range", ascending=False, kind="stable").reset_index(drop=True)
 
@@ -74,6 +79,9 @@ class BreakEven:
     """steps, cost_a, cost_b, cheaper ("a", "b", "tie" or "" where one cannot run)."""
     crossings: list[int]
     """Step counts at which the cheaper model changes (the first step count of the new order)."""
+    lower_bound_a: bool = False
+    """True when model A's costs leave out tool calls with no known fee (they are lower bounds)."""
+    lower_bound_b: bool = False
 
 
 def break_even(workload: Workload, registry: Registry, model_a: str, model_b: str, role: str | None = None,
@@ -88,15 +96,16 @@ def break_even(workload: Workload, registry: Registry, model_a: str, model_b: st
     longest = max_steps or max(2 * target.steps, 10)
     floor = 2 if workload.children(name) else 1
     stretched = with_role_changes(workload, {name: {"steps": max(longest, floor)}})
-    curves = {}
+    curves, bounds = {}, {}
     for key, model in (("a", model_a), ("b", model_b)):
         result = run_workload(stretched, registry, model, settings)
+        bounds[key] = result.unpriced_tool_calls > 0
         run = next(r for r in result.roles if r.role.name == name)
         rest = sum(r.role.count * r.instance_cost for r in result.roles if r.role.name != name)
         steps = run.steps
         running = steps["cost"].cumsum(skipna=False).to_numpy()
         # the tool call after step N is not made when N is the last step
-        last_fee = steps["tool_fee_cost"].to_numpy()
+        last_fee = (steps["tool_fee_cost"] + steps["assumed_tool_fee_cost"]).to_numpy()
         curves[key] = rest + target.count * (running - last_fee)
     counts = np.arange(1, longest + 1)
     table = pd.DataFrame({"steps": counts, "cost_a": curves["a"][:longest], "cost_b": curves["b"][:longest]})
@@ -110,7 +119,8 @@ def break_even(workload: Workload, registry: Registry, model_a: str, model_b: st
             if previous and cheaper != previous:
                 crossings.append(int(steps_n))
             previous = cheaper
-    return BreakEven(name, registry.resolve_id(model_a), registry.resolve_id(model_b), table, crossings)
+    return BreakEven(name, registry.resolve_id(model_a), registry.resolve_id(model_b), table, crossings,
+                     bounds["a"], bounds["b"])
 
 
 def benchmark_proxies(registry: Registry, models: Iterable[str], condition: str = "tools",

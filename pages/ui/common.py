@@ -3,7 +3,8 @@ every table. Layout only; every number comes from analytics/.
 
 View state lives in the URL: widgets are created with ``bind="query-params"``, so a widget's key is its query
 parameter name (``?ratio=1:1&currency=CNY``) and a shared link reloads the view as it was. That is why keys are
-short words rather than page-prefixed names; a key is only reused on another page for the same meaning.
+short words rather than page-prefixed names. A bound value also follows the visitor from page to page, so a key
+has one meaning and one value set on every page (``pages/ui/url.py`` lists them; a test holds every page to it).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ VIEW_KEY = "view"
 """``?view=seed``: the seed report's comparison as it stood (its five models, 2026-01-28, its own figures)."""
 CURRENCY_KEY = "currency"
 ON_KEY = "on"
+MODELS_KEY = "models"
 
 
 YOUR_PRICES_KEY = "your-prices-upload"
@@ -135,6 +137,19 @@ def as_of() -> dt.date:
         return SEED_DATE
     value = st.session_state.get(ON_KEY)
     return value if isinstance(value, dt.date) else today()
+
+
+def model_picker(reg: Registry, label: str, default: Iterable[str], *, container=st, help: str | None = None,
+                 placeholder: str = "choose models") -> list[str]:
+    """The models to compare, bound to ``?models=``: registry ids on every page (a bound multiselect writes what
+    it shows into the URL, so it shows ids: a name would make the link mean something else on another page)."""
+    ids = reg.model_ids()
+    names = {e.model.id: e.model.name for e in reg.models()}
+    shown = ", ".join(f"{m} = {names[m]}" for m in list(default)[:3] if m in names)
+    text = "Model ids, as in the link and the command line" + (f" ({shown}, …)" if shown else "")
+    return container.multiselect(label, ids, default=[m for m in default if m in names], key=MODELS_KEY,
+                                 bind="query-params", placeholder=placeholder,
+                                 help=f"{help}. {text}" if help else text)
 
 
 def show_chart(fig, data: pd.DataFrame | None, name: str) -> None:

@@ -91,7 +91,7 @@ def test_ratio_1_to_1_moves_kimi_from_1_20_to_1_80():
     at = open_page("pages/blended.py")
     assert row(at, "Kimi K2.5")["blended_per_mtok"] == pytest.approx(1.20)
     assert titles(at) == ["Blended price per 1M tokens at 3:1"]
-    at.radio(key="ratio").set_value("1:1").run()
+    at.radio(key="blend").set_value("1:1").run()
     kimi = row(at, "Kimi K2.5")
     assert kimi["blended_per_mtok"] == pytest.approx(1.80)
     assert kimi["change_vs_3to1"] == pytest.approx(0.60)
@@ -102,11 +102,11 @@ def test_ratio_1_to_1_moves_kimi_from_1_20_to_1_80():
 
 def test_custom_ratio_and_an_invalid_one():
     at = open_page("pages/blended.py")
-    at.radio(key="ratio").set_value("custom").run()
-    at.text_input(key="custom").set_value("5:1").run()
+    at.radio(key="blend").set_value("custom").run()
+    at.text_input(key="custom_ratio").set_value("5:1").run()
     # (5 × 0.60 + 3.00) / 6 = 1.00
     assert row(at, "Kimi K2.5")["blended_per_mtok"] == pytest.approx(1.00)
-    at.text_input(key="custom").set_value("five to one").run()
+    at.text_input(key="custom_ratio").set_value("five to one").run()
     assert at.warning and "3:1" in at.warning[0].value
     assert row(at, "Kimi K2.5")["blended_per_mtok"] == pytest.approx(1.20)
 
@@ -266,8 +266,8 @@ def test_cost_vs_hle_lists_models_without_a_score_and_the_frontier():
 @pytest.mark.parametrize(
     ("page", "query", "check"),
     [
-        ("pages/blended.py", {"ratio": "1:1"}, lambda at: row(at, "Kimi K2.5")["blended_per_mtok"] == 1.8),
-        ("pages/blended.py", {"ratio": "custom", "custom": "5:1", "cache": "50"},
+        ("pages/blended.py", {"blend": "1:1"}, lambda at: row(at, "Kimi K2.5")["blended_per_mtok"] == 1.8),
+        ("pages/blended.py", {"blend": "custom", "custom_ratio": "5:1", "cache": "50"},
          lambda at: titles(at) == ["Blended price per 1M tokens at 5:1"]),
         ("pages/context_tiers.py", {"output": "4000", "scale": "linear"},
          lambda at: "4,000 output tokens" in titles(at)[0]),
@@ -287,14 +287,14 @@ def test_query_params_reproduce_a_view(page, query, check):
 
 
 def test_a_bad_query_param_falls_back_to_the_default():
-    at = open_page("pages/blended.py", query={"ratio": "<script>", "cache": "999"})
+    at = open_page("pages/blended.py", query={"blend": "<script>", "cache": "999"})
     assert not at.exception
     assert titles(at) == ["Blended price per 1M tokens at 3:1"]
 
 
 def test_typed_text_is_escaped_before_it_reaches_markdown():
     """A ratio typed into the URL is echoed in a warning: it must stay text, not become an image or a link."""
-    at = open_page("pages/blended.py", query={"ratio": "custom", "custom": "![x](http://evil.example/a.png)"})
+    at = open_page("pages/blended.py", query={"blend": "custom", "custom_ratio": "![x](http://evil.example/a.png)"})
     assert not at.exception
     assert at.warning
     message = at.warning[0].value

@@ -14,6 +14,7 @@ import json
 import numpy as np
 import pytest
 
+from pages.ui.session import KeptFile
 from tests.app.conftest import open_page
 
 pytestmark = pytest.mark.usefixtures("seed_day")
@@ -138,3 +139,18 @@ def test_the_mapping_is_editable_with_the_same_expressions_as_the_cli():
     field.set_value("tokens_completion - no_such_column").run()
     assert not at.exception
     assert any("no column 'no_such_column'" in e.value for e in at.error)
+
+
+def test_an_uploaded_log_is_kept_for_the_session():
+    """A log uploaded earlier in the session (kept by pages/ui/session.py when the uploader had it) is replayed
+    when the visitor comes back to the page, says so, and can be forgotten."""
+    at = open_page()
+    csv = b"prompt_tokens,output_tokens,model\n1000,100,gpt-5.2\n250000,500,gpt-5.2\n"
+    at.session_state["uploads"] = {"replay": KeptFile("my-log.csv", csv, "file-1")}
+    at.switch_page(PAGE).run()
+    assert not at.exception, at.exception
+    assert any("my\\-log" in c.value and "uploaded earlier in this session" in c.value for c in at.caption)
+    assert "2 requests" in at.subheader[0].value
+    at.button(key="forget_replay_upload").click().run()
+    assert not at.exception
+    assert any("Upload a usage log" in info.value for info in at.info)

@@ -11,7 +11,7 @@ import pytest
 
 from analytics.cli.main import main
 from analytics.core.presets import SEED_MODELS
-from analytics.replay.usage import sample_csv
+from analytics.replay.samples import sample_csv
 
 pytestmark = pytest.mark.usefixtures("seed_day")
 """These tests check the seed report's figures: they run on its day (its models have been retired since)."""

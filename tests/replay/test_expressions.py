@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from analytics.replay.expressions import ExpressionError, evaluate, parse
-from analytics.replay.usage import UsageLogError, parse_mapping, read_log
+from analytics.replay.reading import UsageLogError
+from analytics.replay.usage import parse_mapping, read_log
 
 FRAME = pd.DataFrame({
     "no_cache": [100, 200, None],

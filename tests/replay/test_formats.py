@@ -18,7 +18,8 @@ import pytest
 from analytics.cli.main import main
 from analytics.replay.engine import replay
 from analytics.replay.formats import FORMATS, detect_format, format_named
-from analytics.replay.usage import UsageLogError, read_log, read_usage
+from analytics.replay.reading import UsageLogError, read_usage
+from analytics.replay.usage import read_log
 
 SAMPLES = Path(__file__).parent / "samples"
 SAMPLE_OF = {

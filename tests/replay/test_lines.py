@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.replay.usage import UsageLogError, load_usage, read_log, read_usage
+from analytics.replay.reading import UsageLogError, read_usage
+from analytics.replay.usage import load_usage, read_log
 
 MULTILINE = b'''prompt_tokens,output_tokens,input
 100,10,"one line"

@@ -17,18 +17,9 @@ from analytics.core.presets import SEED_MODELS
 from analytics.core.pricing import price_requests, request_totals
 from analytics.core.registry import load_registry
 from analytics.replay.engine import NO_PRICE, NOT_FITTING, replay
-from analytics.replay.usage import (
-    MAX_COLUMNS,
-    UsageLogError,
-    apply_mapping,
-    load_usage,
-    parse_mapping,
-    read_usage,
-    sample_csv,
-    sample_log,
-    suggest_mapping,
-    validate_usage,
-)
+from analytics.replay.reading import MAX_COLUMNS, UsageLogError, read_usage
+from analytics.replay.samples import sample_csv, sample_log
+from analytics.replay.usage import apply_mapping, load_usage, parse_mapping, suggest_mapping, validate_usage
 
 pytestmark = pytest.mark.usefixtures("seed_day")
 """These tests check the seed report's figures: they run on its day (its models have been retired since)."""

@@ -9,7 +9,8 @@ import pytest
 
 from analytics.charts.replay import cost_per_model_figure
 from analytics.replay.engine import replay, weighted_percentiles
-from analytics.replay.usage import UsageLogError, read_log, validate_usage
+from analytics.replay.reading import UsageLogError
+from analytics.replay.usage import read_log, validate_usage
 
 BUCKETS = pd.DataFrame({
     "prompt_tokens": [10_000, 250_000, 3_000],
