@@ -157,14 +157,28 @@ def is_base_path_probe(url: str) -> bool:
 
 
 def wait_for_app(page, timeout: float = 30_000) -> None:
-    """Wait until the Streamlit script has finished running (no 'running' status widget)."""
+    """Wait until the Streamlit script has finished running: the app's own script state is "notRunning" (the
+    frontend leaves that state as soon as a widget asks for a rerun, so a wait right after a click does not pass
+    before the rerun) and no status widget says "Running"."""
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
+        "() => { const app = document.querySelector('[data-testid=\"stApp\"]');"
+        " const status = document.querySelector('[data-testid=\"stStatusWidget\"]');"
+        " return app && app.dataset.testScriptState === 'notRunning'"
+        " && !(status && status.innerText.includes('Running')); }",
         timeout=timeout,
     )
-    page.wait_for_timeout(300)
+
+
+def quiet(page, timeout: float = 30_000) -> None:
+    """Wait until the page has had no network traffic for a while (Playwright's "networkidle"): late tracebacks,
+    console errors and chart renders have arrived by then."""
+    page.wait_for_load_state("networkidle", timeout=timeout)
+
+
+def painted(page) -> None:
+    """Wait until the browser has painted two frames (after a resize, the layout has settled)."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
 def screenshot(page, name: str) -> Path:
@@ -178,7 +192,8 @@ def full_screenshot(page, name: str, max_height: int = 9000) -> Path:
     """Screenshot the whole page: Streamlit scrolls inside its main block, so grow the viewport to fit it first."""
     height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     page.set_viewport_size({"width": 1400, "height": max(1000, min(int(height) + 40, max_height))})
-    page.wait_for_timeout(1000)
+    painted(page)
+    quiet(page)
     path = screenshot(page, name)
     page.set_viewport_size({"width": 1400, "height": 1000})
     return path

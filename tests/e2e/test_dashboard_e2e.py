@@ -16,6 +16,7 @@ from tests.e2e.conftest import (
     assert_no_streamlit_error,
     chart,
     full_screenshot,
+    quiet,
     start_server,
     svg_texts,
     wait_for_app,
@@ -43,7 +44,7 @@ def test_every_page_renders_a_chart_without_errors(page, app_url, console_errors
     plot = wait_for_chart(page, chart_name)
     assert plot.locator("svg .scatterlayer, svg .barlayer").count() > 0, "the chart has no data layer"
     assert_no_streamlit_error(page)
-    page.wait_for_timeout(500)  # let late tracebacks and console errors arrive before judging
+    quiet(page)  # let late tracebacks and console errors arrive before judging
     full_screenshot(page, name)
     assert console_errors == []
 

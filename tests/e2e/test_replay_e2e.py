@@ -10,8 +10,7 @@ CHART = '[data-testid="stPlotlyChart"]'
 
 
 def _open(page, app_url):
-    # through the entry point: on a fresh server, a first request straight to /replay is served from the pages/
-    # folder without dashboard.py (no shared sidebar) until the entry point has run once
+    # through the sidebar, as a visitor goes (a link straight to /replay works too: tests/e2e/test_dashboard_e2e.py)
     page.goto(app_url)
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Replay usage").click()
     wait_for_app(page)
