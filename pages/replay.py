@@ -12,13 +12,13 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts.replay import cost_distribution_figure, cost_per_model_figure
-from analytics.core.presets import seed_models
+from analytics.core.presets import replay_models
 from analytics.export import to_csv
 from analytics.formatting import as_recorded_text, log_lines, rows
 from analytics.replay.engine import replay
 from analytics.replay.formats import FORMATS, format_named
 from analytics.replay.reading import MAX_BYTES, MAX_ROWS, UsageLogError, read_usage
-from analytics.replay.samples import format_sample, sample_log
+from analytics.replay.samples import SAMPLE_DAYS, format_sample, sample_log
 from analytics.replay.usage import (
     CANONICAL_COLUMNS,
     DEFAULT_AVERAGE_PROMPT,
@@ -28,7 +28,8 @@ from analytics.replay.usage import (
     resolve_mapping,
     validate_usage,
 )
-from pages.ui.common import as_of, currency, md_escape, model_picker, registry, show_chart, show_table, unknown_as_text
+from pages.ui.common import (as_of, currency, md_escape, model_picker, registry, show_chart, show_table,
+                             unknown_as_text, view_models)
 from pages.ui.session import forget_upload, keep_upload, kept_upload
 
 SAMPLE_SIZES = [1_000, 10_000, 100_000, 1_000_000]
@@ -51,8 +52,7 @@ def _raw_log(_data: bytes, file_key: str, name: str) -> pd.DataFrame:
 @st.cache_resource(max_entries=8, show_spinner="Writing the sample export…")
 def _export_sample(name: str, as_of_day: dt.date) -> bytes:
     """A generated sample of one export format (bytes, as the export writes them)."""
-    del as_of_day  # the registry's date: a new registry writes new samples
-    return format_sample(reg, name)
+    return format_sample(reg, name, end=as_of_day)
 
 
 @st.cache_resource(max_entries=8, ttl=3600, show_spinner="Pricing every request on every model…")
@@ -66,7 +66,7 @@ def _replayed(_data: bytes | None, file_key: str, name: str, mapping: tuple, mod
     log = None
     if sample is not None:
         requests, seed = sample
-        usage = validate_usage(sample_log(requests, seed=seed, end=reg.as_of()), "sample")
+        usage = validate_usage(sample_log(requests, seed=seed, end=on, registry=reg), "sample")
     else:
         log = read_log(None, name, dict(mapping), format_name=format_name, average_prompt=average_prompt,
                        raw=_raw_log(_data, file_key, name))
@@ -103,7 +103,8 @@ st.caption("What would your real traffic have cost on each model? Every request 
 
 with st.sidebar:
     st.subheader("Replay")
-    models = model_picker(reg, "Models", seed_models(reg),
+    month = replay_models(reg, on - dt.timedelta(days=SAMPLE_DAYS), on)
+    models = model_picker(reg, "Models", view_models() or month,
                           help="Every request of the log is priced on each of these models")
 
 # the options are the link's values (?log=sample): a bound widget with format_func would put its labels there
@@ -119,14 +120,15 @@ if source == "sample":
     seed = right.number_input("Random seed", min_value=0, max_value=10_000, value=0, step=1, key="seed",
                               bind="query-params")
     sample = (int(requests), int(seed))
-    st.caption(f"A generated log (seed {seed}) over the 30 days to {reg.as_of()}: mostly chat-sized prompts with a "
-               "long-context tail, caching on most requests, reasoning on some, recorded on the seed models in turn.")
+    st.caption(f"A generated log (seed {seed}) over the {SAMPLE_DAYS} days to {on}: mostly chat-sized prompts with "
+               "a long-context tail, caching on most requests, reasoning on some, recorded in turn on each "
+               "provider's newest flagship that could be called all those days.")
 else:
     if source == "export":
         export = st.selectbox("Export format", [f.name for f in FORMATS], key="export", bind="query-params",
                               format_func=lambda n: format_named(n).title)
-        data, name = _export_sample(export, reg.as_of()), f"{export}-sample.csv"
-        file_key = f"sample:{export}:{reg.as_of()}"
+        data, name = _export_sample(export, on), f"{export}-sample.csv"
+        file_key = f"sample:{export}:{on}"
         st.caption(f"A generated {format_named(export).title}: its real header and value forms, written from the "
                    f"generated log (source of the layout: {format_named(export).source}).")
         st.download_button("Download this sample", data=data, file_name=name, mime="text/csv", key="export_csv",

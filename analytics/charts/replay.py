@@ -74,7 +74,7 @@ def cost_distribution_figure(result: ReplayResult, registry: Registry, title: st
 
 def _sample_result(registry: Registry, models: list[str] | None, requests: int, seed: int, currency: str
                    ) -> ReplayResult:
-    usage = validate_usage(sample_log(requests, seed=seed, end=registry.as_of()), "sample")
+    usage = validate_usage(sample_log(requests, seed=seed, end=registry.as_of(), registry=registry), "sample")
     return replay(registry, usage, models or None, currency=currency)
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from analytics.core.clock import today
 from analytics.core.errors import AnalyticsError, NoPriceError
-from analytics.core.presets import seed_models
+from analytics.core.presets import replay_models
 from analytics.core.pricing import (
     FIT_OK,
     FIT_OUTPUT_OVER_CAP,
@@ -60,8 +60,11 @@ def _day_numbers(usage: pd.DataFrame) -> np.ndarray | None:
     return stamps.array.asi8 // per_day
 
 
+_EPOCH = dt.date(1970, 1, 1)
+
+
 def _day_number(day: dt.date | None, default: int) -> int:
-    return default if day is None else (day - dt.date(1970, 1, 1)).days
+    return default if day is None else (day - _EPOCH).days
 
 
 @dataclass
@@ -317,12 +320,12 @@ def replay(
     """Price every request of ``usage`` (a validated log, see ``load_usage``) on every model of ``models``.
 
     Each request is billed at its own tier and at the schedule in force on its day (``on``, default today, when
-    the log has no timestamps). Per model: total cost over the priced requests; median, p95 and max cost per
+    the log has no timestamps). ``models`` defaults to each provider's newest flagship callable throughout the log
+    (``replay_models``). Per model: total cost over the priced requests; median, p95 and max cost per
     request; the share of requests per tier; requests that do not fit or have no price (counted and listed);
     and ``saving`` = (cost on the recorded models − cost on this model) over the requests both price, so a positive
     saving means this model would have been cheaper (``saving_share`` = saving / recorded cost).
     """
-    model_ids = list(dict.fromkeys(registry.resolve_id(m) for m in (models or seed_models(registry))))
     n = len(usage)
     if n == 0:
         raise AnalyticsError("the log has no requests")
@@ -330,6 +333,11 @@ def replay(
     counting = _Counting(_weights(usage))
     days = _day_numbers(usage)
     day = on or today()
+    if not models:
+        first, last = (day, day) if days is None else (_EPOCH + dt.timedelta(days=int(days.min())),
+                                                      _EPOCH + dt.timedelta(days=int(days.max())))
+        models = replay_models(registry, first, last)
+    model_ids = list(dict.fromkeys(registry.resolve_id(m) for m in models))
     options = {"region": region, "service_tier": service_tier, "on": day, "currency": currency}
     day_range = None if days is None else (int(days.min()), int(days.max()))
     pricings = {m: _price_on_model(registry, registry.model(m), columns, days, day_range=day_range,

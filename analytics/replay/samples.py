@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.core.errors import AnalyticsError
-from analytics.core.presets import SEED_MODELS
+from analytics.core.presets import SEED_MODELS, live_throughout, replay_models
 from analytics.core.pricing import prompt_cap
 from analytics.core.registry import Registry
 
@@ -50,7 +50,9 @@ def _permaslug(registry: Registry, model_id: str) -> str:
 
 def _requests(registry: Registry, fmt: UsageFormat, requests: int, seed: int, end: dt.date) -> pd.DataFrame:
     """The generated log for this format: its models, prompts within their limits, writes where it has columns."""
-    models = [m for m in (fmt.sample.models or SEED_MODELS) if m in registry.entries] or registry.model_ids()[:3]
+    first = end - dt.timedelta(days=SAMPLE_DAYS)
+    preferred = live_throughout(registry, fmt.sample.models, first, end)[:2]
+    models = preferred or sample_models(registry, end)
     frame = sample_log(requests, seed=seed, end=end, models=models)
     if fmt.sample.empty_day:  # an export with empty-day rows: leave two days without requests
         days = frame["timestamp"].dt.normalize()
@@ -155,12 +157,23 @@ def format_sample(registry: Registry, name: str, *, requests: int = 200, seed: i
 
 # -- the generated log ------------------------------------------------------------------------------------------
 
+SAMPLE_DAYS = 30
+"""A generated log covers the 30 days up to its last day."""
 
-def sample_log(requests: int = 5_000, *, seed: int = 0, end: dt.date = dt.date(2026, 1, 31), days: int = 30,
-               models: Iterable[str] = SEED_MODELS) -> pd.DataFrame:
+
+def sample_models(registry: Registry, end: dt.date, days: int = SAMPLE_DAYS) -> list[str]:
+    """The models a generated log ending on ``end`` is recorded on: each provider's newest flagship callable on
+    every day of the log (on the seed report's day, the seed's five with DeepSeek V3.2 and Grok 4)."""
+    return replay_models(registry, end - dt.timedelta(days=days), end)
+
+
+def sample_log(requests: int = 5_000, *, seed: int = 0, end: dt.date = dt.date(2026, 1, 31),
+               days: int = SAMPLE_DAYS, models: Iterable[str] | None = None,
+               registry: Registry | None = None) -> pd.DataFrame:
     """A generated log to try the replay (deterministic for a ``seed``): a chat-like bulk of requests with a
     long-context tail (some prompts beyond 200K and 262K, so tiers and limits show), caching on most requests,
-    reasoning on some, timestamps over the ``days`` days up to ``end`` (UTC), recorded on ``models`` in turn."""
+    reasoning on some, timestamps over the ``days`` days up to ``end`` (UTC), recorded on ``models`` in turn
+    (default: ``sample_models`` of the ``registry``, or the seed report's five without one)."""
     if requests <= 0:
         raise AnalyticsError("a sample needs at least one request")
     rng = np.random.default_rng(seed)
@@ -174,6 +187,8 @@ def sample_log(requests: int = 5_000, *, seed: int = 0, end: dt.date = dt.date(2
                                                              1, 60_000), 0)
     start = pd.Timestamp(end, tz="UTC") - pd.Timedelta(days=days)
     seconds = np.sort(rng.integers(0, days * 86_400, requests))
+    if models is None:
+        models = sample_models(registry, end, days) if registry is not None else SEED_MODELS
     recorded = list(models)
     return pd.DataFrame({
         "timestamp": start + pd.to_timedelta(seconds, unit="s"),
@@ -185,8 +200,9 @@ def sample_log(requests: int = 5_000, *, seed: int = 0, end: dt.date = dt.date(2
     })
 
 
-def sample_csv(requests: int = 5_000, *, seed: int = 0, end: dt.date = dt.date(2026, 1, 31)) -> bytes:
+def sample_csv(requests: int = 5_000, *, seed: int = 0, end: dt.date = dt.date(2026, 1, 31),
+               registry: Registry | None = None) -> bytes:
     """The sample log as CSV bytes (ISO 8601 timestamps), the format an upload has."""
-    frame = sample_log(requests, seed=seed, end=end)
+    frame = sample_log(requests, seed=seed, end=end, registry=registry)
     frame["timestamp"] = frame["timestamp"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     return frame.to_csv(index=False).encode()

@@ -54,8 +54,9 @@ def test_the_sample_button_shows_the_summary_and_both_charts():
     assert titles[0].startswith("What the log would have cost on each model (10,000 requests)")
     assert titles[1] == "Distribution of the cost per request"
     bars = specs[0]["data"][0]
+    # on the seed's day: each provider's newest flagship callable all the month before it
     assert sorted(_values(bars["x"]) if isinstance(bars["x"], dict) else bars["x"]) == sorted(
-        ["qwen3-max-thinking", "kimi-k2.5", "gpt-5.2", "gemini-3-pro", "claude-opus-4.5"])
+        ["claude-opus-4.5", "deepseek-v3.2", "gemini-3-pro", "kimi-k2-thinking", "gpt-5.2", "grok-4"])
     assert all(v > 0 for v in _values(bars["y"]))
     assert "10,000 requests" in at.subheader[0].value
     assert len(at.dataframe) >= 1

@@ -166,7 +166,7 @@ def test_an_unknown_path_says_page_not_found_and_links_to_the_calculator(page, a
     page.keyboard.press("Escape")  # Streamlit's own "page not found" dialog, shown over ours
     page.get_by_role("link", name="Price one request").click()
     expect(page.get_by_role("heading", name="🧮 Calculator")).to_be_visible(timeout=45_000)
-    table = page.locator(".st-key-table-calculator [data-testid='stDataFrame']")
+    table = page.get_by_test_id("stDataFrame").first
     expect(table).to_be_visible(timeout=45_000)
     expect(page.get_by_text("can take this request")).to_be_visible()
     wait_for_app(page)

@@ -13,7 +13,8 @@ import pytest
 
 from analytics.charts.replay import CHART_SPECS, cost_distribution_figure, cost_per_model_figure
 from analytics.core.errors import AnalyticsError
-from analytics.core.presets import SEED_MODELS
+from analytics.core.lifecycle import is_live
+from analytics.core.presets import SEED_DATE, SEED_MODELS, replay_models
 from analytics.core.pricing import price_requests, request_totals
 from analytics.core.registry import load_registry
 from analytics.replay.engine import NO_PRICE, NOT_FITTING, replay
@@ -261,8 +262,11 @@ def test_request_totals_equal_price_requests(registry):
     cached = np.floor(prompt * rng.random(n) * (rng.random(n) < 0.5))
     output = np.round(rng.lognormal(6, 1.5, n))
     reasoning = np.round(rng.lognormal(6, 1.5, n)) * (rng.random(n) < 0.5)
-    for model_id in registry.model_ids():
-        schedule = registry.schedule(model_id, on=registry.as_of())
+    day = registry.as_of()
+    live = [m for m in registry.model_ids() if is_live(registry.model(m), day)]
+    assert len(live) > 40
+    for model_id in live:
+        schedule = registry.schedule(model_id, on=day)
         slow = price_requests(registry, model_id, prompt, output, cached, reasoning, schedule=schedule)
         total, fit, _ = request_totals(registry, model_id, prompt, output, cached, reasoning, schedule=schedule)
         np.testing.assert_array_equal(fit, slow.fit)
@@ -444,9 +448,9 @@ def test_sample_is_deterministic_and_valid():
 
 
 def test_sample_replays_on_the_seed_models(registry):
-    usage = validate_usage(sample_log(2_000, end=registry.as_of()))
-    result = replay(registry, usage)
-    assert list(result.summary["model"]) == [m for m in SEED_MODELS if m in registry.entries]
+    usage = validate_usage(sample_log(2_000, end=SEED_DATE))
+    result = replay(registry, usage, SEED_MODELS)
+    assert list(result.summary["model"]) == list(SEED_MODELS)
     assert (result.summary["priced"] + result.summary["not_fitting"] + result.summary["no_price"] == 2_000).all()
     assert result.summary["total_cost"].gt(0).all()
     # the long-context tail shows: some prompts beyond Gemini's 200K tier, and some that fit no 262K model
@@ -456,8 +460,24 @@ def test_sample_replays_on_the_seed_models(registry):
     assert np.allclose(shares, 1.0)
 
 
+def test_by_default_a_log_is_replayed_on_the_flagships_callable_all_through_it(registry):
+    """A log of November 2026 recorded on the models of its month: by default each provider's newest flagship
+    callable on every day of it — none retired within it (Kimi K2.5, Gemini 3 Pro), none released within it."""
+    end = dt.date(2026, 11, 30)
+    usage = validate_usage(sample_log(1_000, end=end, registry=registry))
+    result = replay(registry, usage)
+    chosen = list(result.summary["model"])
+    assert chosen == replay_models(registry, end - dt.timedelta(days=30), end)
+    assert len(chosen) >= 6 and not set(chosen) & set(SEED_MODELS) - {"gpt-5.2", "claude-opus-4.5"}
+    for model_id in chosen:
+        model = registry.model(model_id)
+        assert is_live(model, end - dt.timedelta(days=30)) and is_live(model, end), model_id
+    assert (result.summary["no_price"] == 0).all()
+    assert result.unknown_recorded == {}
+
+
 def test_charts_carry_provenance(registry):
-    usage = validate_usage(sample_log(500, end=registry.as_of()))
+    usage = validate_usage(sample_log(500, end=registry.as_of(), registry=registry))
     result = replay(registry, usage)
     for fig in (cost_per_model_figure(result, registry), cost_distribution_figure(result, registry)):
         assert "registry as of" in fig.layout.meta["provenance"]
