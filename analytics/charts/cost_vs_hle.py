@@ -24,7 +24,6 @@ from analytics.core.scores import (
 )
 
 from .base import (
-    TOP_LEGEND,
     Provenance,
     country_color,
     esc,
@@ -230,7 +229,6 @@ def cost_vs_hle(
 
     fig.update_xaxes(title_text=f"Blended price, {currency} per 1M tokens ({ratio_label} input:output, log scale)")
     fig.update_yaxes(title_text="HLE score (%)", ticksuffix="%")
-    fig.update_layout(legend=TOP_LEGEND)
 
     missing = data[data["status"] != "ok"]
     settings = {
@@ -248,7 +246,6 @@ def cost_vs_hle(
     # the <br> keeps the footnote inside a half-width chart (the page shows this chart beside two tables)
     prov = Provenance(f"{what}<br>", registry.as_of(), settings)
     finish(fig, f"Cost vs HLE: blended price ({ratio_label}) against HLE score", prov, height=600)
-    fig.update_layout(margin={"t": 110, "b": 140})
     return fig, data
 
 
@@ -292,8 +289,7 @@ def hle_conditions(
                            xshift=-18 if row.condition == "no-tools" else 18, textangle=-90,
                            font={"size": 10, "color": "#888"})
     top = data["score"].max()
-    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05,
-                      legend=TOP_LEGEND)
+    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
     fig.update_xaxes(categoryorder="array", categoryarray=names, title_text=None)
     fig.update_yaxes(title_text="HLE score (%)", ticksuffix="%",
                      range=[0, (top if pd.notna(top) else 50) * 1.15])
@@ -308,7 +304,6 @@ def hle_conditions(
     prov = Provenance("HLE (Humanity's Last Exam) without tools and with tools (search, code)", registry.as_of(),
                       settings)
     finish(fig, "HLE without tools vs with tools", prov, height=520)
-    fig.update_layout(margin={"t": 100})
     return fig, data
 
 

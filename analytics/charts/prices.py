@@ -120,14 +120,11 @@ def price_history(
     fig.update_xaxes(title_text=None, type="date")
     fig.update_yaxes(title_text=f"{price.capitalize()}, {currency} / 1M tokens",
                      tickprefix=symbol, rangemode="tozero")
-    fig.update_layout(legend={"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.01},
-                      margin={"r": 170})
     changed = sorted(set(data.loc[data["changes"] > 1, "name"]))
     settings = {"region": region, "service tier": service_tier, "price": price,
                 "changed": ", ".join(map(esc, changed)) if changed else "no price change recorded yet"}
     prov = Provenance("First-tier price per schedule, over the period it was in force", registry.as_of(), settings)
     finish(fig, f"{price.capitalize()} price history ({region}, {service_tier}, first tier)", prov, height=480)
-    fig.update_layout(margin={"r": 170})
     return fig, data
 
 
