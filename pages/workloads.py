@@ -34,6 +34,7 @@ from analytics.workloads.engine import (
     benchmark_proxies,
     break_even,
     check_models,
+    crossing_pair,
     load_workload,
     main_role,
     preset_names,
@@ -251,6 +252,10 @@ show_chart(tornado_figure(reg, frame, workload, tornado_model, settings), frame,
 
 st.subheader("Break-even between two models")
 pair = [m for m in BREAK_EVEN_MODELS if m in names] or list(names)[:2]
+if "model_a" not in st.session_state and "model_b" not in st.session_state:
+    # by default a pair whose lines actually cross on this workload (the compared models first)
+    candidates = chosen if len(chosen) >= 2 else [m for m in SEED_MODELS if m in names]
+    pair = list(crossing_pair(workload, reg, candidates, role, None, settings, preferred=tuple(pair)) or pair)
 b1, b2, b3 = st.columns(3)
 model_a = b1.selectbox("Model A", list(names), index=list(names).index(pair[0]), format_func=names.get,
                        key="model_a")
