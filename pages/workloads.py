@@ -14,7 +14,6 @@ import streamlit as st
 
 from analytics.charts.workloads import (
     BREAK_EVEN_MODELS,
-    SEED_MODELS,
     break_even_figure,
     breakdown_figure,
     cumulative_figure,
@@ -23,6 +22,7 @@ from analytics.charts.workloads import (
     tornado_figure,
 )
 from analytics.core.errors import AnalyticsError, RegistryError
+from analytics.core.presets import headline_models
 from analytics.core.safeyaml import MAX_YAML_BYTES
 from analytics.workloads.engine import (
     DEFAULT_SPEED,
@@ -116,7 +116,7 @@ top[1].markdown(f"**{base.name}**  \n{base.description}")
 
 models = st.multiselect(
     "Models to compare (every role runs on each; empty: each role on its own model)", list(names),
-    default=[m for m in SEED_MODELS if m in names], format_func=lambda m: names.get(m, m), key="models",
+    default=[m for m in headline_models(reg, on) if m in names], format_func=lambda m: names.get(m, m), key="models",
     bind="query-params")
 
 with st.expander("✏️ Edit the roles", expanded=False):
@@ -254,7 +254,7 @@ st.subheader("Break-even between two models")
 pair = [m for m in BREAK_EVEN_MODELS if m in names] or list(names)[:2]
 if "model_a" not in st.session_state and "model_b" not in st.session_state:
     # by default a pair whose lines actually cross on this workload (the compared models first)
-    candidates = chosen if len(chosen) >= 2 else [m for m in SEED_MODELS if m in names]
+    candidates = chosen if len(chosen) >= 2 else [m for m in headline_models(reg, on) if m in names]
     pair = list(crossing_pair(workload, reg, candidates, role, None, settings, preferred=tuple(pair)) or pair)
 b1, b2, b3 = st.columns(3)
 model_a = b1.selectbox("Model A", list(names), index=list(names).index(pair[0]), format_func=names.get,

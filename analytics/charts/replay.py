@@ -12,7 +12,7 @@ from analytics.replay.engine import ReplayResult, replay
 from analytics.replay.usage import sample_log, validate_usage
 
 from .base import COUNTRY_NAMES, Provenance, country_color, finish, log_ticks, money_symbol, money_ticks
-from .spec import ChartOption, ChartSpec
+from .spec import CURRENCY, ChartOption, ChartSpec
 
 
 def requests_text(count: int) -> str:
@@ -107,7 +107,7 @@ _SAMPLE_OPTIONS = (
     ChartOption("models", "models to price the log on (default: the seed models)", None, multiple=True),
     ChartOption("requests", "requests in the generated sample log", 5_000),
     ChartOption("seed", "random seed of the sample log", 0),
-    ChartOption("currency", "display currency", "USD"),
+    CURRENCY,
 )
 
 CHART_SPECS = (

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from .clock import today
 from .errors import AnalyticsError
 from .pricing import blended_price, parse_ratio
 from .registry import Registry
@@ -28,7 +29,7 @@ COLUMNS = ["band", "date", "model", "name", "country", "score", "condition", "re
 
 def day_or_today(on: dt.date | str | None) -> dt.date:
     if on is None or on == "":
-        return dt.date.today()
+        return today()
     if isinstance(on, dt.date):
         return on
     try:

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from analytics.cli.main import main
-from analytics.replay.usage import SEED_MODELS, sample_csv
+from analytics.core.presets import SEED_MODELS
+from analytics.replay.usage import sample_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -89,4 +90,4 @@ def test_runs_as_a_module(sample_file):
     done = subprocess.run([sys.executable, "-m", "analytics", "replay", str(sample_file), "--model", "gemini-3-pro"],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert "gemini-3-pro" in done.stdout and ">200,000" in done.stdout or "≤200,000" in done.stdout
+    assert "gemini-3-pro" in done.stdout and "> 200,000" in done.stdout or "≤ 200,000" in done.stdout
