@@ -15,8 +15,14 @@ def is_unknown(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+PRICE_DIGITS = 3
+"""Prices per 1M tokens, in tables and worked sums: three decimals, so a $0.028 cache read does not round away."""
+
+
 def money(value: float | None, currency: str = "USD", digits: int | None = None) -> str:
-    """$1.20, $0.0035, ¥10.00 — enough digits that small per-request costs do not round to zero."""
+    """$1.20, $0.0035, ¥10.00 — the one money format. Without ``digits``, enough decimals that small per-request
+    costs do not round to zero (two from 1 up; below 1, down to the third significant digit; at most 8); prices
+    per 1M tokens pass ``PRICE_DIGITS``. A currency with no symbol is written after the amount: "1.20 CHF"."""
     if is_unknown(value):
         return UNKNOWN
     symbol = SYMBOLS.get(currency, "")

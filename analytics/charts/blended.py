@@ -11,9 +11,9 @@ import plotly.graph_objects as go
 
 from analytics.core.catalog import blended_table
 from analytics.core.errors import AnalyticsError
-from analytics.core.pricing import blend, blended_price, tier_index, tier_label
+from analytics.core.pricing import blended_price, tier_index, tier_label
 from analytics.core.registry import Registry
-from analytics.formatting import tokens
+from analytics.formatting import PRICE_DIGITS, money, tokens
 
 from .base import (
     COUNTRY_NAMES,
@@ -127,8 +127,7 @@ def blended_prices(
     clipped = values > cut if cut is not None else pd.Series(False, index=values.index)
 
     def label(value: float, is_cut: bool) -> str:
-        text = f"{symbol}{value:,.2f}" if symbol else f"{value:,.2f}"
-        return f"{text} ▸" if is_cut else text
+        return f"{money(value, currency, 2)} ▸" if is_cut else money(value, currency, 2)
 
     fig = go.Figure(go.Bar(
         x=values.clip(upper=cut) if cut is not None else values, y=shown["name"].map(esc), orientation="h",
@@ -214,17 +213,17 @@ def blend_worked_example(
     region: str = "global",
     service_tier: str = "standard",
 ) -> str:
-    """One model's blended price worked by hand: "Kimi K2.5: (3 × $0.600 + 1 × $3.000) / 4 = $1.200 / 1M"."""
+    """One model's blended price worked by hand: "Kimi K2.5: (3 × $0.600 + 1 × $3.000) / 4 = $1.200 / 1M"
+    (``blended_price`` computes it; this only writes the sum out)."""
     (a, b), _ = parse_ratio_option(ratio)
     result = blended_price(registry, model, (a, b), parse_prompt(prompt), cache_hit, region=region,
                            service_tier=service_tier, on=parse_day(on), currency=currency)
     name = registry.model(model).name
     if result.blended_per_mtok is None:
         return f"{name}: {result.status}"
-    sym = money_symbol(currency)
 
     def m(value: float) -> str:
-        return f"{sym}{value:,.3f}" if sym else f"{value:,.3f} {currency}"
+        return money(value, currency, PRICE_DIGITS)
 
     inp, out = result.input_per_mtok, result.output_per_mtok
     if cache_hit or result.cache_read_per_mtok is not None:
@@ -234,9 +233,7 @@ def blend_worked_example(
                  f"{' ' * len(name)}  ")
     else:
         effective, first = inp, f"{name}: "
-    total = float(blend(inp, out, (a, b), result.cache_read_per_mtok if result.cache_read_per_mtok is not None
-                        else inp, cache_hit))
-    return f"{first}({a:g} × {m(effective)} + {b:g} × {m(out)}) / {a + b:g} = {m(total)} / 1M"
+    return f"{first}({a:g} × {m(effective)} + {b:g} × {m(out)}) / {a + b:g} = {m(result.blended_per_mtok)} / 1M"
 
 
 CHART_SPECS: tuple[ChartSpec, ...] = (

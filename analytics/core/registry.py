@@ -19,7 +19,18 @@ from typing import Any
 from pydantic import ValidationError
 
 from .clock import today
-from .errors import CurrencyError, NoPriceError, NotLiveError, Problem, RegistryError, UnknownModelError
+from .errors import (
+    CurrencyError,
+    Location,
+    Locator,
+    NoPriceError,
+    NotLiveError,
+    Problem,
+    RegistryError,
+    UnknownModelError,
+    field_path,
+    problems_from_validation,
+)
 from .lifecycle import not_live_reason
 from .safeyaml import read_yaml_file
 from .schema import Benchmark, BenchmarkResult, FxTable, Model, PriceSchedule, Provider, ToolFee
@@ -58,10 +69,9 @@ def _label(path: Path) -> str:
         return str(path)
 
 
-def _problems_from_validation(exc: ValidationError, raw: Any, file: str) -> list[Problem]:
-    problems = []
-    for err in exc.errors():
-        loc = list(err["loc"])
+def _locate(raw: Any) -> Locator:
+    """A registry file's error location: the model (or benchmark result) it is in, then the field within it."""
+    def locate(loc: Location) -> tuple[str | None, str]:
         model_id = None
         if len(loc) >= 2 and loc[0] == "models" and isinstance(loc[1], int) and isinstance(raw, dict):
             models = raw.get("models")
@@ -74,16 +84,9 @@ def _problems_from_validation(exc: ValidationError, raw: Any, file: str) -> list
             if isinstance(results, list) and loc[1] < len(results) and isinstance(results[loc[1]], dict):
                 model_id = str(results[loc[1]].get("model"))
             loc = [f"results[{loc[1]}]", *loc[2:]]
-        field_path = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc).replace(".[", "[")
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] not in ("value_error", "assertion_error") and "input" in err:
-            shown = repr(err["input"])
-            if len(shown) <= 60:
-                message += f" (got {shown})"
-        problems.append(
-            Problem(file, message, model=model_id, field=field_path or None, hint=_HINTS.get(err["type"]))
-        )
-    return problems
+        return model_id, field_path(loc)
+
+    return locate
 
 
 def _validate_file(path: Path, kind: type, problems: list[Problem]) -> Any:
@@ -102,7 +105,7 @@ def _validate_file(path: Path, kind: type, problems: list[Problem]) -> Any:
     try:
         return kind.model_validate(raw)
     except ValidationError as exc:
-        problems.extend(_problems_from_validation(exc, raw, label))
+        problems.extend(problems_from_validation(exc, label, locate=_locate(raw), hints=_HINTS))
         return None
 
 

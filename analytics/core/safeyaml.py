@@ -186,13 +186,21 @@ def read_yaml_file(path: Path, name: str | None = None) -> Any:
             [Problem(label, f"file is {size / 1e6:.1f} MB, over the {MAX_YAML_BYTES // (1024 * 1024)} MiB bound",
                      hint="split it or trim it")]
         )
-    raw = path.read_bytes()
+    return parse_yaml_text(yaml_text_from_bytes(path.read_bytes(), label), label)
+
+
+def yaml_text_from_bytes(data: bytes, name: str) -> str:
+    """A file's bytes as YAML text, refused when over the size bound (checked before decoding), not UTF-8, or
+    binary (NUL bytes): the checks every YAML input passes, a path on disk or an upload."""
+    if len(data) > MAX_YAML_BYTES:
+        raise RegistryError([Problem(name, f"file is {len(data) / 1e6:.1f} MB, over the "
+                                           f"{MAX_YAML_BYTES // (1024 * 1024)} MiB bound", hint="split it or trim it")])
     try:
-        text = raw.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RegistryError(
-            [Problem(label, f"not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8")]
+            [Problem(name, f"not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8")]
         ) from None
     if "\x00" in text:
-        raise RegistryError([Problem(label, "binary file (contains NUL bytes)", hint="give a YAML text file")])
-    return parse_yaml_text(text, label)
+        raise RegistryError([Problem(name, "binary file (contains NUL bytes)", hint="give a YAML text file")])
+    return text

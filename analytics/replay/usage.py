@@ -334,8 +334,8 @@ def load_usage(source: str | Path | bytes | Any, name: str | None = None, mappin
     """``read_usage`` → ``apply_mapping`` → ``validate_usage``: a file to a typed, canonical log."""
     raw = read_usage(source, name, max_bytes=max_bytes, max_rows=max_rows, max_columns=max_columns)
     label = name or (str(source) if isinstance(source, (str, Path)) else "upload")
-    is_parquet = label.lower().endswith((".parquet", ".pq")) or raw.attrs.get("format") == "parquet"
-    return validate_usage(apply_mapping(raw, mapping, label), label, csv_lines=not is_parquet)
+    # read_usage decided the format (and marked it): row numbers are CSV lines only for a CSV
+    return validate_usage(apply_mapping(raw, mapping, label), label, csv_lines=raw.attrs.get("format") != "parquet")
 
 
 # -- the sample log -------------------------------------------------------------------------------------------

@@ -46,7 +46,17 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, ValidationError, model_validator
 
-from analytics.core.errors import AnalyticsError, NoPriceError, Problem, RegistryError, UnknownModelError
+from analytics.core.errors import (
+    AnalyticsError,
+    Location,
+    Locator,
+    NoPriceError,
+    Problem,
+    RegistryError,
+    UnknownModelError,
+    field_path,
+    problems_from_validation,
+)
 from analytics.core.pricing import (
     FIT_OK,
     FIT_OVER_CONTEXT_WINDOW,
@@ -57,7 +67,7 @@ from analytics.core.pricing import (
     tier_index,
 )
 from analytics.core.registry import DATA_DIR, Registry
-from analytics.core.safeyaml import MAX_YAML_BYTES, parse_yaml_text, read_yaml_file
+from analytics.core.safeyaml import parse_yaml_text, read_yaml_file, yaml_text_from_bytes
 from analytics.core.schema import Strict
 from analytics.core.scores import select_scores
 
@@ -199,39 +209,26 @@ def role_tree_problems(roles: list[Role]) -> list[str]:
 # -- loading ------------------------------------------------------------------------------------------------------
 
 
-def _problems(exc: ValidationError, raw: Any, file: str) -> list[Problem]:
-    problems = []
-    for err in exc.errors():
-        loc = list(err["loc"])
-        where = ".".join(str(p) for p in loc)
+_HINTS = {
+    "extra_forbidden": "unknown field: check its spelling against data/workloads/workload.schema.json",
+    "missing": "this field is required: add it",
+    "greater_than_equal": "must not be negative",
+}
+
+
+def _locate(raw: Any) -> Locator:
+    """A workload's error location: ``roles[2] (researcher).steps``."""
+    def locate(loc: Location) -> tuple[str | None, str]:
         if len(loc) >= 2 and loc[0] == "roles" and isinstance(loc[1], int):
             roles = raw.get("roles") if isinstance(raw, dict) else None
             name = None
             if isinstance(roles, list) and loc[1] < len(roles) and isinstance(roles[loc[1]], dict):
                 name = roles[loc[1]].get("name")
             where = f"roles[{loc[1]}]" + (f" ({short_name(name)})" if name else "")
-            if loc[2:]:
-                where += "." + ".".join(str(p) for p in loc[2:])
-        message = err["msg"].removeprefix("Value error, ")
-        if not loc and err["type"] == "value_error":
-            for line in message.splitlines():
-                where, sep, text = line.partition(": ")
-                if sep and where.startswith("roles["):
-                    problems.append(Problem(file, text, field=where))
-                else:
-                    problems.append(Problem(file, line))
-            continue
-        if err["type"] not in ("value_error", "assertion_error") and "input" in err:
-            shown = repr(err["input"])
-            if len(shown) <= 60:
-                message += f" (got {shown})"
-        hint = {
-            "extra_forbidden": "unknown field: check its spelling against data/workloads/workload.schema.json",
-            "missing": "this field is required: add it",
-            "greater_than_equal": "must not be negative",
-        }.get(err["type"])
-        problems.append(Problem(file, message, field=where or None, hint=hint))
-    return problems
+            return None, where + ("." + field_path(loc[2:]) if loc[2:] else "")
+        return None, field_path(loc)
+
+    return locate
 
 
 def workload_from_data(raw: Any, name: str) -> Workload:
@@ -242,7 +239,8 @@ def workload_from_data(raw: Any, name: str) -> Workload:
     try:
         workload = Workload.model_validate(raw)
     except ValidationError as exc:
-        raise WorkloadError(_problems(exc, raw, name)) from None
+        raise WorkloadError(problems_from_validation(exc, name, locate=_locate(raw), hints=_HINTS,
+                                                     split_lines=True)) from None
     total = sum(role.steps for role in workload.roles)
     if total > MAX_TOTAL_STEPS:
         raise WorkloadError([Problem(name, f"the roles have {total:,} steps in all, over the {MAX_TOTAL_STEPS:,} "
@@ -259,16 +257,10 @@ def parse_workload(text: str, name: str = "uploaded workload") -> Workload:
 def workload_from_bytes(data: bytes, name: str = "uploaded workload") -> Workload:
     """A workload from an uploaded file's bytes, with the checks ``safeyaml.read_yaml_file`` makes on a path:
     the size bound before decoding, strict UTF-8, no NUL bytes."""
-    if len(data) > MAX_YAML_BYTES:
-        raise WorkloadError([Problem(name, f"file is {len(data) / 1e6:.1f} MB, over the "
-                                           f"{MAX_YAML_BYTES // (1024 * 1024)} MiB bound", hint="split it or trim it")])
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise WorkloadError([Problem(name, f"not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8")]) \
-            from None
-    if "\x00" in text:
-        raise WorkloadError([Problem(name, "binary file (contains NUL bytes)", hint="give a YAML text file")])
+        text = yaml_text_from_bytes(data, name)
+    except RegistryError as exc:
+        raise WorkloadError(exc.problems) from None
     return parse_workload(text, name)
 
 

@@ -20,7 +20,7 @@ from analytics.charts.base import for_screen, provenance_of
 from analytics.core.clock import today
 from analytics.core.presets import SEED_DATE, SEED_MODELS, SEED_VIEW
 from analytics.core.registry import Registry, bundled_registry
-from analytics.formatting import SYMBOLS, money
+from analytics.formatting import PRICE_DIGITS, SYMBOLS, money
 
 VIEW_KEY = "view"
 """``?view=seed``: the seed report's comparison as it stood (its five models, 2026-01-28, its own figures)."""
@@ -128,8 +128,9 @@ def show_table(df: pd.DataFrame | object, name: str, **dataframe_kwargs) -> None
             )
 
 
-def money_column(label: str, currency_code: str, *, signed: bool = False, help: str | None = None, digits: int = 3):
-    """A price column: "$1.200" (¥ for CNY…), three decimals so $0.028 cache reads do not round away."""
+def money_column(label: str, currency_code: str, *, signed: bool = False, help: str | None = None,
+                 digits: int = PRICE_DIGITS):
+    """A price column: "$1.200" (¥ for CNY…), ``formatting.PRICE_DIGITS`` decimals, as ``formatting.money``."""
     symbol = SYMBOLS.get(currency_code, "")
     sign = "+" if signed else ""
     fmt = f"{symbol}%{sign}.{digits}f" if symbol else f"%{sign}.{digits}f {currency_code}"
