@@ -79,8 +79,9 @@ show_table(
 )
 
 st.subheader("How it is computed")
-st.code(blend_formula(ratio, cache_hit), language=None)
+st.code(blend_formula(ratio, cache_hit), language=None, wrap_lines=True)
 worked = worked_example_model(data, headline_models(reg, on))  # one with a cache-read price: the slider moves it
 if worked is not None:
-    st.code(blend_worked_example(reg, worked, ratio, cache_hit, prompt, currency=cur, on=on), language=None)
+    st.code(blend_worked_example(reg, worked, ratio, cache_hit, prompt, currency=cur, on=on), language=None,
+            wrap_lines=True)
 st.caption(f"Prices in force on {on.isoformat()}, global standard tier, prompt of {prompt:,} tokens.")

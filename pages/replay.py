@@ -13,6 +13,7 @@ import streamlit as st
 from analytics.charts.replay import cost_distribution_figure, cost_per_model_figure
 from analytics.core.presets import seed_models
 from analytics.export import to_csv
+from analytics.formatting import count
 from analytics.replay.engine import replay
 from analytics.replay.usage import (
     CANONICAL_COLUMNS,
@@ -79,10 +80,9 @@ st.caption("What would your real traffic have cost on each model? Every request 
            "and at the price in force on its day; requests a model cannot take are counted and listed, never "
            "priced at 0.")
 
-with st.sidebar:
-    st.subheader("Replay")
-    models = st.multiselect("Models", reg.model_ids(), default=seed_models(reg), key="models",
-                            help="Every request of the log is priced on each of these models")
+# in the page body: a phone shows the sidebar collapsed
+models = st.multiselect("Models to price the log on", reg.model_ids(), default=seed_models(reg), key="models",
+                        help="Every request of the log is priced on each of these models")
 
 source = st.radio("Usage log", ["upload", "sample"], key="log", horizontal=True, bind="query-params",
                   format_func={"upload": "Upload a log", "sample": "Generated sample"}.get)
@@ -139,7 +139,7 @@ else:
     mapping = tuple(sorted(chosen.items()))
 
 if not models:
-    st.warning("Choose at least one model in the sidebar.")
+    st.warning("Choose at least one model to price the log on.")
     st.stop()
 
 try:
@@ -151,7 +151,7 @@ except UsageLogError as exc:
 period = view["period"]
 when = (f"from {period[0]} to {period[1]}, each request at the price of its day" if period
         else f"all at the prices of {on} (the log has no timestamps)")
-st.subheader(f"{view['requests']:,} requests, {when}")
+st.subheader(f"{count(view['requests'], 'request')}, {when}")
 
 summary = view["summary"].copy()
 summary["saving_pct"] = summary["saving_share"] * 100
@@ -178,7 +178,7 @@ show_table(
     },
 )
 if view["unknown"]:
-    names = ", ".join(f"{k} ({v:,} requests)" for k, v in view["unknown"].items())
+    names = ", ".join(f"{k} ({count(v, 'request')})" for k, v in view["unknown"].items())
     st.caption(f"Recorded on models the registry does not know, so left out of the saving: {names}.")
 
 show_chart(view["cost_chart"], view["summary"], "replay-cost-per-model")

@@ -55,7 +55,12 @@ EXPORT_NOTE_CHARS = 165
 SCREEN_TITLE_CHARS = 40
 """Characters per title line on screen: a 390-px phone leaves about 350 px for a 16-px title."""
 SCREEN_AXIS_CHARS = 36
-"""Characters per axis-title line on screen (13-px type along a plot about 260 px wide on a phone)."""
+"""Characters per y-axis-title line on screen (13-px type along a plot about 280 px tall)."""
+SCREEN_X_AXIS_CHARS = 26
+"""Characters per x-axis-title line on screen: beside a column of model names a phone leaves the plot about 180 px."""
+LEGEND_ROW_PX = 20
+"""Height of one legend row: on a phone each long entry takes a row, and the figure grows by that much so that the
+plot keeps its height (on a wide screen the entries share rows and the plot is taller)."""
 NOTE_LINE_PX = 13
 """Height of one footnote line (10-px type)."""
 
@@ -84,7 +89,8 @@ def wrap(text: str, width: int) -> str:
             else:
                 line, length = (f"{line} {word}", length + 1 + size) if line else (word, size)
         lines.append(line)
-    return "<br>".join(lines)
+    # the space kept before each break: the SVG's text then reads "tasks a month", not "tasks amonth"
+    return " <br>".join(lines)
 
 
 def _visible_length(text: str) -> int:
@@ -124,6 +130,14 @@ def provenance_of(fig: go.Figure) -> str:
     return html.unescape(str(meta.get("provenance", "")))
 
 
+def legend_entries(fig: go.Figure) -> int:
+    """How many entries the figure's legend shows (none when plotly would hide it: one trace, or showlegend off)."""
+    if fig.layout.showlegend is False:
+        return 0
+    shown = [t for t in fig.data if t.showlegend is not False and t.name]
+    return len(shown) if len(fig.data) > 1 or fig.layout.showlegend else 0
+
+
 def for_screen(fig: go.Figure) -> go.Figure:
     """A copy laid out for the page at any width, 390 px to a wide monitor: the footnote taken out (the page prints
     it below the chart, where text wraps by itself), the legend below the plot, the title and the axis titles
@@ -131,11 +145,14 @@ def for_screen(fig: go.Figure) -> go.Figure:
     screen = go.Figure(fig)
     screen.layout.annotations = [a for a in screen.layout.annotations if a.name != FOOTNOTE]
     title = screen.layout.title.text or ""
+    entries = legend_entries(screen)
+    height = (screen.layout.height or 520) + LEGEND_ROW_PX * max(0, entries - 2)
     screen.update_layout(title={"text": wrap(title, SCREEN_TITLE_CHARS), "font": {"size": 16}},
-                         legend=BOTTOM_LEGEND, margin={"l": 10, "r": 16, "t": 20, "b": 10})
-    for axis in (*screen.select_xaxes(), *screen.select_yaxes()):
-        if axis.title and axis.title.text:
-            axis.title.text = wrap(axis.title.text, SCREEN_AXIS_CHARS)
+                         legend=BOTTOM_LEGEND, margin={"l": 10, "r": 16, "t": 20, "b": 10}, height=height)
+    for axes, width in ((screen.select_xaxes(), SCREEN_X_AXIS_CHARS), (screen.select_yaxes(), SCREEN_AXIS_CHARS)):
+        for axis in axes:
+            if axis.title and axis.title.text:
+                axis.title.text = wrap(axis.title.text, width)
     screen.update_xaxes(automargin=True)
     screen.update_yaxes(automargin=True)
     return screen

@@ -134,7 +134,9 @@ def blended_prices(
         marker={"color": [country_color(c) for c in shown["country"]],
                 "pattern": {"shape": ["/" if c else "" for c in clipped], "fgcolor": "white"}},
         text=[label(v, c) for v, c in zip(values, clipped, strict=True)],
-        textposition="outside", cliponaxis=False,
+        # a cut bar writes its value inside its end: outside, it would run past the axis
+        textposition=["inside" if c else "outside" for c in clipped], insidetextanchor="end",
+        insidetextfont={"color": "white"}, cliponaxis=False,
         customdata=np.stack([shown["input_per_mtok"], shown["output_per_mtok"], shown["change_pct"].fillna(0),
                              values], axis=-1) if not shown.empty else None,
         hovertemplate=(f"<b>%{{y}}</b><br>blended {symbol}%{{customdata[3]:.3f}} / 1M<br>input "
@@ -151,14 +153,14 @@ def blended_prices(
                              marker={"color": "#999", "pattern": {"shape": "/", "fgcolor": "white"}},
                              hoverinfo="skip"))
     top = float(values.max()) if not shown.empty else 1.0
-    axis_title = f"Blended price, {currency} per 1M tokens ({ratio_label} input:output)"
+    axis_title = f"{currency} per 1M tokens, {ratio_label} input:output"
     if scale == "log" and not shown.empty:
         ticks = log_ticks(float(values.min()), top)
         fig.update_xaxes(type="log", title_text=f"{axis_title}, log scale", tickvals=ticks,
                          ticktext=money_ticks(ticks, currency),
                          range=[math.log10(values.min()) - 0.1, math.log10(top) + 0.35])
     else:
-        fig.update_xaxes(title_text=axis_title, tickprefix=symbol, range=[0, (cut or top) * 1.25])
+        fig.update_xaxes(title_text=axis_title, tickprefix=symbol, range=[0, (cut or top) * 1.3])
     fig.update_yaxes(title_text=None)
     prompt_tokens = parse_prompt(prompt)
     settings = {"blend": ratio_label, "cache hits": f"{cache_hit:.0%}",
@@ -172,7 +174,7 @@ def blended_prices(
     prov = Provenance("Blended price = (a × input + b × output) / (a + b) per 1M tokens", registry.as_of(), settings)
     finish(fig, blended_title(ratio_label, cache_hit, prompt_tokens), prov,
            height=max(380, 22 * len(shown) + 200))
-    fig.update_layout(bargap=0.25)
+    fig.update_layout(bargap=0.25, uniformtext={"minsize": 11, "mode": "show"})  # inside text keeps its size
     return fig, data
 
 

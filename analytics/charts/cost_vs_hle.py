@@ -68,18 +68,26 @@ _POSITIONS = ["top center", "bottom center", "middle right", "middle left", "top
               "bottom right", "bottom left"]
 
 
+PHONE_PLOT_PX = (280, 360)
+"""The plot's size on a 390-px phone (width, height): labels placed to fit it fit any wider screen too."""
+
+
 def label_positions(x: Iterable[float], y: Iterable[float], labels: Iterable[str], *, x_range: tuple[float, float],
                     y_range: tuple[float, float], width_px: float = 560, height_px: float = 330,
-                    char_px: float = 7.2, line_px: float = 16) -> list[str]:
+                    char_px: float = 7.2, line_px: float = 16, thin: bool = False,
+                    keep: Iterable[bool] | None = None) -> list[str]:
     """A ``textposition`` per point chosen greedily so that labels overlap neither each other nor the markers.
 
     ``x``/``y`` are already in axis units (log10 of the price on a log axis). Boxes are estimated in pixels
     from the axis ranges and the plot size; each label takes the candidate position that overlaps least, in
-    the order of the candidates (above the point first), placing crowded points first.
+    the order of the candidates (above the point first), placing crowded points first. With ``thin``, a label
+    that overlaps another label or marker, or leaves the plot, wherever it goes gets "" (no label: the hover still
+    names it), except where ``keep`` is true (the frontier's points).
     """
     xs, ys, texts = list(x), list(y), list(labels)
     if not xs:
         return []
+    kept = list(keep) if keep is not None else [False] * len(xs)
     x0, x1 = x_range
     y0, y1 = y_range
     px = [(xi - x0) / (x1 - x0) * width_px for xi in xs]
@@ -129,6 +137,10 @@ def label_positions(x: Iterable[float], y: Iterable[float], labels: Iterable[str
             cost += 2 * outside(b) + rank * 0.5  # prefer the earlier candidates when all else is equal
             if cost < best_cost:
                 best, best_cost = position, cost
+        clash = best_cost - _POSITIONS.index(best) * 0.5
+        if thin and clash > 40 and not kept[i]:
+            result[i] = ""
+            continue
         result[i] = best
         chosen[i] = box(i, best)
     return result
@@ -210,8 +222,12 @@ def cost_vs_hle(
         scores = plotted["score"].to_numpy(dtype=float)
         spread = max(scores.max() - scores.min(), 5.0)
         y_range = (max(0.0, scores.min() - spread * 0.25), min(100.0, scores.max() + spread * 0.3))
-        positions = label_positions(logs, scores, plotted["name"].astype(str), x_range=x_range, y_range=y_range)
-        plotted["label_position"] = positions
+        # placed for a phone's plot and thinned where they would collide there (the frontier's names always kept)
+        positions = label_positions(logs, scores, plotted["name"].astype(str), x_range=x_range, y_range=y_range,
+                                    width_px=PHONE_PLOT_PX[0], height_px=PHONE_PLOT_PX[1], thin=True,
+                                    keep=plotted["on_frontier"].astype(bool))
+        plotted["label_position"] = [p or "top center" for p in positions]
+        plotted["label_shown"] = [bool(p) for p in positions]
 
         frontier = plotted[plotted["on_frontier"]].sort_values(["blended_per_mtok", "score"])
         if len(frontier) >= 1:
@@ -230,7 +246,7 @@ def cost_vs_hle(
             ], axis=-1)
             fig.add_trace(go.Scatter(
                 x=group["blended_per_mtok"], y=group["score"], mode="markers+text",
-                text=group["name"].map(esc) + (" (disputed)" if disputed else ""),
+                text=(group["name"].map(esc) + (" (disputed)" if disputed else "")).where(group["label_shown"], ""),
                 textposition=group["label_position"].tolist(), cliponaxis=False,
                 textfont={"size": 12, "color": country_color(country)},
                 marker={"size": 13, "color": country_color(country), "symbol": symbol_name,

@@ -28,6 +28,10 @@ from .base import Provenance, finish, log_ticks, money_ticks
 from .spec import CURRENCY, PICK, RATIO, REGION, REPORTERS, SERVICE_TIER, SUBSET, ChartOption, ChartSpec
 
 BAND_COLORS = ("#9ecae1", "#4292c6", "#08519c", "#08306b", "#6baed6", "#2171b5")
+BAND_TEXT_COLORS = ("#3f7fb5", "#2b6ca3", "#08519c", "#08306b", "#3a78b0", "#2171b5")
+"""The bands' names in a darker shade of their line: the lightest blue is unreadable as text on white."""
+NEAR_DAYS = 45
+"""Two points of one model closer than this (and within 10% in price) carry its name once."""
 
 
 def capability_price_history(
@@ -49,7 +53,9 @@ def capability_price_history(
                                                    currency, region, service_tier, day)
     fig = go.Figure()
     bands_drawn = sorted(data["band"].unique()) if not data.empty else []
-    labelled: set[tuple] = set()
+    labelled: list[tuple] = []
+    start = min([*data["date"], day]) if not data.empty else day
+    span = max((day - start).days, 1)
     for i, band in enumerate(bands_drawn):
         group = data[data["band"] == band]
         colour = BAND_COLORS[i % len(BAND_COLORS)]
@@ -59,12 +65,16 @@ def capability_price_history(
         xs = [*group["date"], day]
         ys = [*group["blended_per_mtok"], group["blended_per_mtok"].iloc[-1]]
         labels = [html.escape(str(n), quote=False) for n in group["name"]]
-        # a point another band already labels keeps its marker but not a second copy of the name
+        # a model's name is written once where its points (in any band) are near one another: the same model a
+        # few weeks apart at a similar price would print two names on top of each other
         shown = []
         for label, d, p in zip(labels, group["date"], group["blended_per_mtok"], strict=True):
-            key = (d, label, round(float(p), 9))
-            shown.append("" if key in labelled else label)
-            labelled.add(key)
+            near = any(name == label and abs((d - other).days) <= NEAR_DAYS and abs(math.log(p / price)) < 0.1
+                       for name, other, price in labelled)
+            shown.append("" if near else label)
+            labelled.append((label, d, float(p)))
+        # names near the right end are written leftwards, so that they stay inside the figure
+        positions = ["top left" if (d - start).days > 0.7 * span else "top center" for d in group["date"]]
         hover = [
             f"<b>{label}</b> ({html.escape(str(c), quote=False)})<br>HLE {s:g}% ({html.escape(str(cond))}, "
             f"{html.escape(str(rep), quote=False)})<br>{money(p, currency)} / 1M blended · {ev} {d:%Y-%m-%d}"
@@ -79,7 +89,8 @@ def capability_price_history(
         ))
         fig.add_trace(go.Scatter(
             x=list(group["date"]), y=list(group["blended_per_mtok"]), mode="markers+text", text=shown,
-            textposition="top center", textfont={"size": 11, "color": colour}, cliponaxis=False,
+            textposition=positions, textfont={"size": 11, "color": BAND_TEXT_COLORS[i % len(BAND_TEXT_COLORS)]},
+            cliponaxis=False,
             marker={"size": 9, "color": colour, "line": {"color": "white", "width": 1}},
             name=f"HLE ≥ {band:g}%", legendgroup=str(band), showlegend=False,
             hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
@@ -88,9 +99,9 @@ def capability_price_history(
     fig.update_yaxes(title_text=f"Cheapest blended price, {currency} / 1M tokens (log)", type="log")
     if not data.empty:
         low, high = float(data["blended_per_mtok"].min()), float(data["blended_per_mtok"].max())
-        ticks = log_ticks(low, high)
-        fig.update_yaxes(tickvals=ticks, ticktext=money_ticks(ticks, currency),
-                         range=[math.log10(low) - 0.15, math.log10(high) + 0.25])
+        bottom, top = math.log10(low) - 0.15, math.log10(high) + 0.25
+        ticks = [t for t in log_ticks(10 ** bottom, 10 ** top) if bottom <= math.log10(t) <= top]
+        fig.update_yaxes(tickvals=ticks, ticktext=money_ticks(ticks, currency), range=[bottom, top])
     pair = parse_ratio(ratio) if isinstance(ratio, str) else ratio
     settings = {
         "blend": f"{pair[0]:g}:{pair[1]:g} input:output", "HLE": f"{CONDITION_LABELS.get(condition, condition)}, "

@@ -7,17 +7,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.core.registry import Registry
-from analytics.formatting import money
+from analytics.formatting import count, money
 from analytics.replay.engine import ReplayResult, replay
 from analytics.replay.usage import sample_log, validate_usage
 
 from .base import COUNTRY_NAMES, Provenance, country_color, finish, log_ticks, money_symbol, money_ticks
 from .spec import CURRENCY, ChartOption, ChartSpec
-
-
-def requests_text(count: int) -> str:
-    """"1 request", "10,000 requests"."""
-    return f"{count:,} request" + ("" if count == 1 else "s")
 
 
 def _provenance(result: ReplayResult, registry: Registry, what: str) -> Provenance:
@@ -48,12 +43,13 @@ def cost_per_model_figure(result: ReplayResult, registry: Registry, title: str |
                                  hoverinfo="skip"))
     if result.recorded_cost is not None and np.isfinite(result.recorded_cost).any():
         recorded = float(np.nansum(result.recorded_cost))
-        fig.add_hline(y=recorded, line_dash="dash", line_color="#444",
-                      annotation_text=f"as recorded: {money(recorded, currency)}",
-                      annotation_position="top left")
+        fig.add_hline(y=recorded, line_dash="dash", line_color="#444", line_width=1.5)
+        # named in the legend: a label on the line would sit on the bars
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"as recorded: {money(recorded, currency)}",
+                                 line={"color": "#444", "dash": "dash", "width": 1.5}, hoverinfo="skip"))
     fig.update_layout(xaxis_title="Model", yaxis_title=f"Total cost ({currency})")
     fig.update_yaxes(tickprefix=money_symbol(currency), rangemode="tozero")
-    return finish(fig, title or f"What the log would have cost on each model ({requests_text(result.requests)})",
+    return finish(fig, title or f"What the log would have cost on each model ({count(result.requests, 'request')})",
                   _provenance(result, registry, "Usage replay at each request's tier and day's price, priced requests"))
 
 

@@ -204,7 +204,7 @@ def latency_figure(registry: Registry, results: Sequence[WorkloadResult], settin
     labels = [_label(registry, r.model) for r in results]
     walls = [r.wall_time_s / 60 for r in results]
     serials = [r.serial_time_s / 60 for r in results]
-    speedups = [f"{r.speedup:.1f}× faster in parallel" if r.speedup > 1.0001 else "" for r in results]
+    speedups = [f"{r.speedup:.1f}× faster" if r.speedup > 1.0001 else "" for r in results]
     fig = go.Figure()
     fig.add_trace(go.Bar(y=labels, x=walls, orientation="h", name="Wall time (roles in parallel waves)",
                          marker_color="#1b4f72", hovertemplate="%{y}<br>wall %{x:,.1f} min<extra></extra>"))
@@ -214,12 +214,13 @@ def latency_figure(registry: Registry, results: Sequence[WorkloadResult], settin
                          hovertemplate="%{y}<br>serial %{x:,.1f} min<extra></extra>"))
     fig.update_layout(barmode="group", bargap=0.3, legend={"traceorder": "normal"})
     highest = max([*walls, *serials, 0])
-    fig.update_xaxes(title_text="Minutes per task", range=[0, highest * 1.6 if highest > 0 else 1])
+    fig.update_xaxes(title_text="Minutes per task", range=[0, highest * 1.75 if highest > 0 else 1])
     fig.update_yaxes(autorange="reversed")
     speeds = {(run.speed.output_tokens_per_s, run.speed.time_to_first_token_s, run.speed.source)
               for r in results for run in r.roles}
     shown = "; ".join(sorted(f"{tps:g} tok/s + {ttft:g} s TTFT ({_short(src, 24)})" for tps, ttft, src in speeds))
-    prov = _provenance(registry, "TTFT + tokens / speed + tool latency", results[0].workload, settings,
+    prov = _provenance(registry, "TTFT + tokens / speed + tool latency; N× faster: serial time / wall time",
+                       results[0].workload, settings,
                        {"speeds": esc(_short(shown, 70))})
     finish(fig, "Wall time vs serial time per task", prov, height=max(400, 200 + 50 * len(results)))
     return fig
@@ -301,7 +302,7 @@ def tornado_figure(registry: Registry, frame: pd.DataFrame, workload: Workload, 
     ticks = _symmetric_ticks(reach)
     fig.update_xaxes(title_text=f"Change in cost per task from {_money(base, currency)} ({currency})",
                      tickvals=ticks, ticktext=[_signed(t, symbol, plus=False) for t in ticks], zeroline=True,
-                     zerolinecolor="#444", zerolinewidth=1.5, range=[-reach * 1.45 - 1e-12, reach * 1.45 + 1e-12])
+                     zerolinecolor="#444", zerolinewidth=1.5, range=[-reach * 1.7 - 1e-12, reach * 1.7 + 1e-12])
     label = _label(registry, model) if model else "Roles' own models"
     prov = _provenance(registry, f"±{swing:.0%} on every role, the rest held", workload, settings)
     finish(fig, f"What moves the cost of a task: {label}", prov, height=520)

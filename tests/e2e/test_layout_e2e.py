@@ -1,6 +1,7 @@
 """Every page, readable on a laptop (1440 px) and on a phone (390 px): in every chart the legend touches neither the
-title, the axis titles nor the plot area, and no title, axis title, legend or annotation runs off the figure; on a
-phone the page's own controls are in the page body, not only in the collapsed sidebar.
+title, the axis titles nor the plot area, no axis title touches the title, and no title, axis title, legend,
+annotation or point or bar label runs off the figure; on a phone the page's own controls are in the page body, not
+only in the collapsed sidebar.
 
 One server, one browser, one context per width (pages visited in turn). Screenshots of every page at both widths go
 to ``artifacts/screenshots/layout-<page>-<width>.png``: look at them — the boxes catch collisions, not ugliness.
@@ -39,6 +40,7 @@ BOXES = """() => {
                      ...named('[class^="g-y"][class$="title"] text', 'y-axis title')],
             plots: all('rect.nsewdrag').map(box),
             annotations: named('g.annotation', 'annotation'),
+            labels: named('.textpoint text, .bartext', 'label'),
         };
     });
 }"""
@@ -67,7 +69,11 @@ def layout_problems(charts: list[dict]) -> list[str]:
                 problems.append(f"{name}: the legend overlaps the plot area")
             if outside(legend, chart["figure"]):
                 problems.append(f"{name}: the legend runs off the figure")
-        for item in chart["titles"] + chart["annotations"]:
+        heads = [t for t in chart["titles"] if t["what"] == "title"]
+        for axis_title in (t for t in chart["titles"] if t["what"] != "title"):
+            if any(overlaps(axis_title, head) for head in heads):
+                problems.append(f"{name}: the {axis_title['what']} {axis_title['text']!r} overlaps the title")
+        for item in chart["titles"] + chart["annotations"] + chart["labels"]:
             if outside(item, chart["figure"]):
                 problems.append(f"{name}: the {item['what']} {item['text']!r} is cut off")
     return problems
