@@ -48,7 +48,7 @@ except AnalyticsError as exc:
     ratio = "3:1"
 cache_hit = cache_pct / 100
 
-fig, data = blended_prices(reg, ratio, cache_hit, prompt, currency=cur, on=on, scale=scale)
+fig, data = blended_prices(reg, ratio, cache_hit, prompt, currency=cur, on=on, x_scale=scale)
 show_chart(fig, data, "blended-prices")
 missing = data[data["blended_per_mtok"].isna()]
 if not missing.empty:

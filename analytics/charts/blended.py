@@ -112,18 +112,18 @@ def blended_prices(
     on: dt.date | str | None = None,
     region: str = "global",
     service_tier: str = "standard",
-    scale: str = "linear",
+    x_scale: str = "linear",
 ) -> tuple[go.Figure, pd.DataFrame]:
     """Blended price per 1M tokens per model, sorted, coloured by country (with a legend for the colours). On the
-    linear axis outlying bars are cut with their value written (``clip_at``); ``scale="log"`` shows them whole."""
-    if scale not in AXIS_SCALES:
-        raise AnalyticsError(f"scale {scale!r}: use linear or log")
+    linear axis outlying bars are cut with their value written (``clip_at``); ``x_scale="log"`` shows them whole."""
+    if x_scale not in AXIS_SCALES:
+        raise AnalyticsError(f"price axis {x_scale!r}: use linear or log")
     _, ratio_label = parse_ratio_option(ratio)
     data = blended_prices_data(registry, ratio, cache_hit, prompt, currency, on, region, service_tier)
     shown = data[data["blended_per_mtok"].notna()].sort_values("blended_per_mtok", ascending=False)
     symbol = money_symbol(currency)
     values = shown["blended_per_mtok"]
-    cut = clip_at(values) if scale == "linear" else None
+    cut = clip_at(values) if x_scale == "linear" else None
     clipped = values > cut if cut is not None else pd.Series(False, index=values.index)
 
     def label(value: float, is_cut: bool) -> str:
@@ -132,7 +132,9 @@ def blended_prices(
     fig = go.Figure(go.Bar(
         x=values.clip(upper=cut) if cut is not None else values, y=shown["name"].map(esc), orientation="h",
         marker={"color": [country_color(c) for c in shown["country"]],
-                "pattern": {"shape": ["/" if c else "" for c in clipped], "fgcolor": "white"}},
+                # a light hatch: the value written inside stays readable
+                "pattern": {"shape": ["/" if c else "" for c in clipped], "fgcolor": "white", "fgopacity": 0.45,
+                            "solidity": 0.15}},
         text=[label(v, c) for v, c in zip(values, clipped, strict=True)],
         # a cut bar writes its value inside its end: outside, it would run past the axis
         textposition=["inside" if c else "outside" for c in clipped], insidetextanchor="end",
@@ -150,11 +152,12 @@ def blended_prices(
                                  hoverinfo="skip"))
     if cut is not None:
         fig.add_trace(go.Bar(x=[None], y=[None], name=f"cut at {symbol}{cut:,.0f}: value written",
-                             marker={"color": "#999", "pattern": {"shape": "/", "fgcolor": "white"}},
+                             marker={"color": "#999", "pattern": {"shape": "/", "fgcolor": "white", "fgopacity": 0.45,
+                                                                  "solidity": 0.15}},
                              hoverinfo="skip"))
     top = float(values.max()) if not shown.empty else 1.0
     axis_title = f"{currency} per 1M tokens, {ratio_label} input:output"
-    if scale == "log" and not shown.empty:
+    if x_scale == "log" and not shown.empty:
         ticks = log_ticks(float(values.min()), top)
         fig.update_xaxes(type="log", title_text=f"{axis_title}, log scale", tickvals=ticks,
                          ticktext=money_ticks(ticks, currency),
@@ -242,6 +245,6 @@ CHART_SPECS: tuple[ChartSpec, ...] = (
     ChartSpec("blended-prices", "Blended prices",
               "Blended price per 1M tokens at an input:output ratio, sorted, with the change against 3:1",
               blended_prices, (RATIO, CACHE_HIT, PROMPT, CURRENCY, ON, REGION, SERVICE_TIER,
-                               ChartOption("scale", "price axis: linear (outlying bars cut, value written) or log",
+                               ChartOption("x_scale", "price axis: linear (outlying bars cut, value written) or log",
                                            "linear", AXIS_SCALES))),
 )

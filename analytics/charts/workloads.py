@@ -285,7 +285,8 @@ def tornado_figure(registry: Registry, frame: pd.DataFrame, workload: Workload, 
     currency = settings.currency
     symbol = money_symbol(currency)
     data = frame.iloc[::-1]  # widest at the top
-    labels = [PARAMETER_LABELS.get(p, p) for p in data["parameter"]]
+    # two short lines each: on a phone one long line would leave the bars a sliver of the width
+    labels = [wrap(PARAMETER_LABELS.get(p, p), 16) for p in data["parameter"]]
     fig = go.Figure()
     for column, name, colour in (("low_delta", f"×{1 - swing:g}", "#4c9f70"),
                                  ("high_delta", f"×{1 + swing:g}", "#c44e52")):

@@ -149,7 +149,7 @@ def test_blended_today_cuts_two_pro_models_that_would_make_slivers(registry):
 
 
 def test_blended_log_axis_shows_every_bar_whole_with_money_ticks(registry):
-    fig, data = blended_prices(registry, "3:1", scale="log")
+    fig, data = blended_prices(registry, "3:1", x_scale="log")
     assert fig.layout.xaxis.type == "log"
     assert list(np.asarray(fig.data[0].x, dtype=float)) == sorted(data["blended_per_mtok"].dropna(), reverse=True)
     assert all(t.startswith("$") for t in fig.layout.xaxis.ticktext)
