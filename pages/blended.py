@@ -17,6 +17,7 @@ from analytics.core.errors import AnalyticsError
 from analytics.core.presets import RATIO_PRESETS, headline_models
 from analytics.core.pricing import parse_ratio
 from pages.ui.common import as_of, currency, md_escape, money_column, registry, show_chart, show_table
+from pages.ui.url import MAX_PROMPT_TOKENS
 
 reg = registry()
 cur, on = currency(), as_of()
@@ -27,17 +28,18 @@ st.caption("One number per model: the price of 1M tokens mixed at your input:out
 
 # the controls sit in the page body (columns stack on a phone, where the sidebar starts collapsed)
 c1, c2, c3, c4 = st.columns([3, 2, 3, 2])
-# options are the URL values themselves (?ratio=10:1): a bound widget stores its option, not a label
-preset = c1.radio("Input:output ratio", [*RATIO_PRESETS, "custom"], key="ratio", bind="query-params",
+# options are the URL values themselves (?blend=10:1): a bound widget stores its option, not a label. Its own key,
+# not `ratio`: this page also offers "custom", which Cost vs HLE and Capability over time do not
+preset = c1.radio("Input:output ratio", [*RATIO_PRESETS, "custom"], key="blend", bind="query-params",
                   horizontal=True, help="; ".join([*RATIO_PRESETS.values(), "custom: your own"]))
-custom = c1.text_input("Custom ratio (input:output)", value="5:1", key="custom", bind="query-params",
+custom = c1.text_input("Custom ratio (input:output)", value="5:1", key="custom_ratio", bind="query-params",
                        disabled=preset != "custom", help="e.g. 5:1 or 2.5:1")
 cache_pct = c2.slider("Cache-hit share of input", 0, 100, 0, step=5, format="%d%%", key="cache",
                       bind="query-params", help="Share of input tokens read from the provider's cache")
-prompt = c3.number_input("Prompt size (tokens)", min_value=0, max_value=2_000_000, value=1_000, step=1_000,
+prompt = c3.number_input("Prompt size (tokens)", min_value=0, max_value=MAX_PROMPT_TOKENS, value=1_000, step=1_000,
                          key="prompt", bind="query-params",
                          help="Picks the context tier: above 200K Gemini bills every token at its second tier")
-scale = c4.radio("Price axis", AXIS_SCALES, key="scale", bind="query-params", horizontal=True,
+scale = c4.radio("Price axis", AXIS_SCALES, key="price_axis", bind="query-params", horizontal=True,
                  help="linear: the few dearest bars are cut at the axis end, their value written; log: all whole")
 
 ratio = custom if preset == "custom" else preset

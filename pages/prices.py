@@ -16,9 +16,13 @@ from analytics.core.catalog import (
     price_history_data,
     price_table,
 )
-from analytics.formatting import tier_prices_text, tokens
+from analytics.core.errors import AnalyticsError, RegistryError
+from analytics.formatting import tier_prices_text
 from pages.ui.common import (
+    YOUR_PRICES_KEY,
+    apply_your_prices,
     as_of,
+    base_registry,
     currency,
     http_only,
     md_escape,
@@ -28,14 +32,43 @@ from pages.ui.common import (
     show_table,
 )
 
-reg = registry()
-cur, on = currency(), as_of()
-choices = price_choices(reg)
-
 st.title("💲 Prices")
 st.caption("Per 1M tokens, first (shortest-prompt) tier; a model whose price depends on the prompt's length lists "
            "every tier beside its prices. A row with no schedule for the chosen region, service tier or date says "
            "so: unknown is not zero.")
+
+with st.expander("💼 Your prices: upload an overrides.yaml (this session only)",
+                 expanded=bool(st.session_state.get(YOUR_PRICES_KEY))):
+    st.markdown("A discount per provider or model, or replacement price schedules with your contract reference "
+                "(`overrides:` entries, see `data/README.md`). Every page then prices with them and says so; the "
+                "file stays in this browser session and is never saved.")
+    # a new key empties the uploader when the user goes back to the list prices
+    upload = st.file_uploader("overrides.yaml", type=["yaml", "yml"], label_visibility="collapsed",
+                              key=f"your-prices-file-{st.session_state.get('your-prices-round', 0)}")
+    if upload is not None:
+        data = upload.getvalue()
+        try:
+            apply_your_prices(base_registry(), upload.name, data)
+        except RegistryError as exc:
+            st.error(f"{md_escape(upload.name)} was not applied ({len(exc.problems)} problem(s)):\n\n"
+                     + "\n".join(f"- {md_escape(p)}" for p in exc.problems[:20]), icon="🚫")
+        except AnalyticsError as exc:
+            st.error(f"{md_escape(upload.name)} was not applied: {md_escape(exc)}", icon="🚫")
+        else:
+            if st.session_state.get(YOUR_PRICES_KEY) != (upload.name, data):
+                st.session_state[YOUR_PRICES_KEY] = (upload.name, data)
+                st.rerun()  # the shared sidebar, drawn before this page, says so from the next run on
+    if st.session_state.get(YOUR_PRICES_KEY):
+        name = st.session_state[YOUR_PRICES_KEY][0]
+        st.success(f"Your prices from {md_escape(name)} are in use on every page.", icon="✅")
+        if st.button("Back to the list prices", key="your-prices-clear"):
+            del st.session_state[YOUR_PRICES_KEY]
+            st.session_state["your-prices-round"] = st.session_state.get("your-prices-round", 0) + 1
+            st.rerun()
+
+reg = registry()
+cur, on = currency(), as_of()
+choices = price_choices(reg)
 
 c1, c2, c3, c4 = st.columns([2, 2, 3, 2])
 region = c1.selectbox("Region", choices.regions, key="region", bind="query-params")
@@ -47,22 +80,23 @@ chosen_countries = c4.multiselect("Country", choices.countries, key="country", b
                                   placeholder="all countries")
 c5, c6, c7 = st.columns([2, 2, 5], vertical_alignment="bottom")
 weights = c5.selectbox("Open weights", OPEN_WEIGHTS, key="weights", bind="query-params")
-min_context = c6.selectbox("Context window at least", CONTEXT_CHOICES, key="context", bind="query-params",
-                           format_func=lambda n: "any" if n == 0 else f"{tokens(n)} tokens",
-                           help="The model's context window (prompt and output together, or its input cap)")
+min_context = c6.selectbox("Context window at least", list(CONTEXT_CHOICES), key="context", bind="query-params",
+                           help="The model's context window in tokens (prompt and output together)")
 priced_only = c7.toggle("Hide models without a price", key="priced", bind="query-params",
                         help="Retired or not yet released on the date chosen, or no schedule for this region and "
                              "service tier")
 
 table = filter_prices(price_table(reg, region=region, service_tier=service_tier, on=on, currency=cur),
-                      chosen_providers, chosen_countries, weights, min_context, priced_only)
+                      chosen_providers, chosen_countries, weights, CONTEXT_CHOICES[min_context],
+                      priced_only)
 
 # the columns a buyer compares first: the model, its prices and tiers, its window; the rest after
+yours = reg.overlay_label() is not None
 shown = table.assign(link=http_only(table["source"]),
                      tier_text=[tier_prices_text(t, cur) for t in table["tier_prices"]])[[
-    "name", "input_per_mtok", "output_per_mtok", "tier_text", "cache_read_per_mtok", "cache_write_per_mtok",
-    "context_window", "max_input_tokens", "max_output_tokens", "provider", "country", "open_weights", "status",
-    "checked_on", "link",
+    "name", "input_per_mtok", "output_per_mtok", "tier_text", *(["your_prices"] if yours else []),
+    "cache_read_per_mtok", "cache_write_per_mtok", "context_window", "max_input_tokens", "max_output_tokens",
+    "provider", "country", "open_weights", "status", "checked_on", "link",
 ]].reset_index(drop=True)
 # no separate input cap: the prompt is bounded by the context window itself (null here is not "unknown")
 shown["max_input_tokens"] = shown["max_input_tokens"].fillna(shown["context_window"])
@@ -89,6 +123,8 @@ show_table(
         "status": "Status",
         "checked_on": st.column_config.DateColumn("Checked", format="YYYY-MM-DD"),
         "link": st.column_config.LinkColumn("Source", display_text=r"https?://(?:www\.)?([^/]+)"),
+        "your_prices": st.column_config.TextColumn("Your prices", help="the override that priced this row; "
+                                                   "empty: the list price"),
     },
 )
 st.caption(f"{len(shown)} models · {md_escape(region)} · {service_tier} · in force on {on.isoformat()} · {cur}"

@@ -18,3 +18,10 @@ from analytics.core.registry import Registry, bundled_registry
 @pytest.fixture(scope="session")
 def registry() -> Registry:
     return bundled_registry()
+
+
+@pytest.fixture
+def seed_day(monkeypatch):
+    """Run a test on the seed report's day (2026-01-28): for tests of the seed report's figures, whose models
+    (Gemini 3 Pro, Kimi K2.5) have been retired since. ``pytestmark = pytest.mark.usefixtures("seed_day")``."""
+    monkeypatch.setenv("LLM_COSTS_TODAY", "2026-01-28")

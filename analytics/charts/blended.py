@@ -174,7 +174,8 @@ def blended_prices(
     missing = data[data["blended_per_mtok"].isna()]
     if not missing.empty:
         settings["not plotted"] = not_plotted(missing)
-    prov = Provenance("Blended price = (a × input + b × output) / (a + b) per 1M tokens", registry.as_of(), settings)
+    prov = Provenance("Blended price = (a × input + b × output) / (a + b) per 1M tokens", registry.as_of(), settings,
+                      overlay=registry.overlay_label())
     finish(fig, blended_title(ratio_label, cache_hit, prompt_tokens), prov,
            height=max(380, 22 * len(shown) + 200))
     fig.update_layout(bargap=0.25, uniformtext={"minsize": 11, "mode": "show"})  # inside text keeps its size

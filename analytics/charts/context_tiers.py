@@ -59,9 +59,41 @@ def context_tiers(
                          service_tier=service_tier, on=day, currency=currency)
     ends = window_ends(registry, models, float(output_tokens), cache_hit, region=region,
                        service_tier=service_tier, on=day, currency=currency)
-    fig = go.Figure()
-    styles = model_shades(curves) if not curves.empty else {}
     symbol = money_symbol(currency)
+    fig = go.Figure()
+    unpriced_beyond = _draw_curves(fig, curves, ends, symbol)
+    fig.update_xaxes(type="log", title_text="Prompt tokens (input + cached), log scale",
+                     # no 200K tick: on a phone it collides with 100K (the cliffs mark the tier bounds anyway)
+                     tickvals=[1e3, 1e4, 3.2768e4, 1e5, 1e6], ticktext=["1K", "10K", "32K", "100K", "1M"])
+    fig.update_yaxes(type="log" if y_scale == "log" else "linear",
+                     title_text=f"Cost of one request ({currency}{', log scale' if y_scale == 'log' else ''})",
+                     tickprefix=symbol)
+    if y_scale == "log" and not curves.empty:
+        ticks = log_ticks(curves["cost"].min(), curves["cost"].max())
+        fig.update_yaxes(tickvals=ticks, ticktext=money_ticks(ticks, currency))
+    missing = ends[(ends["status"] != "ok") & ~ends["model"].isin(set(curves["model"]))]
+    settings = {"output tokens": f"{float(output_tokens):,.0f}", **where_note(region, service_tier)}
+    if unpriced_beyond:
+        names = dict(zip(ends["model"], ends["name"], strict=True))
+        settings["priced only up to"] = ", ".join(f"{esc(names[m])} {tokens(p)}"
+                                                  for m, (p, _) in unpriced_beyond.items())
+    if cache_hit:
+        settings["cache hit"] = f"{cache_hit:.0%}"
+    if not missing.empty:
+        settings["not plotted"] = not_plotted(missing)
+    prov = Provenance("Cost of one request against its prompt; dotted ▲: a cliff (the next tier re-prices the whole "
+                      "request); thick bar: where the window ends",
+                      registry.as_of(), settings, overlay=registry.overlay_label())
+    finish(fig, f"Cost of one request by prompt length ({float(output_tokens):,.0f} output tokens)", prov,
+           height=560)
+    return fig, curves
+
+
+def _draw_curves(fig: go.Figure, curves: pd.DataFrame, ends: pd.DataFrame, symbol: str) -> dict[str, tuple[int, float]]:
+    """One line per model (a shade of its country's colour), broken at each cliff and the cliff drawn as a dotted
+    jump; a thick bar where its window ends, an × where its known prices stop; the marks explained in the legend.
+    Returns the models priced only up to some prompt: model → (that prompt, its cost)."""
+    styles = model_shades(curves) if not curves.empty else {}
     window = dict(zip(ends["model"], ends["max_prompt_tokens"], strict=True))
     names = dict(zip(ends["model"], ends["name"], strict=True))
     any_cliff = False
@@ -137,30 +169,7 @@ def context_tiers(
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name="window ends: no larger prompt fits",
                                  marker={"symbol": "line-ns", "size": 16, "line": {"width": 4, "color": "#666"}},
                                  hoverinfo="skip"))
-    fig.update_xaxes(type="log", title_text="Prompt tokens (input + cached), log scale",
-                     # no 200K tick: on a phone it collides with 100K (the cliffs mark the tier bounds anyway)
-                     tickvals=[1e3, 1e4, 3.2768e4, 1e5, 1e6], ticktext=["1K", "10K", "32K", "100K", "1M"])
-    fig.update_yaxes(type="log" if y_scale == "log" else "linear",
-                     title_text=f"Cost of one request ({currency}{', log scale' if y_scale == 'log' else ''})",
-                     tickprefix=symbol)
-    if y_scale == "log" and not curves.empty:
-        ticks = log_ticks(curves["cost"].min(), curves["cost"].max())
-        fig.update_yaxes(tickvals=ticks, ticktext=money_ticks(ticks, currency))
-    missing = ends[(ends["status"] != "ok") & ~ends["model"].isin(set(curves["model"]))]
-    settings = {"output tokens": f"{float(output_tokens):,.0f}", **where_note(region, service_tier)}
-    if unpriced_beyond:
-        settings["priced only up to"] = ", ".join(f"{esc(names[m])} {tokens(p)}"
-                                                  for m, (p, _) in unpriced_beyond.items())
-    if cache_hit:
-        settings["cache hit"] = f"{cache_hit:.0%}"
-    if not missing.empty:
-        settings["not plotted"] = not_plotted(missing)
-    prov = Provenance("Cost of one request against its prompt; dotted ▲: a cliff (the next tier re-prices the whole "
-                      "request); thick bar: where the window ends",
-                      registry.as_of(), settings)
-    finish(fig, f"Cost of one request by prompt length ({float(output_tokens):,.0f} output tokens)", prov,
-           height=560)
-    return fig, curves
+    return unpriced_beyond
 
 
 def cliff_steps(curve: pd.DataFrame) -> pd.DataFrame:

@@ -7,9 +7,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.core.registry import Registry
-from analytics.formatting import count, money
+from analytics.formatting import count, money, rows
 from analytics.replay.engine import ReplayResult, replay
-from analytics.replay.usage import sample_log, validate_usage
+from analytics.replay.samples import sample_log
+from analytics.replay.usage import validate_usage
 
 from .base import COUNTRY_NAMES, Provenance, country_color, finish, log_ticks, money_symbol, money_ticks
 from .spec import CURRENCY, ChartOption, ChartSpec
@@ -21,7 +22,7 @@ def _provenance(result: ReplayResult, registry: Registry, what: str) -> Provenan
         settings["log"] = f"{result.period[0]} to {result.period[1]}"
     else:
         settings["priced on"] = str(result.priced_on)
-    return Provenance(what, registry.as_of(), settings)
+    return Provenance(what, registry.as_of(), settings, overlay=registry.overlay_label())
 
 
 def cost_per_model_figure(result: ReplayResult, registry: Registry, title: str | None = None) -> go.Figure:
@@ -41,12 +42,15 @@ def cost_per_model_figure(result: ReplayResult, registry: Registry, title: str |
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=COUNTRY_NAMES.get(country, "other"),
                                  marker={"symbol": "square", "size": 12, "color": country_color(country)},
                                  hoverinfo="skip"))
-    if result.recorded_cost is not None and np.isfinite(result.recorded_cost).any():
-        recorded = float(np.nansum(result.recorded_cost))
-        fig.add_hline(y=recorded, line_dash="dash", line_color="#444", line_width=1.5)
-        # named in the legend: a label on the line would sit on the bars
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"as recorded: {money(recorded, currency)}",
-                                 line={"color": "#444", "dash": "dash", "width": 1.5}, hoverinfo="skip"))
+    recorded = result.as_recorded
+    if recorded.get("rows"):
+        # the rows it covers: the bars cover every request a model prices, this line only the known models.
+        # Named in the legend: a label on the line would sit on the bars
+        fig.add_hline(y=recorded["cost"], line_dash="dash", line_color="#444", line_width=1.5)
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="lines", hoverinfo="skip", line={"color": "#444", "dash": "dash", "width": 1.5},
+            name=f"as recorded: {money(recorded['cost'], currency)} ({recorded['rows']:,} of "
+                 f"{rows(recorded['rows_total'])})"))
     fig.update_layout(xaxis_title="Model", yaxis_title=f"Total cost ({currency})")
     fig.update_yaxes(tickprefix=money_symbol(currency), rangemode="tozero")
     return finish(fig, title or f"What the log would have cost on each model ({count(result.requests, 'request')})",

@@ -63,6 +63,11 @@ class CurrencyError(AnalyticsError):
     """A currency with no FX rate in data/fx.yaml."""
 
 
+class LayerError(AnalyticsError):
+    """A registry folder given to layer on the bundled one (``--registry``, ``LLM_COSTS_REGISTRY``, ``--data``)
+    that does not exist, cannot be read, or holds no registry file: never ignored (the CLI exits 2)."""
+
+
 # -- pydantic's errors as ours ------------------------------------------------------------------------------------
 
 Location = list[str | int]

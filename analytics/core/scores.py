@@ -235,7 +235,7 @@ def subset_mix(selection: pd.DataFrame) -> str:
     scored = selection[selection["score"].notna()]
     if scored.empty:
         return ""
-    counts = scored["subset"].fillna("not stated").value_counts()
+    counts = scored["subset"].astype(object).where(scored["subset"].notna(), "not stated").value_counts()
     if len(counts) <= 1:
         return ""
     names = {"full": "full set", "text-only": "text-only", "not stated": "subset not stated"}
@@ -257,5 +257,5 @@ def readable_scores(selection: pd.DataFrame) -> pd.DataFrame:
     """The chosen scores as a table says them: a missing subset reads "not stated", a disputed figure "disputed"."""
     return selection.assign(
         subset=selection["subset"].astype(object).where(selection["subset"].notna(), "not stated"),
-        disputed=selection["disputed"].map(lambda d: "disputed" if d is True else ""),
+        disputed=selection["disputed"].map(lambda d: "disputed" if isinstance(d, (bool, np.bool_)) and d else ""),
     )

@@ -3,12 +3,14 @@ every table. Layout only; every number comes from analytics/.
 
 View state lives in the URL: widgets are created with ``bind="query-params"``, so a widget's key is its query
 parameter name (``?ratio=1:1&currency=CNY``) and a shared link reloads the view as it was. That is why keys are
-short words rather than page-prefixed names; a key is only reused on another page for the same meaning.
+short words rather than page-prefixed names. A bound value also follows the visitor from page to page, so a key
+has one meaning and one value set on every page (``pages/ui/url.py`` lists them; a test holds every page to it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterable
 
@@ -18,14 +20,21 @@ import streamlit as st
 from analytics import export
 from analytics.charts.base import for_screen, provenance_of
 from analytics.core.clock import today
+from analytics.core.errors import AnalyticsError, RegistryError
 from analytics.core.presets import SEED_DATE, SEED_MODELS, SEED_VIEW
-from analytics.core.registry import Registry, bundled_registry
+from analytics.core.registry import Registry, bundled_registry, overrides_from_bytes
 from analytics.formatting import PRICE_DIGITS, SYMBOLS, money
 
 VIEW_KEY = "view"
 """``?view=seed``: the seed report's comparison as it stood (its five models, 2026-01-28, its own figures)."""
 CURRENCY_KEY = "currency"
 ON_KEY = "on"
+MODELS_KEY = "models"
+
+
+YOUR_PRICES_KEY = "your-prices-upload"
+"""Session state: (file name, bytes) of the overrides file uploaded on the Prices page — the user's input, kept
+for the session so that every page prices with it; never written to disk."""
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the registry…")
@@ -34,9 +43,51 @@ def _registry(signature: str) -> Registry:
     return bundled_registry()
 
 
+@st.cache_resource(max_entries=16, ttl=3600, show_spinner="Applying your prices…")
+def _with_your_prices(digest: str, name: str, _data: bytes) -> Registry:
+    """The bundled registry with an uploaded overrides file applied; keyed by the file's hash (content, not
+    session: two sessions with the same file share it, read-only)."""
+    del digest
+    return overrides_from_bytes(_registry("bundled"), _data, name)
+
+
+def base_registry() -> Registry:
+    """The bundled registry with the ``LLM_COSTS_REGISTRY`` layers, loaded and validated once per server process;
+    a layer that cannot be loaded is an error box on every page and the page stops (never silently the bundled
+    prices)."""
+    try:
+        return _registry("bundled")
+    except RegistryError as exc:
+        st.error(f"The registry cannot be loaded ({len(exc.problems)} problem(s)):\n\n"
+                 + "\n".join(f"- {md_escape(p)}" for p in exc.problems[:20]), icon="🚫")
+        st.stop()
+    except AnalyticsError as exc:
+        st.error(md_escape(exc), icon="🚫")
+        st.stop()
+    raise AssertionError("unreachable")  # st.stop() raises
+
+
+def apply_your_prices(reg: Registry, name: str, data: bytes) -> Registry:
+    """``reg`` with the uploaded overrides file applied (cached by content); ``RegistryError`` naming the file,
+    entry and field when it does not validate."""
+    return _with_your_prices(hashlib.sha256(data).hexdigest(), name, data)
+
+
 def registry() -> Registry:
-    """The bundled registry, loaded and validated once per server process (it is read-only)."""
-    return _registry("bundled")
+    """The registry every page prices with: the bundled one (with its ``LLM_COSTS_REGISTRY`` layers), and the
+    overrides file uploaded on the Prices page for this session, when there is one."""
+    reg = base_registry()
+    upload = st.session_state.get(YOUR_PRICES_KEY)
+    if not upload:
+        return reg
+    name, data = upload
+    try:
+        return apply_your_prices(reg, name, data)
+    except AnalyticsError:  # checked when uploaded; the registry changed under it since: drop it, say so
+        del st.session_state[YOUR_PRICES_KEY]
+        st.warning(f"Your prices from {md_escape(name)} no longer apply to the registry and were removed: "
+                   "upload the file again on the Prices page to see why.", icon="⚠️")
+        return reg
 
 
 def shared_sidebar(reg: Registry) -> None:
@@ -44,10 +95,18 @@ def shared_sidebar(reg: Registry) -> None:
     with st.sidebar:
         st.selectbox("Currency", reg.currencies(), key=CURRENCY_KEY, bind="query-params",
                      help="Prices in other currencies are converted with the dated rates in data/fx.yaml")
-        st.date_input("Prices as of", value=today(), key=ON_KEY, bind="query-params",
-                      min_value=dt.date(2023, 1, 1), max_value=dt.date(2030, 12, 31),
-                      help="Every price is taken from the schedule in force on this day")
+        if seed_view():  # the seed report's view is fixed to its day (the bound date keeps the user's own)
+            st.date_input("Prices as of", value=SEED_DATE, key="seed-on", disabled=True,
+                          help="The seed report's view shows its day; use the link below to come back to today")
+        else:
+            st.date_input("Prices as of", value=today(), key=ON_KEY, bind="query-params",
+                          min_value=dt.date(2023, 1, 1), max_value=dt.date(2030, 12, 31),
+                          help="Every price is taken from the schedule in force on this day")
         st.caption(f"Registry checked up to {reg.as_of().isoformat()}.")
+        label = reg.overlay_label()
+        if label:
+            st.info(f"**Your prices** are in use: {md_escape(label.removeprefix('your prices: '))}. Every price, "
+                    "chart and export says so.", icon="💼")
         if seed_view():
             st.page_link("pages/cost_vs_hle.py", label="Back to today's market", icon="↩️",
                          query_params={ON_KEY: today().isoformat()})
@@ -74,9 +133,24 @@ def currency() -> str:
 
 
 def as_of() -> dt.date:
-    """The date prices are taken at, chosen in the shared sidebar."""
+    """The date prices are taken at, chosen in the shared sidebar (the seed report's day on its view)."""
+    if seed_view():
+        return SEED_DATE
     value = st.session_state.get(ON_KEY)
     return value if isinstance(value, dt.date) else today()
+
+
+def model_picker(reg: Registry, label: str, default: Iterable[str], *, container=st, help: str | None = None,
+                 placeholder: str = "choose models") -> list[str]:
+    """The models to compare, bound to ``?models=``: registry ids on every page (a bound multiselect writes what
+    it shows into the URL, so it shows ids: a name would make the link mean something else on another page)."""
+    ids = reg.model_ids()
+    names = {e.model.id: e.model.name for e in reg.models()}
+    shown = ", ".join(f"{m} = {names[m]}" for m in list(default)[:3] if m in names)
+    text = "Model ids, as in the link and the command line" + (f" ({shown}, …)" if shown else "")
+    return container.multiselect(label, ids, default=[m for m in default if m in names], key=MODELS_KEY,
+                                 bind="query-params", placeholder=placeholder,
+                                 help=f"{help}. {text}" if help else text)
 
 
 def show_chart(fig, data: pd.DataFrame | None, name: str) -> None:

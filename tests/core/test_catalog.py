@@ -114,8 +114,11 @@ def test_bad_filters_are_refused(table, kwargs):
         filter_prices(table, **kwargs)
 
 
-def test_context_choices_start_with_any():
-    assert CONTEXT_CHOICES[0] == 0 and list(CONTEXT_CHOICES) == sorted(CONTEXT_CHOICES)
+def test_context_choices_start_with_any_and_round_down_to_the_thousand():
+    assert list(CONTEXT_CHOICES)[0] == "any" and CONTEXT_CHOICES["any"] == 0
+    tokens = list(CONTEXT_CHOICES.values())
+    assert tokens == sorted(tokens)
+    assert CONTEXT_CHOICES["32K"] <= 32_768 and CONTEXT_CHOICES["128K"] <= 131_072 <= CONTEXT_CHOICES["200K"]
 
 
 def test_tier_prices_are_numbers_and_format_as_money(reg, table):

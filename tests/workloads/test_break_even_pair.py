@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from analytics.workloads.engine import Settings, Workload, break_even, crossing_pair, load_workload
+from analytics.workloads.engine import Settings
+from analytics.workloads.model import Workload, load_workload
+from analytics.workloads.whatifs import break_even, crossing_pair
 
 SETTINGS = Settings(on=dt.date(2026, 2, 1))
 
