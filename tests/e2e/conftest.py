@@ -102,10 +102,12 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="session")
 def app_url():
-    """Base URL of a dashboard server started for this test session."""
+    """Base URL of a dashboard server started for this test session, on the seed report's day (2026-01-28): the
+    browser tests were written against the seed's figures, and two of its models have been retired since.
+    Today's market has its own server (``today_url``, in ``test_views_e2e.py``)."""
     (ROOT / "artifacts").mkdir(exist_ok=True)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    proc, url = start_server()
+    proc, url = start_server({"LLM_COSTS_TODAY": "2026-01-28"})
     yield url
     stop_server(proc)
 

@@ -49,7 +49,7 @@ def test_every_page_renders_a_chart_without_errors(page, app_url, console_errors
 
 
 def test_blend_ratio_control_redraws_the_chart_and_updates_the_url(page, app_url, console_errors):
-    open_page(page, app_url, "blended")
+    open_page(page, app_url, "blended", "on=2026-01-28")  # the seed's day: Kimi K2.5 was retired on 2026-08-31
     wait_for_chart(page, "blended-prices", has_text="at 3:1")
     before = svg_texts(chart(page, "blended-prices").locator(".barlayer text"))
     assert "$1.20" in before  # Kimi K2.5 at 3:1: (3 × 0.60 + 3.00) / 4

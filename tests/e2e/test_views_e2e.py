@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.e2e.conftest import (
     assert_no_streamlit_error,
     chart,
     full_screenshot,
+    start_server,
+    stop_server,
     svg_texts,
     wait_for_app,
     wait_for_chart,
@@ -23,12 +27,20 @@ SEED_NAMES = {"Qwen3-Max-Thinking", "Kimi K2.5", "GPT-5.2", "Gemini 3 Pro"}
 """The seed's four models with an HLE figure in the report (Claude Opus 4.5 has none there)."""
 
 
+@pytest.fixture(scope="module")
+def today_url():
+    """A server whose "today" is the registry's date, 2026-12-01 (the session's shared one runs on the seed's day)."""
+    proc, url = start_server({"LLM_COSTS_TODAY": "2026-12-01"})
+    yield url
+    stop_server(proc)
+
+
 def point_labels(page) -> list[str]:
     return svg_texts(chart(page, "cost-vs-hle").locator(".scatterlayer .textpoint text"))
 
 
-def test_today_plots_current_models_and_no_disputed_figure(page, app_url, console_errors):
-    page.goto(f"{app_url}/cost_vs_hle")
+def test_today_plots_current_models_and_no_disputed_figure(page, today_url, console_errors):
+    page.goto(f"{today_url}/cost_vs_hle")
     wait_for_app(page)
     wait_for_chart(page, "cost-vs-hle", has_text="Claude Opus 5")
     labels = point_labels(page)
@@ -41,8 +53,8 @@ def test_today_plots_current_models_and_no_disputed_figure(page, app_url, consol
     assert console_errors == []
 
 
-def test_one_click_opens_the_seed_view_as_the_report_had_it(page, app_url, console_errors):
-    page.goto(f"{app_url}/")
+def test_one_click_opens_the_seed_view_as_the_report_had_it(page, today_url, console_errors):
+    page.goto(f"{today_url}/")
     wait_for_app(page)
     wait_for_chart(page, "cost-vs-hle")
     overview = page.get_by_text(re.compile(r"can no longer be called"))

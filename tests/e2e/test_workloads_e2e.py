@@ -79,7 +79,8 @@ def test_changing_the_preset_redraws_the_charts(page, app_url, console_errors):
 
 def test_a_shared_link_reproduces_the_view(page, app_url, console_errors):
     # models appear in the link by id, as on every page of the dashboard
-    query = "workload=coding-agent&volume=20000&models=claude-opus-4.5&models=kimi-k2.5"
+    # on the seed's day (Kimi K2.5 was retired on 2026-08-31)
+    query = "workload=coding-agent&volume=20000&models=claude-opus-4.5&models=kimi-k2.5&on=2026-01-28"
     open_workloads(page, app_url, query)
     wait_for_chart(page, "workload-cost-breakdown", has_text="Coding agent")
     wait_for_chart(page, "workload-monthly", has_text="20,000 tasks a month")
