@@ -41,6 +41,18 @@ def per_mtok(value: float | None, currency: str = "USD") -> str:
     return UNKNOWN if is_unknown(value) else f"{money(value, currency)} / 1M"
 
 
+def tier_prices_text(tiers: list[dict], currency: str = "USD") -> str:
+    """A schedule's tiers (``catalog.tier_prices``) in one cell, input / output per 1M in money: "≤ 200,000:
+    $2.00 / $12.00 · > 200,000: $4.00 / $18.00"; a single tier is "one tier" (its prices are the row's); no
+    schedule is "" (the row says why)."""
+    if not tiers:
+        return ""
+    if len(tiers) == 1:
+        return "one tier"
+    return " · ".join(f"{t['label']}: {money(t['input'], currency)} / {money(t['output'], currency)}"
+                      for t in tiers)
+
+
 def tokens(value: float | None) -> str:
     """1,000 → "1K"; 262,144 → "262K"; 1,048,576 → "1.05M"."""
     if is_unknown(value):
@@ -53,13 +65,18 @@ def tokens(value: float | None) -> str:
     return f"{value:.0f}"
 
 
+def count(value: int, noun: str) -> str:
+    """"1 request", "10,000 requests" (a regular plural in -s)."""
+    return f"{value:,} {noun}" + ("" if value == 1 else "s")
+
+
 def percent(value: float | None, digits: int = 1) -> str:
     return UNKNOWN if is_unknown(value) else f"{value:.{digits}f}%"
 
 
-def rows(count: int) -> str:
+def rows(value: int) -> str:
     """"1 row", "1,204 rows"."""
-    return f"{count:,} row" + ("" if count == 1 else "s")
+    return count(value, "row")
 
 
 def as_recorded_text(as_recorded: Mapping[str, Any], currency: str,

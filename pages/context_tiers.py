@@ -59,7 +59,9 @@ with right:
             table[["prompt_tokens", "dearer_name", "cheaper_name", "dearer_cost", "cheaper_cost", "kind"]],
             "crossovers",
             column_config={
-                "prompt_tokens": st.column_config.NumberColumn("From prompt (tokens)", format="localized"),
+                "prompt_tokens": st.column_config.NumberColumn(
+                    "From prompt (tokens)", format="localized",
+                    help="the first prompt at which it costs at least 0.1% more (closer costs count as a tie)"),
                 "dearer_name": "becomes dearer",
                 "cheaper_name": "than",
                 # six decimals: at a slope crossover the two costs differ by a fraction of a cent

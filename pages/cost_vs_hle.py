@@ -55,13 +55,16 @@ if seed:
                                                             policy.subset, policy.include_disputed)
     ratio = "3:1"
 else:
-    with st.sidebar:
-        st.subheader("Score policy")
+    st.subheader("Score policy")
+    # in the page body (columns stack on a phone, where the sidebar starts collapsed)
+    c1, c2, c3 = st.columns([2, 3, 3])
+    with c1:
         # options are the URL values themselves (?condition=no-tools): a bound widget stores its option, not a label
         condition = st.radio("Condition", CONDITIONS, index=CONDITIONS.index(DEFAULT_POLICY.condition),
                              key="condition", bind="query-params",
                              captions=[CONDITION_LABELS[c] if c != "best" else "best available, any condition"
                                        for c in CONDITIONS])
+    with c2:
         reporters = st.multiselect("Reporters that count", REPORTER_KINDS, default=list(DEFAULT_POLICY.reporters),
                                    key="reporters", bind="query-params",
                                    help="; ".join(f"{k}: {v}" for k, v in REPORTER_LABELS.items())
@@ -69,16 +72,17 @@ else:
                                      "None selected counts as any.")
         pick = st.radio("Of several eligible scores, take the", PICKS, key="pick", bind="query-params",
                         captions=[PICK_LABELS[p] for p in PICKS], horizontal=True)
+    with c3:
         subset = st.selectbox("HLE subset", SUBSETS, key="subset", bind="query-params",
                               help="; ".join(f"{k}: {v}" for k, v in SUBSET_LABELS.items())
                               + ". Labs often do not say which subset; such scores count with the full set by "
                                 "default and the chart says how the subsets mix.")
+        ratio = st.selectbox("Blend ratio (input:output)", list(RATIO_PRESETS), key="ratio", bind="query-params",
+                             help="; ".join(f"{v}" for v in RATIO_PRESETS.values()))
         include_disputed = st.toggle("Include disputed figures", value=DEFAULT_POLICY.include_disputed,
                                      key="disputed", bind="query-params",
                                      help="Figures no primary source confirms (e.g. the seed report's Qwen 58.3): "
                                           "left out by default; drawn with an open marker when included")
-        ratio = st.selectbox("Blend ratio (input:output)", list(RATIO_PRESETS), key="ratio", bind="query-params",
-                             help="; ".join(f"{v}" for v in RATIO_PRESETS.values()))
 
 models = view_models()
 fig, data = cost_vs_hle(reg, ratio, condition, reporters or "any", pick, subset, currency=cur, on=on,

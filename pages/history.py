@@ -37,8 +37,9 @@ show_chart(fig, data, "capability-price-history")
 
 st.subheader("Each step, and the score behind it")
 show_table(
-    unknown_as_text(data[["band", "date", "name", "country", "score", "condition", "reporter", "blended_per_mtok",
-                          "event"]], ["blended_per_mtok"], cur),
+    # the answer first (band, model, price, when), the evidence after
+    unknown_as_text(data[["band", "name", "blended_per_mtok", "date", "event", "score", "condition", "reporter",
+                          "country"]], ["blended_per_mtok"], cur),
     "capability-price-history",
     column_config={"band": st.column_config.NumberColumn("HLE ≥", format="%g%%"), "date": "Date", "name": "Model",
                    "country": "Country", "score": st.column_config.NumberColumn("HLE", format="%.1f%%"),

@@ -14,7 +14,7 @@ import streamlit as st
 from analytics.charts.replay import cost_distribution_figure, cost_per_model_figure
 from analytics.core.presets import replay_models
 from analytics.export import to_csv
-from analytics.formatting import as_recorded_text, log_lines, rows
+from analytics.formatting import as_recorded_text, count, log_lines, rows
 from analytics.replay.engine import replay
 from analytics.replay.formats import FORMATS, format_named
 from analytics.replay.reading import MAX_BYTES, MAX_ROWS, UsageLogError, read_usage
@@ -28,8 +28,17 @@ from analytics.replay.usage import (
     resolve_mapping,
     validate_usage,
 )
-from pages.ui.common import (as_of, currency, md_escape, model_picker, registry, show_chart, show_table,
-                             unknown_as_text, view_models)
+from pages.ui.common import (
+    as_of,
+    currency,
+    md_escape,
+    model_picker,
+    registry,
+    show_chart,
+    show_table,
+    unknown_as_text,
+    view_models,
+)
 from pages.ui.session import forget_upload, keep_upload, kept_upload
 
 SAMPLE_SIZES = [1_000, 10_000, 100_000, 1_000_000]
@@ -101,11 +110,10 @@ st.caption("What would your real traffic have cost on each model? Every request 
            "and at the price in force on its day; requests a model cannot take are counted and listed, never "
            "priced at 0.")
 
-with st.sidebar:
-    st.subheader("Replay")
-    month = replay_models(reg, on - dt.timedelta(days=SAMPLE_DAYS), on)
-    models = model_picker(reg, "Models", view_models() or month,
-                          help="Every request of the log is priced on each of these models")
+# in the page body: a phone shows the sidebar collapsed
+month = replay_models(reg, on - dt.timedelta(days=SAMPLE_DAYS), on)
+models = model_picker(reg, "Models to price the log on", view_models() or month,
+                      help="Every request of the log is priced on each of these models")
 
 # the options are the link's values (?log=sample): a bound widget with format_func would put its labels there
 source = st.radio("Usage log", ["upload", "export", "sample"], key="log", horizontal=True, bind="query-params",
@@ -205,7 +213,7 @@ else:
                  "requests of the average size")
 
 if not models:
-    st.warning("Choose at least one model in the sidebar.")
+    st.warning("Choose at least one model to price the log on.")
     st.stop()
 
 try:
@@ -218,7 +226,7 @@ period = view["period"]
 when = (f"from {period[0]} to {period[1]}, each request at the price of its day" if period
         else f"all at the prices of {on} (the log has no timestamps)")
 in_rows = f" in {rows(view['rows'])}" if view["approximation"] else ""
-st.subheader(f"{view['requests']:,} requests{in_rows}, {when}")
+st.subheader(f"{count(view['requests'], 'request')}{in_rows}, {when}")
 if view["log"]:
     headline, *details = log_lines(view["log"], view["recorded_names"], mapping=False)  # the mapping is above
     st.info(headline + "\n\n" + "\n".join(f"- {line}" for line in details), icon="📄")

@@ -24,7 +24,7 @@ from analytics.charts.workloads import (
     tornado_figure,
 )
 from analytics.core.errors import AnalyticsError, RegistryError
-from analytics.core.presets import headline_models
+from analytics.core.presets import headline_models, seed_models
 from analytics.core.safeyaml import MAX_YAML_BYTES
 from analytics.formatting import money
 from analytics.workloads.editing import ROLE_FIELDS, describe_edits, roles_frame, workload_from_frame
@@ -41,7 +41,7 @@ from analytics.workloads.model import (
     workload_yaml,
 )
 from analytics.workloads.speeds import DEFAULT_SPEED, SpeedAssumption, speed_table
-from analytics.workloads.whatifs import benchmark_proxies, break_even, sensitivity
+from analytics.workloads.whatifs import benchmark_proxies, break_even, crossing_pair, sensitivity
 from pages.ui.common import (
     as_of,
     currency,
@@ -209,7 +209,7 @@ elif workload.assumed_tool_fee is not None:
 # -- assumptions ----------------------------------------------------------------------------------------------------
 chosen = models or []
 compared = chosen or [MIXED]
-with st.sidebar:
+with st.expander("⚙️ Volume, success rate and latency assumptions", expanded=True):  # in the body: phones too
     st.subheader("Workload")
     volume = st.select_slider("Tasks per month", VOLUMES, value=_nearest_volume(workload.tasks_per_month),
                               key="volume", bind="query-params",
@@ -297,7 +297,7 @@ with st.expander("Speeds used for latency"):
         "model": "Model", "output_tokens_per_s": st.column_config.NumberColumn("Output tokens/s"),
         "time_to_first_token_s": st.column_config.NumberColumn("Time to first token (s)"),
         "source": st.column_config.TextColumn("From", help="the registry's measured speed, or the default you set "
-                                                           "in the sidebar")})
+                                                           "above")})
 fig, monthly = monthly_figure(reg, results, settings, volume, edits)
 show_chart(fig, monthly, "workload-monthly")
 
@@ -310,6 +310,10 @@ show_chart(tornado_figure(reg, frame, workload, tornado_model, settings, edits=e
 
 st.subheader("Break-even between two models")
 pair = [m for m in BREAK_EVEN_MODELS if m in names] or list(names)[:2]
+if "model_a" not in st.session_state and "model_b" not in st.session_state:
+    # by default a pair whose lines actually cross on this workload (the compared models first)
+    candidates = [*(chosen if len(chosen) >= 2 else headline_models(reg, on)), *seed_models(reg)]
+    pair = list(crossing_pair(workload, reg, candidates, role, None, settings, preferred=tuple(pair)) or pair)
 b1, b2, b3 = st.columns(3)
 model_a = b1.selectbox("Model A", list(names), index=list(names).index(pair[0]), format_func=names.get,
                        key="model_a")

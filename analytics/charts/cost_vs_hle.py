@@ -29,13 +29,13 @@ from analytics.core.scores import (
 )
 
 from .base import (
-    TOP_LEGEND,
     Provenance,
     country_color,
     esc,
     finish,
     log_ticks,
     money_symbol,
+    money_ticks,
     not_plotted,
 )
 from .spec import (
@@ -69,18 +69,26 @@ _POSITIONS = ["top center", "bottom center", "middle right", "middle left", "top
               "bottom right", "bottom left"]
 
 
+PHONE_PLOT_PX = (280, 360)
+"""The plot's size on a 390-px phone (width, height): labels placed to fit it fit any wider screen too."""
+
+
 def label_positions(x: Iterable[float], y: Iterable[float], labels: Iterable[str], *, x_range: tuple[float, float],
                     y_range: tuple[float, float], width_px: float = 560, height_px: float = 330,
-                    char_px: float = 7.2, line_px: float = 16) -> list[str]:
+                    char_px: float = 7.2, line_px: float = 16, thin: bool = False,
+                    keep: Iterable[bool] | None = None) -> list[str]:
     """A ``textposition`` per point chosen greedily so that labels overlap neither each other nor the markers.
 
     ``x``/``y`` are already in axis units (log10 of the price on a log axis). Boxes are estimated in pixels
     from the axis ranges and the plot size; each label takes the candidate position that overlaps least, in
-    the order of the candidates (above the point first), placing crowded points first.
+    the order of the candidates (above the point first), placing crowded points first. With ``thin``, a label
+    that overlaps another label or marker, or leaves the plot, wherever it goes gets "" (no label: the hover still
+    names it), except where ``keep`` is true (the frontier's points).
     """
     xs, ys, texts = list(x), list(y), list(labels)
     if not xs:
         return []
+    kept = list(keep) if keep is not None else [False] * len(xs)
     x0, x1 = x_range
     y0, y1 = y_range
     px = [(xi - x0) / (x1 - x0) * width_px for xi in xs]
@@ -130,6 +138,10 @@ def label_positions(x: Iterable[float], y: Iterable[float], labels: Iterable[str
             cost += 2 * outside(b) + rank * 0.5  # prefer the earlier candidates when all else is equal
             if cost < best_cost:
                 best, best_cost = position, cost
+        clash = best_cost - _POSITIONS.index(best) * 0.5
+        if thin and clash > 40 and not kept[i]:
+            result[i] = ""
+            continue
         result[i] = best
         chosen[i] = box(i, best)
     return result
@@ -210,7 +222,6 @@ def cost_vs_hle(
         _draw_points(fig, plotted, currency)
     fig.update_xaxes(title_text=f"Blended price, {currency} per 1M tokens ({ratio_label} input:output, log scale)")
     fig.update_yaxes(title_text="HLE score (%)", ticksuffix="%")
-    fig.update_layout(legend=TOP_LEGEND)
 
     missing = data[data["status"] != "ok"]
     settings = _policy_note(ratio_label, condition, reporters, pick, subset, cache_hit, _yes(include_disputed))
@@ -223,7 +234,6 @@ def cost_vs_hle(
     # the <br> keeps the footnote inside a half-width chart (the page shows this chart beside two tables)
     prov = Provenance(f"{what}<br>", registry.as_of(), settings, overlay=registry.overlay_label())
     finish(fig, f"Cost vs HLE: blended price ({ratio_label}) against HLE score", prov, height=600)
-    fig.update_layout(margin={"t": 110, "b": 140})
     return fig, data
 
 
@@ -237,8 +247,12 @@ def _draw_points(fig: go.Figure, plotted: pd.DataFrame, currency: str) -> None:
     scores = plotted["score"].to_numpy(dtype=float)
     spread = max(scores.max() - scores.min(), 5.0)
     y_range = (max(0.0, scores.min() - spread * 0.25), min(100.0, scores.max() + spread * 0.3))
-    plotted = plotted.assign(label_position=label_positions(logs, scores, plotted["name"].astype(str),
-                                                            x_range=x_range, y_range=y_range))
+    # placed for a phone's plot and thinned where they would collide there (the frontier's names always kept)
+    positions = label_positions(logs, scores, plotted["name"].astype(str), x_range=x_range, y_range=y_range,
+                                width_px=PHONE_PLOT_PX[0], height_px=PHONE_PLOT_PX[1], thin=True,
+                                keep=plotted["on_frontier"].astype(bool))
+    plotted = plotted.assign(label_position=[p or "top center" for p in positions],
+                             label_shown=[bool(p) for p in positions])
     frontier = plotted[plotted["on_frontier"]].sort_values(["blended_per_mtok", "score"])
     if len(frontier) >= 1:
         fig.add_trace(go.Scatter(
@@ -258,7 +272,7 @@ def _draw_points(fig: go.Figure, plotted: pd.DataFrame, currency: str) -> None:
         ], axis=-1)
         fig.add_trace(go.Scatter(
             x=group["blended_per_mtok"], y=group["score"], mode="markers+text",
-            text=group["name"].map(esc) + (" (disputed)" if disputed else ""),
+            text=(group["name"].map(esc) + (" (disputed)" if disputed else "")).where(group["label_shown"], ""),
             textposition=group["label_position"].tolist(), cliponaxis=False, textfont={"size": 12, "color": color},
             marker={"size": 13, "color": color, "symbol": CONDITION_SYMBOLS.get(cond, "circle")
                     + ("-open" if disputed else ""),
@@ -275,7 +289,7 @@ def _draw_points(fig: go.Figure, plotted: pd.DataFrame, currency: str) -> None:
             meta=CONDITION_LABELS.get(cond, cond),
         ))
     ticks = log_ticks(10 ** x_range[0], 10 ** x_range[1])
-    fig.update_xaxes(type="log", range=list(x_range), tickvals=ticks, ticktext=[f"{symbol}{v:g}" for v in ticks])
+    fig.update_xaxes(type="log", range=list(x_range), tickvals=ticks, ticktext=money_ticks(ticks, currency))
     fig.update_yaxes(range=list(y_range))
 
 
@@ -344,8 +358,7 @@ def hle_conditions(
                            xshift=-18 if row.condition == "no-tools" else 18, textangle=-90,
                            font={"size": 10, "color": "#888"})
     top = data["score"].max()
-    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05,
-                      legend=TOP_LEGEND)
+    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
     fig.update_xaxes(categoryorder="array", categoryarray=names, title_text=None)
     fig.update_yaxes(title_text="HLE score (%)", ticksuffix="%",
                      range=[0, (top if pd.notna(top) else 50) * 1.15])
@@ -361,7 +374,6 @@ def hle_conditions(
     prov = Provenance("HLE (Humanity's Last Exam) without tools and with tools (search, code)", registry.as_of(),
                       settings)  # scores only: no price, so no "your prices"
     finish(fig, "HLE without tools vs with tools", prov, height=520)
-    fig.update_layout(margin={"t": 100})
     return fig, data
 
 

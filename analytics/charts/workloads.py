@@ -33,7 +33,7 @@ from analytics.workloads.engine import (
 from analytics.workloads.model import MIXED, Workload, load_workload, main_role
 from analytics.workloads.whatifs import BreakEven, break_even, sensitivity
 
-from .base import Provenance, esc, finish, money_symbol
+from .base import Provenance, esc, finish, money_symbol, wrap
 from .spec import CURRENCY, ON, REGION, SERVICE_TIER, ChartOption, ChartSpec, parse_day
 
 """Compared by default: the five models of the seed report (those the registry holds)."""
@@ -173,18 +173,17 @@ def breakdown_figure(registry: Registry, results: Sequence[WorkloadResult], sett
         elif result.no_price:
             note = "no price"
         x = result.cost_per_task if math.isfinite(result.cost_per_task) else 0
-        fig.add_annotation(x=x, y=label, text=note, showarrow=False, xanchor="left", xshift=6,
-                           font={"size": 12, "color": "#333"})
-    fig.update_layout(barmode="stack", bargap=0.35, legend={"orientation": "v", "yanchor": "top", "y": 1.0,
-                                                            "xanchor": "left", "x": 1.01, "traceorder": "normal"})
+        # wrapped: on a phone the space right of the longest bar is about 100 px
+        fig.add_annotation(x=x, y=label, text=wrap(note, 22), showarrow=False, xanchor="left", xshift=6,
+                           align="left", font={"size": 11, "color": "#333"})
+    fig.update_layout(barmode="stack", bargap=0.35, legend={"traceorder": "normal"})
     fig.update_xaxes(title_text=f"Cost per task ({currency})", tickprefix=money_symbol(currency),
-                     range=[0, top * 1.55 if top > 0 else 1], rangemode="tozero")
+                     range=[0, top * 1.7 if top > 0 else 1], rangemode="tozero")
     fig.update_yaxes(autorange="reversed")
     workload = results[0].workload
     prov = _provenance(registry, "Σ roles × instances × steps", workload, settings, edits=edits, results=results)
     finish(fig, f"What one task costs: {_title_name(workload, edits)}", prov,
-           height=max(400, 150 + 60 * len(results)))
-    fig.update_layout(margin={"t": 70, "r": 200})
+           height=max(420, 200 + 60 * len(results)))
     return fig
 
 
@@ -237,43 +236,40 @@ def cumulative_figure(registry: Registry, results: Sequence[WorkloadResult], set
     instances = workload.role(name).count
     fig.update_xaxes(title_text=f"Step of the {esc(name)} loop", rangemode="tozero")
     fig.update_yaxes(title_text=f"Cumulative cost ({currency})", tickprefix=symbol, rangemode="tozero")
-    fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0})
     prov = _provenance(registry, "◆ new price tier · ✕ beyond the window", workload, settings, edits=edits,
                        results=results)
     times = f" (all {instances:,} instances)" if instances > 1 else ""
     edited = " (edited workload)" if edits else ""
     finish(fig, f"Cumulative cost across steps: {esc(name)}{times}{edited}", prov, height=540)
-    fig.update_layout(margin={"t": 110})
     return fig, data
 
 
 def latency_figure(registry: Registry, results: Sequence[WorkloadResult], settings: Settings,
                    edits: Sequence[str] = ()) -> go.Figure:
-    """Wall time (parallel) beside serial time per model, with the speed-up."""
+    """Wall time (parallel) beside serial time per model, with the speed-up: horizontal bars, one row per model, so
+    that the speed-up written at the end of each row never meets its neighbour's (seven models on a phone)."""
     labels = [_label(registry, r.model) for r in results]
     walls = [r.wall_time_s / 60 for r in results]
     serials = [r.serial_time_s / 60 for r in results]
+    speedups = [f"{r.speedup:.1f}× faster" if r.speedup > 1.0001 else "" for r in results]
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=labels, y=walls, name="Wall time (roles in parallel waves)", marker_color="#1b4f72",
-                         hovertemplate="%{x}<br>wall %{y:,.1f} min<extra></extra>"))
-    for label, result, wall, serial in zip(labels, results, walls, serials, strict=True):
-        if result.speedup > 1.0001:
-            fig.add_annotation(x=label, y=max(wall, serial), text=f"{result.speedup:.1f}× faster in parallel",
-                               showarrow=False, yanchor="bottom", yshift=4, font={"size": 12, "color": "#1b4f72"})
-    fig.add_trace(go.Bar(x=labels, y=serials, name="Serial time (one call at a time)", marker_color="#9db4c8",
-                         hovertemplate="%{x}<br>serial %{y:,.1f} min<extra></extra>"))
-    fig.update_layout(barmode="group", bargap=0.3,
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0})
+    fig.add_trace(go.Bar(y=labels, x=walls, orientation="h", name="Wall time (roles in parallel waves)",
+                         marker_color="#1b4f72", hovertemplate="%{y}<br>wall %{x:,.1f} min<extra></extra>"))
+    fig.add_trace(go.Bar(y=labels, x=serials, orientation="h", name="Serial time (one call at a time)",
+                         marker_color="#9db4c8", text=speedups, textposition="outside", cliponaxis=False,
+                         textfont={"size": 11, "color": "#1b4f72"},
+                         hovertemplate="%{y}<br>serial %{x:,.1f} min<extra></extra>"))
+    fig.update_layout(barmode="group", bargap=0.3, legend={"traceorder": "normal"})
     highest = max([*walls, *serials, 0])
-    fig.update_yaxes(title_text="Minutes per task", range=[0, highest * 1.15 if highest > 0 else 1])
+    fig.update_xaxes(title_text="Minutes per task", range=[0, highest * 1.75 if highest > 0 else 1])
+    fig.update_yaxes(autorange="reversed")
     speeds = {(run.speed.output_tokens_per_s, run.speed.time_to_first_token_s, run.speed.source)
               for r in results for run in r.roles}
     shown = "; ".join(sorted(f"{tps:g} tok/s + {ttft:g} s TTFT ({_short(src, 24)})" for tps, ttft, src in speeds))
-    prov = _provenance(registry, "TTFT + tokens / speed + tool latency", results[0].workload, settings,
-                       {"speeds": esc(_short(shown, 70))}, edits=edits)
+    prov = _provenance(registry, "TTFT + tokens / speed + tool latency; N× faster: serial time / wall time",
+                       results[0].workload, settings, {"speeds": esc(_short(shown, 70))}, edits=edits)
     edited = " (edited workload)" if edits else ""
-    finish(fig, f"Wall time vs serial time per task{edited}", prov, height=480)
-    fig.update_layout(margin={"t": 110})
+    finish(fig, f"Wall time vs serial time per task{edited}", prov, height=max(400, 200 + 50 * len(results)))
     return fig
 
 
@@ -288,9 +284,9 @@ def monthly_figure(registry: Registry, results: Sequence[WorkloadResult], settin
     symbol = money_symbol(currency)
     rows = []
     fig = go.Figure()
-    labelled = _spaced_labels({r.model: tasks_per_month * r.cost_per_task for r in results
-                               if math.isfinite(r.cost_per_task)}, top_value=max(
-        [top * r.cost_per_task for r in results if math.isfinite(r.cost_per_task)] or [1]))
+    at_volume = {r.model: tasks_per_month * r.cost_per_task for r in results if math.isfinite(r.cost_per_task)}
+    highest = max([top * cost for cost in (r.cost_per_task for r in results) if math.isfinite(cost)] or [1])
+    label_y = spread_labels(at_volume, gap=0.07 * highest)
     for result in results:
         if not math.isfinite(result.cost_per_task):
             continue
@@ -303,36 +299,36 @@ def monthly_figure(registry: Registry, results: Sequence[WorkloadResult], settin
                                  line={"color": colour, "dash": dash, "width": 2.2},
                                  hovertemplate=f"<b>{label}</b><br>%{{x:,.0f}} tasks: {symbol}%{{y:,.0f}}"
                                                "<extra></extra>"))
-        at = tasks_per_month * result.cost_per_task
+        at = at_volume[result.model]
         fig.add_trace(go.Scatter(x=[tasks_per_month], y=[at], mode="markers", legendgroup=result.model,
                                  showlegend=False, marker={"color": colour, "size": 9}, hoverinfo="skip"))
-        if labelled.get(result.model):
-            bound = f"{LOWER_BOUND} " if result.lower_bound else ""
-            fig.add_annotation(x=tasks_per_month, y=at, text=f"{bound}{symbol}{at:,.0f}", showarrow=False,
-                               xanchor="right", xshift=-8, bgcolor="rgba(255,255,255,0.9)",
-                               font={"color": colour, "size": 12})
+        # every model keeps its label; labels too close are moved apart, with a leader line to their point
+        bound = f"{LOWER_BOUND} " if result.lower_bound else ""
+        fig.add_annotation(x=tasks_per_month, y=at, ax=tasks_per_month * 0.62, ay=label_y[result.model],
+                           axref="x", ayref="y", text=f"{bound}{symbol}{at:,.0f}", showarrow=True, arrowhead=0,
+                           arrowwidth=1, arrowcolor=colour, xanchor="right", bgcolor="rgba(255,255,255,0.9)",
+                           font={"color": colour, "size": 12})
     fig.add_vline(x=tasks_per_month, line={"color": "#888", "dash": "dot", "width": 1})
     fig.update_xaxes(title_text="Tasks per month", rangemode="tozero")
-    fig.update_yaxes(title_text=f"Monthly cost ({currency})", tickprefix=symbol, rangemode="tozero")
-    fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0})
+    fig.update_yaxes(title_text=f"Monthly cost ({currency})", tickprefix=symbol, rangemode="tozero",
+                     range=[0, max([highest, *label_y.values()]) * 1.05])
     prov = _provenance(registry, "tasks per month × cost per task", results[0].workload, settings, edits=edits,
                        results=results)
     bounded = " (≥: lower bounds)" if any(r.lower_bound for r in results) else ""
     edited = " (edited workload)" if edits else ""
     finish(fig, f"Monthly projection at {tasks_per_month:,.0f} tasks a month{bounded}{edited}", prov, height=480)
-    fig.update_layout(margin={"t": 110})
     return fig, pd.DataFrame(rows, columns=["model", "tasks_per_month", "monthly_cost", "lower_bound"])
 
 
-def _spaced_labels(values: dict[str, float], top_value: float, gap: float = 0.045) -> dict[str, bool]:
-    """Which values get a text label so that no two labels sit closer than ``gap`` of the axis height."""
-    keep: dict[str, bool] = {}
+def spread_labels(values: dict[str, float], gap: float) -> dict[str, float]:
+    """A y position per label, as near its value as can be with at least ``gap`` between neighbours: labels that
+    would overlap are pushed up, never dropped. Worked example, gap 10: values 0, 4, 50 → 0, 10, 50."""
+    placed: dict[str, float] = {}
     last = -math.inf
-    for model, value in sorted(values.items(), key=lambda kv: kv[1]):
-        keep[model] = (value - last) >= gap * top_value
-        if keep[model]:
-            last = value
-    return keep
+    for key, value in sorted(values.items(), key=lambda kv: kv[1]):
+        placed[key] = max(value, last + gap)
+        last = placed[key]
+    return placed
 
 
 def tornado_figure(registry: Registry, frame: pd.DataFrame, workload: Workload, model: str, settings: Settings,
@@ -343,7 +339,8 @@ def tornado_figure(registry: Registry, frame: pd.DataFrame, workload: Workload, 
     currency = settings.currency
     symbol = money_symbol(currency)
     data = frame.iloc[::-1]  # widest at the top
-    labels = [PARAMETER_LABELS.get(p, p) for p in data["parameter"]]
+    # two short lines each: on a phone one long line would leave the bars a sliver of the width
+    labels = [wrap(PARAMETER_LABELS.get(p, p), 16) for p in data["parameter"]]
     fig = go.Figure()
     for column, name, colour in (("low_delta", f"×{1 - swing:g}", "#4c9f70"),
                                  ("high_delta", f"×{1 + swing:g}", "#c44e52")):
@@ -356,14 +353,13 @@ def tornado_figure(registry: Registry, frame: pd.DataFrame, workload: Workload, 
     base = float(frame["base"].iloc[0]) if len(frame) else math.nan
     finite = np.abs(np.nan_to_num(frame[["low_delta", "high_delta"]].to_numpy(dtype=float)))
     reach = float(finite.max()) if finite.size else 1.0
-    fig.update_layout(barmode="overlay", bargap=0.3,
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0})
+    fig.update_layout(barmode="overlay", bargap=0.3)
     ticks = _symmetric_ticks(reach)
     bounded = "lower_bound" in frame.columns and bool(frame["lower_bound"].any())
     base_text = f"{LOWER_BOUND} {_money(base, currency)}" if bounded else _money(base, currency)
     fig.update_xaxes(title_text=f"Change in cost per task from {base_text} ({currency})",
                      tickvals=ticks, ticktext=[_signed(t, symbol, plus=False) for t in ticks], zeroline=True,
-                     zerolinecolor="#444", zerolinewidth=1.5, range=[-reach * 1.45 - 1e-12, reach * 1.45 + 1e-12])
+                     zerolinecolor="#444", zerolinewidth=1.5, range=[-reach * 1.7 - 1e-12, reach * 1.7 + 1e-12])
     label = _label(registry, model) if model else "Roles' own models"
     notes = []
     if bounded:
@@ -375,7 +371,6 @@ def tornado_figure(registry: Registry, frame: pd.DataFrame, workload: Workload, 
     bound = f" ({LOWER_BOUND} lower bound)" if bounded else ""
     edited = " (edited workload)" if edits else ""
     finish(fig, f"What moves the cost of a task: {label}{bound}{edited}", prov, height=520)
-    fig.update_layout(margin={"t": 110, "l": 200})
     return fig
 
 
@@ -423,17 +418,20 @@ def break_even_figure(registry: Registry, result: BreakEven, workload: Workload,
             fig.add_trace(go.Scatter(
                 x=[last["steps"] + 1], y=[last[key]], mode="markers+text", showlegend=False,
                 marker={"symbol": "x", "size": 11, "color": colour}, textposition="middle left",
-                text=[f"{_label(registry, model)}: window exceeded at {int(last['steps']) + 1} steps"],
+                text=[wrap(f"{_label(registry, model)}: window exceeded at {int(last['steps']) + 1} steps", 24)],
                 textfont={"size": 11, "color": colour}, hoverinfo="skip"))
     for steps in result.crossings:
         row = table[table["steps"] == steps].iloc[0]
         cheaper = result.model_a if row["cheaper"] == "a" else result.model_b
         fig.add_vline(x=steps, line={"color": "#555", "dash": "dot", "width": 1})
-        fig.add_annotation(x=steps, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
-                           text=f"from {steps} steps: {_label(registry, cheaper)} cheaper", font={"size": 11})
+        # inside the plot, on the side of the line with more room (above it, it would meet the title)
+        left_half = steps <= (table["steps"].min() + table["steps"].max()) / 2
+        fig.add_annotation(x=steps, y=0.98, yref="paper", yanchor="top", xanchor="left" if left_half else "right",
+                           xshift=4 if left_half else -4, showarrow=False, align="left" if left_half else "right",
+                           text=wrap(f"from {steps} steps: {_label(registry, cheaper)} cheaper", 24),
+                           font={"size": 11}, bgcolor="rgba(255,255,255,0.85)")
     fig.update_xaxes(title_text=f"Steps in the {esc(result.role)} loop", rangemode="tozero")
     fig.update_yaxes(title_text=f"Cost per task ({currency})", tickprefix=symbol, rangemode="tozero")
-    fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.06, "xanchor": "left", "x": 0})
     verdict = ("no crossing in this range" if not result.crossings
                else "crosses at " + ", ".join(f"{s} steps" for s in result.crossings))
     notes = []
@@ -446,7 +444,6 @@ def break_even_figure(registry: Registry, result: BreakEven, workload: Workload,
     edited = " (edited workload)" if edits else ""
     finish(fig, f"Break-even: {_label(registry, result.model_a)} vs {_label(registry, result.model_b)}{edited}",
            prov, height=500)
-    fig.update_layout(margin={"t": 130})
     return fig
 
 

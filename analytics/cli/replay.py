@@ -82,7 +82,8 @@ def run(args: argparse.Namespace) -> int:
     models = [registry.resolve_id(m) for m in args.model] if args.model else None  # before reading a large file
     log = None
     if args.sample:
-        usage = validate_usage(sample_log(args.sample, seed=args.seed, end=args.on or registry.as_of(), registry=registry), "sample")
+        end = args.on or registry.as_of()
+        usage = validate_usage(sample_log(args.sample, seed=args.seed, end=end, registry=registry), "sample")
     else:
         log = read_log(args.file, mapping=parse_mapping(args.map), format_name=args.log_format,
                        average_prompt=args.average_prompt, max_rows=args.max_rows,

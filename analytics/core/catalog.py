@@ -25,17 +25,18 @@ from .pricing import (
     describe_fit,
     price_requests,
     tier_label,
+    tier_labels,
     tiers_summary,
 )
 from .registry import Registry
-from .schema import SERVICE_TIERS
+from .schema import SERVICE_TIERS, PriceSchedule
 
 PRICE_COLUMNS = [
     "id", "name", "provider", "country", "released", "lifecycle", "deprecated_on", "retired_on", "successor",
     "open_weights", "context_window", "max_input_tokens",
     "max_output_tokens", "input_per_mtok", "output_per_mtok", "cache_read_per_mtok", "cache_write_per_mtok",
-    "tiers", "long_context", "region", "service_tier", "currency", "source", "checked_on", "status", "status_code",
-    "your_prices",
+    "tiers", "long_context", "tier_prices", "region", "service_tier", "currency", "source", "checked_on", "status",
+    "status_code", "your_prices",
 ]
 """``your_prices``: what override of an overlay (``overrides.yaml``) priced the row; null for a list price."""
 
@@ -52,18 +53,16 @@ def your_prices(registry: Registry, model_id: str, region: str = "global", servi
         return None
 
 
-def _tier_summary(schedule, factor: float) -> str:
-    """"≤32,768: 1.2/6 · ≤131,072: 2.4/12 · …" — the tiers in one cell."""
-    if len(schedule.tiers) == 1:
-        return ""
-    parts = []
-    previous = None
-    for tier in schedule.tiers:
-        rates = TierRates.of(tier)
-        label = f"≤{tier.up_to:,}" if tier.up_to is not None else f">{previous:,}"
-        parts.append(f"{label}: {rates.input * factor:g} / {rates.output * factor:g}")
-        previous = tier.up_to
-    return " · ".join(parts)
+def tier_prices(schedule: PriceSchedule, factor: float = 1.0) -> list[dict]:
+    """Each tier of a schedule as raw numbers, for a table cell the page formats as money: ``label`` (which prompts
+    it covers, ``pricing.tier_label``), ``up_to``, ``input`` and ``output`` per 1M (times ``factor``; None where
+    unknown). One entry for a single-tier schedule."""
+    def scaled(value: float | None) -> float | None:
+        return None if value is None else value * factor
+
+    return [{"label": label, "up_to": tier.up_to, "input": scaled(tier.input_mtok),
+             "output": scaled(tier.output_mtok)}
+            for label, tier in zip(tier_labels(schedule), schedule.tiers, strict=True)]
 
 
 def lifecycle_fields(registry: Registry, model_id: str, on: dt.date) -> dict:
@@ -104,7 +103,8 @@ def price_table(
             schedule = registry.schedule(model.id, region, service_tier, on)
         except NoPriceError as exc:
             row.update(input_per_mtok=np.nan, output_per_mtok=np.nan, cache_read_per_mtok=np.nan,
-                       cache_write_per_mtok=np.nan, tiers=0, long_context="", source=None, checked_on=None,
+                       cache_write_per_mtok=np.nan, tiers=0, long_context="", tier_prices=[], source=None,
+                       checked_on=None,
                        status=row["lifecycle"] if isinstance(exc, NotLiveError) else "no price")
             rows.append(row)
             continue
@@ -119,6 +119,7 @@ def price_table(
             cache_read_per_mtok=scaled(base.cache_read_mtok), cache_write_per_mtok=scaled(base.cache_write_mtok),
             tiers=len(schedule.tiers), source=schedule.source,
             long_context="" if len(schedule.tiers) == 1 else tiers_summary(schedule, factor),
+            tier_prices=tier_prices(schedule, factor),
             checked_on=schedule.checked_on,
             status="ok" if base.input_mtok is not None and base.output_mtok is not None else "no price",
             your_prices=registry.overlay_note(model.id, schedule),
@@ -202,11 +203,12 @@ def price_history_data(
                 "effective_to": schedule.effective_to, "input_per_mtok": rates.input * factor,
                 "output_per_mtok": rates.output * factor, "currency": currency, "source": schedule.source,
                 "checked_on": schedule.checked_on, "changes": len(schedules),
-                "tiers": tiers_summary(schedule, factor), "your_prices": registry.overlay_note(model_id, schedule),
+                "tiers": tiers_summary(schedule, factor), "tier_prices": tier_prices(schedule, factor),
+                "your_prices": registry.overlay_note(model_id, schedule),
             })
     columns = ["model", "name", "provider", "country", "region", "service_tier", "effective_from", "effective_to",
                "input_per_mtok", "output_per_mtok", "currency", "source", "checked_on", "changes", "tiers",
-               "your_prices"]
+               "tier_prices", "your_prices"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -237,18 +239,46 @@ def price_choices(registry: Registry) -> PriceChoices:
     )
 
 
+CONTEXT_CHOICES = {"any": 0, "32K": 32_000, "128K": 128_000, "200K": 200_000, "256K": 256_000, "400K": 400_000,
+                   "1M": 1_000_000}
+"""Minimum context windows offered by the price table's filter, as OpenRouter's model list offers: label (also the
+URL value) → tokens. A round thousand, so that a 32,768- or 131,072-token window passes "32K" or "128K"."""
+
+
 def filter_prices(table: pd.DataFrame, providers: Iterable[str] = (), countries: Iterable[str] = (),
-                  open_weights: str = "any") -> pd.DataFrame:
+                  open_weights: str = "any", min_context: int = 0, priced_only: bool = False) -> pd.DataFrame:
     """The rows of a ``price_table`` from these providers and countries (none given: all), open or closed
-    weights (``OPEN_WEIGHTS``)."""
+    weights (``OPEN_WEIGHTS``), with a context window of at least ``min_context`` tokens, and — with
+    ``priced_only`` — only those with a known input and output price (retired, unreleased and unpriced models
+    out). A model whose window is unknown never passes a minimum."""
     providers, countries = list(providers), list(countries)
+    if open_weights not in OPEN_WEIGHTS:
+        raise AnalyticsError(f"open weights {open_weights!r}: use one of {', '.join(OPEN_WEIGHTS)}")
+    if min_context < 0:
+        raise AnalyticsError(f"minimum context {min_context!r}: give a token count of 0 or more")
     if providers:
         table = table[table["provider"].isin(providers)]
     if countries:
         table = table[table["country"].isin(countries)]
     if open_weights != "any":
         table = table[table["open_weights"] == (open_weights == "open")]
+    if min_context:
+        table = table[table["context_window"].fillna(-1) >= min_context]
+    if priced_only:
+        table = table[table["input_per_mtok"].notna() & table["output_per_mtok"].notna()]
     return table
+
+
+def drawn_price_changes(history: pd.DataFrame, price: str) -> list[str]:
+    """The models of a ``price_history_data`` frame whose drawn price (``price``: input or output, first tier)
+    takes more than one value: a model whose schedules differ only in a later tier or a cache price would be a
+    flat line. Worked example: Claude Sonnet 4.6 at $3 / $15 on both of its schedules is left out; GPT-5.6 Luna,
+    $1 then $0.20 input, is kept."""
+    column = f"{price}_per_mtok"
+    if column not in history.columns:
+        raise AnalyticsError(f"price {price!r}: use input or output")
+    values = history.dropna(subset=[column]).groupby("model", sort=False)[column].nunique()
+    return [model for model in history["model"].drop_duplicates() if values.get(model, 0) > 1]
 
 
 REQUEST_COST_COLUMNS = [

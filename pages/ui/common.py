@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import export
+from analytics.charts.base import for_screen, provenance_of
 from analytics.core.clock import today
 from analytics.core.errors import AnalyticsError, RegistryError
 from analytics.core.presets import SEED_DATE, SEED_MODELS, SEED_VIEW
@@ -155,9 +156,14 @@ def model_picker(reg: Registry, label: str, default: Iterable[str], *, container
 def show_chart(fig, data: pd.DataFrame | None, name: str) -> None:
     """Place a chart with its downloads. ``name`` is the chart's stable id (``cost-vs-hle``); ``data`` is the frame
     it plots. Each file is made on click (a callable ``data``, ``on_click="ignore"``), never on a rerun."""
-    # theme=None: the figure keeps its own template (figures.finish), so it looks the same on screen and exported
-    st.plotly_chart(fig, key=f"chart-{name}", width="stretch", theme=None,
+    # theme=None: the figure keeps its own template (charts.base.finish), so it looks the same on screen and exported.
+    # On screen the legend goes below the plot and the footnote becomes a caption that wraps at any width (a phone
+    # cuts a footnote drawn inside the figure); the downloads carry the footnote inside the figure.
+    st.plotly_chart(for_screen(fig), key=f"chart-{name}", width="stretch", theme=None,
                     config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]})
+    note = provenance_of(fig)
+    if note:
+        st.caption(md_escape(note))
     with st.popover("Download ⬇", key=f"download-{name}", help="PNG, SVG, PDF, standalone HTML, or the data as CSV"):
         problem = export.static_export_problem()
         formats = ("html", "csv") if problem else export.CHART_FORMATS

@@ -33,6 +33,7 @@ URL_KEYS: dict[str, str] = {
     # one page each
     "blend": "Blended: a ratio preset or custom",
     "custom_ratio": "Blended: the custom input:output ratio",
+    "price_axis": "Blended: linear price axis (outlying bars cut, value written) or log",
     "scale": "Context tiers: log or linear cost axis",
     "reporters": "Cost vs HLE: reporter kinds that count",
     "pick": "Cost vs HLE: best or latest of several scores",
@@ -41,6 +42,8 @@ URL_KEYS: dict[str, str] = {
     "provider": "Prices: providers shown",
     "country": "Prices: countries shown",
     "weights": "Prices: open or closed weights",
+    "context": "Prices: the smallest context window shown (any, 32K … 1M)",
+    "priced": "Prices: hide the models without a price",
     "history": "Prices: which price the history chart draws",
     "log": "Replay: upload or generated sample",
     "requests": "Replay: requests in the generated sample",

@@ -19,13 +19,14 @@ PAGES = ["pages/overview.py", "pages/prices.py", "pages/blended.py", "pages/cont
 
 
 def titles(at) -> list[str]:
-    """The titles of the page's plotly charts, in page order."""
-    return [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in at.get("plotly_chart")]
+    """The titles of the page's plotly charts, in page order (wrapped for a phone on screen: read as one line)."""
+    return [json.loads(chart.proto.spec)["layout"]["title"]["text"].replace(" <br>", " ")
+            for chart in at.get("plotly_chart")]
 
 
 def footnotes(at) -> list[str]:
-    return [a["text"] for chart in at.get("plotly_chart")
-            for a in json.loads(chart.proto.spec)["layout"].get("annotations", [])]
+    """Each chart's provenance footnote (on screen it is a caption below the chart; the figure keeps it as meta)."""
+    return [json.loads(chart.proto.spec)["layout"]["meta"]["provenance"] for chart in at.get("plotly_chart")]
 
 
 def table(at, index: int = 0):
@@ -90,14 +91,14 @@ def test_ratio_1_to_1_moves_kimi_from_1_20_to_1_80():
     """(3 × 0.60 + 3.00) / 4 = 1.20 at 3:1; (0.60 + 3.00) / 2 = 1.80 at 1:1; the change against 3:1 is +0.60."""
     at = open_page("pages/blended.py")
     assert row(at, "Kimi K2.5")["blended_per_mtok"] == pytest.approx(1.20)
-    assert titles(at) == ["Blended price per 1M tokens at 3:1"]
+    assert titles(at) == ["Blended price per 1M tokens at 3:1, 0% cache hits, 1K-token prompt"]
     at.radio(key="blend").set_value("1:1").run()
     kimi = row(at, "Kimi K2.5")
     assert kimi["blended_per_mtok"] == pytest.approx(1.80)
     assert kimi["change_vs_3to1"] == pytest.approx(0.60)
-    assert titles(at) == ["Blended price per 1M tokens at 1:1"]
-    # the worked sum, for the first seed model: Qwen3-Max-Thinking (1.20 + 6.00) / 2 = 3.60
-    assert any("(1 × $1.200 + 1 × $6.000) / 2 = $3.600 / 1M" in c.value for c in at.code)
+    assert titles(at) == ["Blended price per 1M tokens at 1:1, 0% cache hits, 1K-token prompt"]
+    # the worked sum, for a model with a cache-read price (the cache-hit slider then changes it)
+    assert any("input_eff = 1 × $" in c.value and ") / 2 = $" in c.value for c in at.code)
 
 
 def test_custom_ratio_and_an_invalid_one():
@@ -195,12 +196,13 @@ def test_context_tiers_controls():
 
 
 def test_context_tiers_crossovers_table():
-    """Gemini 3 Pro becomes dearer than GPT-5.2 at 8,001 prompt tokens with 1,000 output tokens:
-    Gemini − GPT = p × 0.25e-6 − 1,000 × 2e-6, positive from p = 8,001."""
+    """Gemini 3 Pro becomes dearer than GPT-5.2 at 8,113 prompt tokens with 1,000 output tokens:
+    Gemini − GPT = p × 0.25e-6 − 1,000 × 2e-6, zero at 8,000; more than 0.1% of Gemini's cost (the tie tolerance)
+    from p = 8,113."""
     at = open_page("pages/context_tiers.py")
     crossings = table(at, 1)
     first = crossings.iloc[0]
-    assert (first["prompt_tokens"], first["dearer_name"], first["cheaper_name"]) == (8_001, "Gemini 3 Pro", "GPT-5.2")
+    assert (first["prompt_tokens"], first["dearer_name"], first["cheaper_name"]) == (8_113, "Gemini 3 Pro", "GPT-5.2")
     assert {"cliff", "slope"} <= set(crossings["kind"])
 
 
@@ -268,7 +270,7 @@ def test_cost_vs_hle_lists_models_without_a_score_and_the_frontier():
     [
         ("pages/blended.py", {"blend": "1:1"}, lambda at: row(at, "Kimi K2.5")["blended_per_mtok"] == 1.8),
         ("pages/blended.py", {"blend": "custom", "custom_ratio": "5:1", "cache": "50"},
-         lambda at: titles(at) == ["Blended price per 1M tokens at 5:1"]),
+         lambda at: titles(at) == ["Blended price per 1M tokens at 5:1, 50% cache hits, 1K-token prompt"]),
         ("pages/context_tiers.py", {"output": "4000", "scale": "linear"},
          lambda at: "4,000 output tokens" in titles(at)[0]),
         ("pages/cost_vs_hle.py", {"condition": "no-tools", "reporters": "vendor", "subset": "any"},
@@ -289,7 +291,7 @@ def test_query_params_reproduce_a_view(page, query, check):
 def test_a_bad_query_param_falls_back_to_the_default():
     at = open_page("pages/blended.py", query={"blend": "<script>", "cache": "999"})
     assert not at.exception
-    assert titles(at) == ["Blended price per 1M tokens at 3:1"]
+    assert titles(at) == ["Blended price per 1M tokens at 3:1, 0% cache hits, 1K-token prompt"]
 
 
 def test_typed_text_is_escaped_before_it_reaches_markdown():

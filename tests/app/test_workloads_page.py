@@ -32,7 +32,7 @@ def _specs(at) -> list[dict]:
 
 
 def _titles(at) -> list[str]:
-    return [spec["layout"]["title"]["text"] for spec in _specs(at)]
+    return [spec["layout"]["title"]["text"].replace(" <br>", " ") for spec in _specs(at)]
 
 
 def _values(array) -> list:

@@ -167,8 +167,9 @@ def test_hle_conditions_pairs_bars_per_model(registry):
 
 def test_context_tiers_draws_a_step_line_and_an_end_marker_per_model(registry):
     fig, curves = context_tiers(registry, output_tokens=2_000)
-    lines = [t for t in fig.data if t.mode == "lines"]
-    ends = [t for t in fig.data if t.mode == "markers"]
+    drawn = [t for t in fig.data if t.x != (None,)]  # legend-only entries explain the marks; they draw nothing
+    lines = [t for t in drawn if t.mode == "lines"]
+    ends = [t for t in drawn if t.mode == "markers" and t.marker.symbol == "line-ns"]
     present = headline_models(registry, SEED_DATE)
     assert len(lines) == len(present) == len(ends)
     assert fig.layout.xaxis.type == "log"
@@ -247,8 +248,10 @@ def test_blended_chart_sorts_bars_and_colours_by_country(registry):
 
 def test_formula_and_worked_example(registry):
     assert "(a × input_eff + b × output) / (a + b)" in blend_formula("1:1")
+    # the cache-read price is shown even at 0% cache hits (the worked example's model has one)
     assert blend_worked_example(registry, "kimi-k2.5", "3:1") == (
-        "Kimi K2.5: (3 × $0.600 + 1 × $3.000) / 4 = $1.200 / 1M")
+        "Kimi K2.5: input_eff = 1 × $0.600 + 0 × $0.100 = $0.600\n"
+        "           (3 × $0.600 + 1 × $3.000) / 4 = $1.200 / 1M")
     assert blend_worked_example(registry, "kimi-k2.5", "1:1").endswith("= $1.800 / 1M")
 
 

@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 
 from analytics.cli.main import main
-import datetime as dt
-
-from analytics.core.presets import SEED_DATE, SEED_MODELS
+from analytics.core.presets import SEED_DATE
 from analytics.replay.samples import sample_csv
 
 pytestmark = pytest.mark.usefixtures("seed_day")

@@ -55,7 +55,7 @@ def test_blend_ratio_control_redraws_the_chart_and_updates_the_url(page, app_url
     before = svg_texts(chart(page, "blended-prices").locator(".barlayer text"))
     assert "$1.20" in before  # Kimi K2.5 at 3:1: (3 × 0.60 + 3.00) / 4
 
-    page.locator("[data-testid='stSidebar'] label").filter(has_text=re.compile(r"^1:1")).first.click()
+    page.locator("[data-testid='stMain'] label").filter(has_text=re.compile(r"^1:1")).first.click()
     wait_for_chart(page, "blended-prices", has_text="at 1:1")
     wait_for_app(page)
     after = svg_texts(chart(page, "blended-prices", has_text="at 1:1").locator(".barlayer text"))
@@ -82,10 +82,10 @@ def test_output_tokens_control_redraws_the_context_tier_chart(page, app_url, con
 def test_condition_control_changes_the_cost_vs_hle_markers(page, app_url, console_errors):
     open_page(page, app_url, "cost_vs_hle")
     wait_for_chart(page, "cost-vs-hle", has_text="with tools")
-    page.locator("[data-testid='stSidebar'] label").filter(has_text=re.compile(r"^no-tools")).first.click()
-    wait_for_chart(page, "cost-vs-hle", has_text="condition: no tools")
+    page.locator("[data-testid='stMain'] label").filter(has_text=re.compile(r"^no-tools")).first.click()
+    wait_for_chart(page, "cost-vs-hle", has_text="· no tools")  # the legend: "China · no tools"
     wait_for_app(page)
-    legend = " ".join(svg_texts(chart(page, "cost-vs-hle", has_text="condition: no tools").locator(".legend text")))
+    legend = " ".join(svg_texts(chart(page, "cost-vs-hle", has_text="· no tools").locator(".legend text")))
     assert "no tools" in legend and "with tools" not in legend
     assert_no_streamlit_error(page)
     assert console_errors == []
@@ -115,10 +115,10 @@ def test_a_shared_link_reproduces_the_view(page, app_url, console_errors, path, 
 
 def test_the_shared_link_sets_the_controls_too(page, app_url, console_errors):
     open_page(page, app_url, "cost_vs_hle", "condition=no-tools&reporters=vendor&ratio=1:1")
-    wait_for_chart(page, "cost-vs-hle", has_text="condition: no tools")
-    sidebar = page.locator("[data-testid='stSidebar']")
-    assert sidebar.get_by_role("radio", name=re.compile(r"^no-tools")).is_checked()
-    chosen = sidebar.locator("[data-testid='stMultiSelect'] [data-tag]")
+    wait_for_chart(page, "cost-vs-hle", has_text="· no tools")
+    body = page.locator("[data-testid='stMain']")  # the score policy is in the page body (phones too)
+    assert body.get_by_role("radio", name=re.compile(r"^no-tools")).is_checked()
+    chosen = body.locator("[data-testid='stMultiSelect'] [data-tag]")
     expect(chosen).to_have_count(1)  # the chips render after the chart: wait for them
     expect(chosen).to_have_attribute("aria-label", "vendor")
     assert console_errors == []

@@ -22,7 +22,7 @@ HOSTILE_IDS = ("evil-img", "evil-script")
 def _model(model_id: str, name: str, input_mtok: float, output_mtok: float) -> dict:
     return {
         "id": model_id, "name": name, "released": "2026-01-15", "context_window": 300_000,
-        "segment": "flagship",  # each its provider's flagship: in every page's default selection, today and on the seed's day
+        "segment": "flagship",  # its provider's flagship: in every default selection, today and on the seed's day
         "note": NOTE, "limits_source": "https://evil.example/limits",
         "prices": [{
             "region": "global", "service_tier": "standard", "currency": "USD",
