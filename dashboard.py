@@ -10,7 +10,7 @@ from pages.ui.nav import page_list, run_page
 st.set_page_config(page_title="LLM cost-performance", page_icon="💸", layout="wide")
 page = st.navigation(page_list())
 
-from pages.ui.common import registry, shared_sidebar  # noqa: E402 - after st.navigation, see the docstring
+from pages.ui.common import refresh_registry, shared_sidebar  # noqa: E402 - after st.navigation, see the docstring
 
-shared_sidebar(registry())
+shared_sidebar(refresh_registry())
 run_page(page)

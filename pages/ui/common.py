@@ -16,22 +16,55 @@ import pandas as pd
 import streamlit as st
 
 from analytics import export
-from analytics.core.registry import Registry, bundled_registry
+from analytics.core.errors import RegistryError
+from analytics.core.registry import LiveRegistry, Registry, bundled_folders
 from analytics.formatting import SYMBOLS, money
 
 CURRENCY_KEY = "currency"
 ON_KEY = "on"
 
 
+REGISTRY_VERSION = "registry-version"
+"""Session state: the registry version this session's current run uses (set by the router at the start of each
+run), so that the sidebar and the page of one run use the same registry even if its files change in between."""
+
+
 @st.cache_resource(max_entries=4, show_spinner="Loading the registry…")
-def _registry(signature: str) -> Registry:
-    del signature
-    return bundled_registry()
+def _live_registry(folders: tuple[str, ...]) -> LiveRegistry:
+    """One watcher per registry folder list, shared by every session (it holds no user data)."""
+    return LiveRegistry(folders)
+
+
+def refresh_registry() -> Registry:
+    """The router's first step on every run: reload the registry if its files changed (whole, or not at all), pin
+    the version this run uses, and say so above the page when the edited files do not validate — the pages go on
+    with the last good registry. Stops the run only when no version of the files has ever loaded."""
+    try:
+        snapshot = _live_registry(bundled_folders()).refresh()
+    except RegistryError as exc:
+        st.error("The registry cannot be loaded, so no page can be shown. Fix these problems and reload:\n\n"
+                 + "\n".join(f"- {md_escape(p)}" for p in exc.problems), icon="🚫")
+        st.stop()
+    st.session_state[REGISTRY_VERSION] = snapshot.version
+    if snapshot.error is not None:
+        st.error(f"The registry files changed on disk and no longer validate: the dashboard goes on with the "
+                 f"registry loaded at {snapshot.loaded_at:%H:%M:%S} until they are fixed.\n\n"
+                 + "\n".join(f"- {md_escape(p)}" for p in snapshot.error.problems), icon="🚫")
+    return snapshot.registry
 
 
 def registry() -> Registry:
-    """The bundled registry, loaded and validated once per server process (it is read-only)."""
-    return _registry("bundled")
+    """The registry this run uses: the version the router pinned, shared read-only by every session."""
+    live = _live_registry(bundled_folders())
+    return live.get(st.session_state.get(REGISTRY_VERSION)) or live.refresh().registry
+
+
+def registry_key() -> str:
+    """The version of the registry this run uses (a digest of its files' signatures): part of every cache key
+    that depends on the registry."""
+    version = st.session_state.get(REGISTRY_VERSION)
+    live = _live_registry(bundled_folders())
+    return version if live.get(version) is not None else live.refresh().version
 
 
 def shared_sidebar(reg: Registry) -> None:
@@ -54,6 +87,18 @@ def as_of() -> dt.date:
     """The date prices are taken at, chosen in the shared sidebar."""
     value = st.session_state.get(ON_KEY)
     return value if isinstance(value, dt.date) else dt.date.today()
+
+
+UPLOADS_ARE_NOT_KEPT = ("Uploaded files live only in this browser session: a shared link, a reload or a restarted "
+                       "server does not bring them back, so give the file again.")
+
+
+def ask_for_upload(request: str) -> None:
+    """Where a page waits for a file: what to upload, and that an upload is never part of a link (after a shared
+    link is opened or the server restarts, the rest of the view comes back from the URL; the file must be given
+    again)."""
+    with st.container(key="upload-needed"):
+        st.info(f"{request} {UPLOADS_ARE_NOT_KEPT}", icon="📄")
 
 
 def show_chart(fig, data: pd.DataFrame | None, name: str) -> None:
