@@ -25,7 +25,7 @@ from analytics.replay.usage import (
     suggest_mapping,
     validate_usage,
 )
-from pages.ui.common import as_of, currency, registry, show_chart, show_table, unknown_as_text
+from pages.ui.common import as_of, ask_for_upload, currency, registry, show_chart, show_table, unknown_as_text
 
 SAMPLE_SIZES = [1_000, 10_000, 100_000, 1_000_000]
 UNPRICED_SHOWN = 5_000
@@ -107,7 +107,7 @@ else:
     st.button("Use a generated sample", key="use_sample", on_click=_use_sample, icon="🎲",
               help="No log at hand? Try a generated one")
     if uploaded is None:
-        st.info("Upload a usage log, or use a generated sample to see what the replay shows.")
+        ask_for_upload("Upload a usage log, or use a generated sample to see what the replay shows.")
         st.stop()
     if uploaded.size > MAX_BYTES:
         st.error(f"{uploaded.name} is {uploaded.size / 1024 / 1024:,.1f} MB: the limit is "

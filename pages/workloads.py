@@ -46,7 +46,7 @@ from analytics.workloads.engine import (
     workload_from_frame,
     workload_yaml,
 )
-from pages.ui.common import as_of, currency, registry, show_chart, show_table, unknown_as_text
+from pages.ui.common import as_of, ask_for_upload, currency, registry, show_chart, show_table, unknown_as_text
 
 UPLOAD = "upload a file"
 ENTERED, HLE = "as entered", "HLE score as a proxy"
@@ -99,7 +99,7 @@ if source == UPLOAD:
                                   max_upload_size=max(1, MAX_YAML_BYTES // (1024 * 1024)),
                                   help=f"At most {MAX_YAML_BYTES // (1024 * 1024)} MiB; plain YAML only")
     if upload is None:
-        st.info(f"Upload a workload YAML. Meanwhile the page shows the preset “{base.name}”.", icon="📄")
+        ask_for_upload(f"Upload a workload YAML. Meanwhile the page shows the preset “{base.name}”.")
     else:
         try:
             uploaded = workload_from_bytes(upload.getvalue(), upload.name)
