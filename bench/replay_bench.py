@@ -98,10 +98,11 @@ def _genai_prices(usage, models: list[str], ours: dict[str, np.ndarray]) -> tupl
 
 
 def run() -> dict[str, Any]:
+    from analytics.core.presets import SEED_MODELS
     from analytics.core.pricing import price_requests, request_totals
     from analytics.core.registry import bundled_registry
     from analytics.replay.engine import replay
-    from analytics.replay.usage import SEED_MODELS, TOKEN_COLUMNS, sample_log, validate_usage
+    from analytics.replay.usage import TOKEN_COLUMNS, sample_log, validate_usage
 
     registry = bundled_registry()
     models = [m for m in SEED_MODELS if m in registry.entries]

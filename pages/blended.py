@@ -69,7 +69,7 @@ st.code(blend_formula(ratio, cache_hit), language=None)
 priced = data[data["blended_per_mtok"].notna()]
 if not priced.empty:
     # work the sum for the first seed-report model with a price (Kimi K2.5 on the bundled registry)
-    worked = next((m for m in headline_models(reg) if m in set(priced["model"])), priced["model"].iloc[0])
+    worked = next((m for m in headline_models(reg, on) if m in set(priced["model"])), priced["model"].iloc[0])
     example = blend_worked_example(reg, worked, ratio, cache_hit, prompt, currency=cur, on=on)
     st.code(example, language=None)
 st.caption(f"Prices in force on {on.isoformat()}, global standard tier, prompt of {prompt:,} tokens.")

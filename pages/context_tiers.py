@@ -24,11 +24,11 @@ output_tokens = c1.number_input("Output tokens per request", min_value=0, max_va
                                 key="output", bind="query-params")
 cache_pct = c2.slider("Cache-hit share of prompt", 0, 100, 0, step=5, format="%d%%", key="cache",
                       bind="query-params")
-chosen = c3.multiselect("Models (ids)", list(names), default=headline_models(reg), key="models",
+chosen = c3.multiselect("Models (ids)", list(names), default=headline_models(reg, on), key="models",
                         bind="query-params", placeholder="choose models",
-                        help="model ids, as in the URL and the CLI; default: the seed report's models and DeepSeek")
+                        help="model ids, as in the URL and the CLI; default: each provider's flagship that day")
 scale = c4.radio("Cost axis", ["log", "linear"], horizontal=True, key="scale", bind="query-params")
-models = chosen or headline_models(reg)
+models = chosen or headline_models(reg, on)
 cache_hit = cache_pct / 100
 
 fig, curves = context_tiers(reg, output_tokens, cache_hit, models, currency=cur, on=on, y_scale=scale)

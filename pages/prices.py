@@ -6,8 +6,8 @@ require_router()  # first: see pages/ui/nav.py
 
 import streamlit as st
 
-from analytics.charts.prices import price_history, price_history_data
-from analytics.core.catalog import price_table
+from analytics.charts.prices import price_history
+from analytics.core.catalog import OPEN_WEIGHTS, filter_prices, price_choices, price_history_data, price_table
 from pages.ui.common import (
     as_of,
     currency,
@@ -22,33 +22,24 @@ from pages.ui.common import (
 
 reg = registry()
 cur, on = currency(), as_of()
-regions = sorted({s.region for e in reg.models() for s in e.model.prices}, key=lambda r: (r != "global", r))
-service_tiers = [t for t in ("standard", "batch", "flex", "priority")
-                 if any(s.service_tier == t for e in reg.models() for s in e.model.prices)]
-providers = sorted({e.provider.name for e in reg.models()})
-countries = sorted({e.provider.country for e in reg.models()})
+choices = price_choices(reg)
 
 st.title("💲 Prices")
 st.caption("Per 1M tokens, first (shortest-prompt) tier; later tiers are listed in the tiers column. "
            "A row with no schedule for the chosen region, service tier or date says so: unknown is not zero.")
 
 c1, c2, c3, c4, c5 = st.columns([2, 2, 3, 2, 2])
-region = c1.selectbox("Region", regions, key="region", bind="query-params")
-service_tier = c2.selectbox("Service tier", service_tiers, key="tier", bind="query-params",
+region = c1.selectbox("Region", choices.regions, key="region", bind="query-params")
+service_tier = c2.selectbox("Service tier", choices.service_tiers, key="tier", bind="query-params",
                             help="batch: asynchronous, usually half price; priority: faster, dearer")
-chosen_providers = c3.multiselect("Provider", providers, key="provider", bind="query-params",
+chosen_providers = c3.multiselect("Provider", choices.providers, key="provider", bind="query-params",
                                   placeholder="all providers")
-chosen_countries = c4.multiselect("Country", countries, key="country", bind="query-params",
+chosen_countries = c4.multiselect("Country", choices.countries, key="country", bind="query-params",
                                   placeholder="all countries")
-weights = c5.selectbox("Open weights", ["any", "open", "closed"], key="weights", bind="query-params")
+weights = c5.selectbox("Open weights", OPEN_WEIGHTS, key="weights", bind="query-params")
 
-table = price_table(reg, region=region, service_tier=service_tier, on=on, currency=cur)
-if chosen_providers:
-    table = table[table["provider"].isin(chosen_providers)]
-if chosen_countries:
-    table = table[table["country"].isin(chosen_countries)]
-if weights != "any":
-    table = table[table["open_weights"] == (weights == "open")]
+table = filter_prices(price_table(reg, region=region, service_tier=service_tier, on=on, currency=cur),
+                      chosen_providers, chosen_countries, weights)
 
 shown = table.assign(link=http_only(table["source"]), where=source_label(table["source"]))[[
     "name", "provider", "country", "open_weights", "input_per_mtok", "output_per_mtok", "cache_read_per_mtok",

@@ -11,8 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts.replay import cost_distribution_figure, cost_per_model_figure
+from analytics.core.presets import seed_models
 from analytics.export import to_csv
-from analytics.replay.engine import default_models, replay
+from analytics.replay.engine import replay
 from analytics.replay.usage import (
     CANONICAL_COLUMNS,
     MAX_BYTES,
@@ -80,7 +81,7 @@ st.caption("What would your real traffic have cost on each model? Every request 
 
 with st.sidebar:
     st.subheader("Replay")
-    models = st.multiselect("Models", reg.model_ids(), default=default_models(reg), key="models",
+    models = st.multiselect("Models", reg.model_ids(), default=seed_models(reg), key="models",
                             help="Every request of the log is priced on each of these models")
 
 source = st.radio("Usage log", ["upload", "sample"], key="log", horizontal=True, bind="query-params",

@@ -14,7 +14,6 @@ import streamlit as st
 
 from analytics.charts.workloads import (
     BREAK_EVEN_MODELS,
-    SEED_MODELS,
     break_even_figure,
     breakdown_figure,
     cumulative_figure,
@@ -23,6 +22,7 @@ from analytics.charts.workloads import (
     tornado_figure,
 )
 from analytics.core.errors import AnalyticsError, RegistryError
+from analytics.core.presets import headline_models
 from analytics.core.safeyaml import MAX_YAML_BYTES
 from analytics.workloads.engine import (
     DEFAULT_SPEED,
@@ -115,7 +115,7 @@ top[1].markdown(f"**{base.name}**  \n{base.description}")
 
 models = st.multiselect(
     "Models to compare (every role runs on each; empty: each role on its own model)", list(names),
-    default=[m for m in SEED_MODELS if m in names], format_func=lambda m: names.get(m, m), key="models",
+    default=[m for m in headline_models(reg, on) if m in names], format_func=lambda m: names.get(m, m), key="models",
     bind="query-params")
 
 with st.expander("✏️ Edit the roles", expanded=False):

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.core.clock import today
 from analytics.core.presets import headline_models
 from analytics.core.registry import Registry
 from analytics.core.tiers import cost_curves, window_ends
@@ -51,8 +52,8 @@ def context_tiers(
 ) -> tuple[go.Figure, pd.DataFrame]:
     """The cost of one request against prompt length (1K → window), as step lines: each cliff where a tier
     re-prices the whole request, and an end marker where each model's window ends."""
-    day = parse_day(on)
-    models = list(models) if models else headline_models(registry)
+    day = parse_day(on) or today()
+    models = list(models) if models else headline_models(registry, day)
     curves = cost_curves(registry, models, float(output_tokens), cache_hit, region=region,
                          service_tier=service_tier, on=day, currency=currency)
     ends = window_ends(registry, models, float(output_tokens), cache_hit, region=region,

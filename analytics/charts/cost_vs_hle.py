@@ -12,15 +12,20 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.core.catalog import blended_table
+from analytics.core.clock import today
 from analytics.core.frontier import frontier_mask
 from analytics.core.registry import Registry
 from analytics.core.scores import (
     CONDITION_LABELS,
     CONDITIONS,
+    DEFAULT_POLICY,
     REPORTER_KINDS,
+    SUBSET_LABELS,
     conditions_table,
+    model_frame_on,
     normalise_reporters,
     select_scores,
+    subset_mix,
 )
 
 from .base import (
@@ -36,6 +41,8 @@ from .base import (
 from .spec import (
     CACHE_HIT,
     CURRENCY,
+    DISPUTED,
+    MODELS,
     ON,
     PICK,
     PROMPT,
@@ -128,34 +135,45 @@ def label_positions(x: Iterable[float], y: Iterable[float], labels: Iterable[str
     return result
 
 
+def _yes(value: bool | str) -> bool:
+    return value if isinstance(value, bool) else str(value).lower() in ("yes", "true", "1")
+
+
 def cost_vs_hle_data(
     registry: Registry,
     ratio: str | tuple[float, float] = "3:1",
-    condition: str = "best",
-    reporters: str | Iterable[str] | None = "any",
-    pick: str = "best",
-    subset: str = "any",
+    condition: str = DEFAULT_POLICY.condition,
+    reporters: str | Iterable[str] | None = DEFAULT_POLICY.reporters,
+    pick: str = DEFAULT_POLICY.pick,
+    subset: str = DEFAULT_POLICY.subset,
     cache_hit: float = 0.0,
     prompt: float | None = None,
     currency: str = "USD",
     on: dt.date | str | None = None,
     region: str = "global",
     service_tier: str = "standard",
+    include_disputed: bool | str = DEFAULT_POLICY.include_disputed,
+    models: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Per model: the chosen HLE score with its provenance, the blended price, and whether it is on the frontier.
 
-    ``status`` is "ok", or why the model is not plotted ("no score reported", "no score under this policy",
-    "no price"). ``on_frontier`` is the Pareto frontier of the plotted models (cheaper and higher scoring).
+    The models are ``models`` or, by default, every model that can be called on ``on`` (retired and unreleased
+    ones are left out); the scores are those published by ``on``. ``status`` is "ok", or why the model is not
+    plotted ("no score reported", "no score under this policy", "no price", or its lifecycle, "retired …").
+    ``on_frontier`` is the Pareto frontier of the plotted models (cheaper and higher scoring).
     """
     pair, _ = parse_ratio_option(ratio)
-    day = parse_day(on)
-    scores = select_scores(registry, condition, reporters, pick, subset)
+    day = parse_day(on) or today()
+    chosen = model_frame_on(registry, day, list(models) if models else None)
+    scores = select_scores(registry, condition, reporters, pick, subset, models=chosen,
+                           include_disputed=_yes(include_disputed), on=day)
     prices = blended_table(registry, pair, parse_prompt(prompt), cache_hit, region=region, service_tier=service_tier,
                            on=day, currency=currency)
     frame = scores.merge(prices[["model", "blended_per_mtok", "input_per_mtok", "output_per_mtok", "tier",
                                  "status"]].rename(columns={"status": "price_status"}), on="model", how="left")
+    no_price = frame["price_status"].where(frame["price_status"] != "ok", "no price").fillna("no price")
     frame["status"] = np.where(frame["status"] != "ok", frame["status"],
-                               np.where(frame["blended_per_mtok"].isna(), "no price", "ok"))
+                               np.where(frame["blended_per_mtok"].isna(), no_price, "ok"))
     frame["on_frontier"] = frontier_mask(frame[frame["status"] == "ok"]).reindex(frame.index, fill_value=False)
     frame["currency"] = currency
     return frame.drop(columns=["price_status"])
@@ -164,21 +182,24 @@ def cost_vs_hle_data(
 def cost_vs_hle(
     registry: Registry,
     ratio: str | tuple[float, float] = "3:1",
-    condition: str = "best",
-    reporters: str | Iterable[str] | None = "any",
-    pick: str = "best",
-    subset: str = "any",
+    condition: str = DEFAULT_POLICY.condition,
+    reporters: str | Iterable[str] | None = DEFAULT_POLICY.reporters,
+    pick: str = DEFAULT_POLICY.pick,
+    subset: str = DEFAULT_POLICY.subset,
     cache_hit: float = 0.0,
     prompt: float | None = None,
     currency: str = "USD",
     on: dt.date | str | None = None,
     region: str = "global",
     service_tier: str = "standard",
+    include_disputed: bool | str = DEFAULT_POLICY.include_disputed,
+    models: Iterable[str] | None = None,
 ) -> tuple[go.Figure, pd.DataFrame]:
-    """The seed report's last figure: blended price (log x) against HLE score, frontier drawn, CN red, US blue."""
+    """The seed report's last figure: blended price (log x) against HLE score, frontier drawn, CN red, US blue.
+    Disputed figures (only with ``include_disputed``) get an open marker and "(disputed)" in the label."""
     _, ratio_label = parse_ratio_option(ratio)
     data = cost_vs_hle_data(registry, ratio, condition, reporters, pick, subset, cache_hit, prompt, currency, on,
-                            region, service_tier)
+                            region, service_tier, include_disputed, models)
     plotted = data[data["status"] == "ok"].reset_index(drop=True)
     symbol = money_symbol(currency)
     fig = go.Figure()
@@ -199,24 +220,31 @@ def cost_vs_hle(
                 x=frontier["blended_per_mtok"], y=frontier["score"], mode="lines", line_shape="hv",
                 line={"color": "#555", "dash": "dash", "width": 1.5}, name="Pareto frontier", hoverinfo="skip",
             ))
-        for (country, cond), group in plotted.groupby(["country", "condition"], sort=True):
+        plotted["disputed"] = plotted["disputed"].astype(object).where(plotted["disputed"].notna(), False).astype(bool)
+        for (country, cond, disputed), group in plotted.groupby(["country", "condition", "disputed"], sort=True):
+            symbol_name = CONDITION_SYMBOLS.get(cond, "circle") + ("-open" if disputed else "")
             customdata = np.stack([
                 group["name"].map(esc), group["reporter"].map(esc), group["reporter_kind"].map(esc),
                 group["source"].map(esc), group["date"].map(esc), group["subset"].map(esc),
                 group["blended_per_mtok"].map(lambda v: f"{symbol}{v:,.3g}" if symbol else f"{v:,.3g} {currency}"),
+                group["note"].astype(object).where(group["note"].notna(), "").map(lambda t: esc(t[:160] + ("…" if len(t) > 160 else ""))),
             ], axis=-1)
             fig.add_trace(go.Scatter(
                 x=group["blended_per_mtok"], y=group["score"], mode="markers+text",
-                text=group["name"].map(esc), textposition=group["label_position"].tolist(), cliponaxis=False,
+                text=group["name"].map(esc) + (" (disputed)" if disputed else ""),
+                textposition=group["label_position"].tolist(), cliponaxis=False,
                 textfont={"size": 12, "color": country_color(country)},
-                marker={"size": 13, "color": country_color(country), "symbol": CONDITION_SYMBOLS.get(cond, "circle"),
-                        "line": {"width": 1, "color": "white"}},
-                name=f"{COUNTRY_NAMES.get(country, esc(country))} · {CONDITION_LABELS.get(cond, cond)}",
+                marker={"size": 13, "color": country_color(country), "symbol": symbol_name,
+                        "line": {"width": 2 if disputed else 1, "color": country_color(country) if disputed
+                                 else "white"}},
+                name=(f"{COUNTRY_NAMES.get(country, esc(country))} · {CONDITION_LABELS.get(cond, cond)}"
+                      + (" · disputed figure" if disputed else "")),
                 customdata=customdata,
                 hovertemplate=(
                     "<b>%{customdata[0]}</b><br>blended %{customdata[6]} / 1M<br>HLE %{y:.1f}% "
                     "(%{meta})<br>reporter: %{customdata[1]} (%{customdata[2]})<br>"
-                    "subset: %{customdata[5]}<br>source: %{customdata[3]}<br>date: %{customdata[4]}<extra></extra>"
+                    "subset: %{customdata[5]}<br>source: %{customdata[3]}<br>date: %{customdata[4]}"
+                    "<br>%{customdata[7]}<extra></extra>"
                 ),
                 meta=CONDITION_LABELS.get(cond, cond),
             ))
@@ -236,13 +264,15 @@ def cost_vs_hle(
     settings = {
         "blend": ratio_label, "condition": CONDITION_LABELS.get(condition, condition),
         "reporters": ", ".join(normalise_reporters(reporters)) if normalise_reporters(reporters) != REPORTER_KINDS
-        else "any", "pick": pick,
+        else "any", "pick": pick, "subset": SUBSET_LABELS.get(subset, subset),
+        "disputed figures": "included, marked" if _yes(include_disputed) else "left out",
     }
-    if subset != "any":
-        settings["subset"] = subset
     if cache_hit:
         settings["cache hit"] = f"{cache_hit:.0%}"
     what = "HLE score against blended price; dashed line: Pareto frontier (cheaper and higher)"
+    mix = subset_mix(data[data["status"] == "ok"])
+    if mix:
+        what += f"<br>Mixed subsets: {mix}"
     if not missing.empty:
         what += f"<br>Not plotted: {not_plotted(missing, limit=2)}"
     # the <br> keeps the footnote inside a half-width chart (the page shows this chart beside two tables)
@@ -256,12 +286,19 @@ def cost_vs_hle(
 
 def hle_conditions(
     registry: Registry,
-    reporters: str | Iterable[str] | None = "any",
-    pick: str = "best",
-    subset: str = "any",
+    reporters: str | Iterable[str] | None = DEFAULT_POLICY.reporters,
+    pick: str = DEFAULT_POLICY.pick,
+    subset: str = DEFAULT_POLICY.subset,
+    on: dt.date | str | None = None,
+    include_disputed: bool | str = DEFAULT_POLICY.include_disputed,
+    models: Iterable[str] | None = None,
 ) -> tuple[go.Figure, pd.DataFrame]:
-    """The seed report's HLE chart: per model, the score without tools beside the score with tools."""
-    data = conditions_table(registry, reporters, pick, subset)
+    """The seed report's HLE chart: per model, the score without tools beside the score with tools — of the
+    models live on ``on`` (or ``models``), with the scores published by then."""
+    day = parse_day(on) or today()
+    chosen = model_frame_on(registry, day, list(models) if models else None)
+    data = conditions_table(registry, reporters, pick, subset, models=chosen, include_disputed=_yes(include_disputed),
+                            on=day)
     scored = data.groupby("model")["score"].transform(lambda s: s.notna().any())
     unscored = data.loc[~scored, "name"].drop_duplicates()
     data = data[scored].reset_index(drop=True)
@@ -300,7 +337,8 @@ def hle_conditions(
     settings = {
         "reporters": "any" if normalise_reporters(reporters) == REPORTER_KINDS else ", ".join(
             normalise_reporters(reporters)),
-        "pick": pick, "subset": subset,
+        "pick": pick, "subset": SUBSET_LABELS.get(subset, subset), "scores published by": str(day),
+        "disputed figures": "included" if _yes(include_disputed) else "left out",
     }
     if len(unscored):
         settings["no score"] = (", ".join(map(esc, unscored)) if len(unscored) <= 4
@@ -316,9 +354,10 @@ CHART_SPECS: tuple[ChartSpec, ...] = (
     ChartSpec("cost-vs-hle", "Cost vs HLE",
               "Blended price (log) against HLE score; Pareto frontier; CN red, US blue; marker by condition",
               cost_vs_hle,
-              (RATIO, ChartOption("condition", "tools, no-tools or best available", "best", CONDITIONS),
-               REPORTERS, PICK, SUBSET, CACHE_HIT, PROMPT, CURRENCY, ON, REGION, SERVICE_TIER)),
+              (RATIO, ChartOption("condition", "tools, no-tools or best available", DEFAULT_POLICY.condition,
+                                  CONDITIONS),
+               REPORTERS, PICK, SUBSET, CACHE_HIT, PROMPT, CURRENCY, ON, REGION, SERVICE_TIER, DISPUTED, MODELS)),
     ChartSpec("hle-conditions", "HLE without vs with tools",
               "Per model, the HLE score without tools beside the score with tools (grouped bars)",
-              hle_conditions, (REPORTERS, PICK, SUBSET)),
+              hle_conditions, (REPORTERS, PICK, SUBSET, ON, DISPUTED, MODELS)),
 )

@@ -20,10 +20,10 @@ import plotly.graph_objects as go
 from analytics.core.history import capability_price_history_data, day_or_today
 from analytics.core.pricing import parse_ratio
 from analytics.core.registry import Registry
-from analytics.core.scores import CONDITION_LABELS, CONDITIONS, PICKS, REPORTER_KINDS, SUBSETS
+from analytics.core.scores import CONDITION_LABELS, CONDITIONS
 
 from .base import Provenance, finish
-from .spec import ChartOption, ChartSpec
+from .spec import CURRENCY, PICK, RATIO, REGION, REPORTERS, SERVICE_TIER, SUBSET, ChartOption, ChartSpec
 
 BAND_COLORS = ("#9ecae1", "#4292c6", "#08519c", "#08306b", "#6baed6", "#2171b5")
 
@@ -98,14 +98,14 @@ CHART_SPECS: tuple[ChartSpec, ...] = (
         capability_price_history,
         (
             ChartOption("bands", "HLE thresholds in percent (repeatable; default 40 45 50)", None, multiple=True),
-            ChartOption("ratio", "input:output token ratio, e.g. 3:1", "3:1"),
+            RATIO,
             ChartOption("condition", "tools, no-tools or best available", "best", CONDITIONS),
-            ChartOption("reporters", "reporter kinds that count", "any", (*REPORTER_KINDS, "any"), multiple=True),
-            ChartOption("pick", "which of several eligible scores: best or latest", "best", PICKS),
-            ChartOption("subset", "HLE subset: any, full or text-only", "any", SUBSETS),
-            ChartOption("currency", "display currency (converted with data/fx.yaml)", "USD"),
-            ChartOption("region", "price region", "global"),
-            ChartOption("service_tier", "service tier", "standard", ("standard", "batch", "flex", "priority")),
+            REPORTERS,
+            PICK,
+            SUBSET,
+            CURRENCY,
+            REGION,
+            SERVICE_TIER,
             ChartOption("on", "draw up to this date (YYYY-MM-DD; default today)", None),
         ),
     ),

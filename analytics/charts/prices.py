@@ -8,9 +8,10 @@ from collections.abc import Iterable
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.core.catalog import price_history_data
+from analytics.core.clock import today
 from analytics.core.errors import AnalyticsError
 from analytics.core.presets import headline_models
-from analytics.core.pricing import TierRates, tier_label
 from analytics.core.registry import Registry
 
 from .base import (
@@ -35,48 +36,6 @@ from .spec import (
 PRICE_KINDS = ("input", "output")
 
 
-def price_history_data(
-    registry: Registry,
-    models: Iterable[str] | None = None,
-    currency: str = "USD",
-    region: str = "global",
-    service_tier: str = "standard",
-    on: dt.date | str | None = None,
-) -> pd.DataFrame:
-    """Every schedule of every model (or ``models``) in ``region``/``service_tier``: its first-tier prices and the
-    period it was in force (``effective_to`` null: still in force; drawn up to ``on``). ``changes`` counts the
-    schedules the model has there: more than one means a price history."""
-    ids = [registry.resolve_id(m) for m in models] if models else registry.model_ids()
-    rows = []
-    for model_id in ids:
-        entry = registry.entry(model_id)
-        schedules = [s for s in entry.model.prices if s.region == region and s.service_tier == service_tier]
-        for schedule in sorted(schedules, key=lambda s: s.effective_from or dt.date.min):
-            rates = TierRates.of(schedule.tiers[0])
-            factor = registry.convert(1.0, schedule.currency, currency)
-            rows.append({
-                "model": entry.model.id, "name": entry.model.name, "provider": entry.provider.name,
-                "country": entry.provider.country, "region": region, "service_tier": service_tier,
-                "effective_from": schedule.effective_from or entry.model.released,
-                "effective_to": schedule.effective_to, "input_per_mtok": rates.input * factor,
-                "output_per_mtok": rates.output * factor, "currency": currency, "source": schedule.source,
-                "checked_on": schedule.checked_on, "changes": len(schedules),
-                "tiers": _tiers_text(schedule, factor),
-            })
-    columns = ["model", "name", "provider", "country", "region", "service_tier", "effective_from", "effective_to",
-               "input_per_mtok", "output_per_mtok", "currency", "source", "checked_on", "changes", "tiers"]
-    return pd.DataFrame(rows, columns=columns)
-
-
-def _tiers_text(schedule, factor: float) -> str:
-    """Every tier of a schedule in one cell: "≤ 200,000: 3 / 15 · > 200,000: 6 / 22.5" (input / output)."""
-    def rate(value: float | None) -> str:
-        return "unknown" if value is None else f"{value * factor:g}"
-
-    return " · ".join(f"{tier_label(schedule, i)}: {rate(t.input_mtok)} / {rate(t.output_mtok)}"
-                      for i, t in enumerate(schedule.tiers))
-
-
 def price_history(
     registry: Registry,
     price: str = "input",
@@ -89,12 +48,12 @@ def price_history(
     """First-tier price over time per model, as steps: one segment per schedule, a jump at each change."""
     if price not in PRICE_KINDS:
         raise AnalyticsError(f"price {price!r}: use one of {', '.join(PRICE_KINDS)}")
-    day = parse_day(on) or dt.date.today()
+    day = parse_day(on) or today()
     data = price_history_data(registry, models, currency, region, service_tier, day)
     if not models:
         # by default, the models whose price has changed (a flat line per model says little); else the headline set
         changed_ids = data.loc[data["changes"] > 1, "model"].unique().tolist()
-        keep = changed_ids or [m for m in headline_models(registry) if m in set(data["model"])]
+        keep = changed_ids or [m for m in headline_models(registry, day) if m in set(data["model"])]
         data = data[data["model"].isin(keep)].reset_index(drop=True)
     column = f"{price}_per_mtok"
     symbol = money_symbol(currency)

@@ -11,7 +11,7 @@ from analytics.replay.engine import ReplayResult, replay
 from analytics.replay.usage import sample_log, validate_usage
 
 from .base import Provenance, country_color, finish
-from .spec import ChartOption, ChartSpec
+from .spec import CURRENCY, ChartOption, ChartSpec
 
 
 def _provenance(result: ReplayResult, registry: Registry, what: str) -> Provenance:
@@ -91,7 +91,7 @@ _SAMPLE_OPTIONS = (
     ChartOption("models", "models to price the log on (default: the seed models)", None, multiple=True),
     ChartOption("requests", "requests in the generated sample log", 5_000),
     ChartOption("seed", "random seed of the sample log", 0),
-    ChartOption("currency", "display currency", "USD"),
+    CURRENCY,
 )
 
 CHART_SPECS = (

@@ -9,7 +9,6 @@ and draws, for the export command line.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -18,9 +17,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.core.clock import today
 from analytics.core.errors import AnalyticsError
+from analytics.core.presets import headline_models
 from analytics.core.registry import Registry
-from analytics.formatting import SYMBOLS, tokens
+from analytics.formatting import money, tokens
 from analytics.workloads.engine import (
     MIXED,
     BreakEven,
@@ -37,10 +38,9 @@ from analytics.workloads.engine import (
     sensitivity,
 )
 
-from .base import Provenance, finish
-from .spec import ChartOption, ChartSpec
+from .base import Provenance, esc, finish, money_symbol
+from .spec import CURRENCY, ON, REGION, SERVICE_TIER, ChartOption, ChartSpec, parse_day
 
-SEED_MODELS = ("kimi-k2.5", "qwen3-max-thinking", "gpt-5.2", "gemini-3-pro", "claude-opus-4.5")
 """Compared by default: the five models of the seed report (those the registry holds)."""
 BREAK_EVEN_MODELS = ("qwen3-max-thinking", "claude-opus-4.5")
 """Default pair: on the research loop, Qwen's long-context tiers overtake Claude Opus's flat but higher price."""
@@ -64,22 +64,9 @@ _OTHER = ["#7f7f7f", "#4d4d4d", "#2ca02c", "#b0b0b0"]
 _DASHES = ["solid", "dash", "dot", "dashdot"]
 
 
-def _esc(value: object) -> str:
-    """Workload and registry text is data, not markup: escape it before plotly renders it."""
-    return html.escape(str(value), quote=False)
-
-
-def _symbol(currency: str) -> str:
-    return SYMBOLS.get(currency, "")
-
-
 def _money(value: float, currency: str) -> str:
-    if value is None or not math.isfinite(value):
-        return "cannot run"
-    symbol = _symbol(currency)
-    digits = 2 if abs(value) >= 1 or value == 0 else max(2, 2 - math.floor(math.log10(abs(value))) + 1)
-    text = f"{value:,.{min(digits, 6)}f}"
-    return f"{symbol}{text}" if symbol else f"{text} {currency}"
+    """A task's cost; an infinite or unknown one means the workload cannot run on the model."""
+    return "cannot run" if value is None or not math.isfinite(value) else money(value, currency)
 
 
 def model_styles(registry: Registry, models: Iterable[str]) -> dict[str, tuple[str, str]]:
@@ -96,7 +83,7 @@ def model_styles(registry: Registry, models: Iterable[str]) -> dict[str, tuple[s
 
 
 def _label(registry: Registry, model: str) -> str:
-    return "Roles' own models" if model == MIXED else _esc(registry.model(model).name)
+    return "Roles' own models" if model == MIXED else esc(registry.model(model).name)
 
 
 def _short(text: str, limit: int = 48) -> str:
@@ -105,8 +92,8 @@ def _short(text: str, limit: int = 48) -> str:
 
 def _provenance(registry: Registry, what: str, workload: Workload, settings: Settings,
                 extra: dict[str, str] | None = None) -> Provenance:
-    on = settings.on or dt.date.today()
-    values = {"workload": _esc(_short(workload.name, 36)), "prices on": on.isoformat()}
+    on = settings.on or today()
+    values = {"workload": esc(_short(workload.name, 36)), "prices on": on.isoformat()}
     if settings.region != "global" or settings.service_tier != "standard":
         values["prices"] = f"{settings.region}/{settings.service_tier}"
     values.update(extra or {})
@@ -123,6 +110,7 @@ def breakdown_figure(registry: Registry, results: Sequence[WorkloadResult], sett
     currency = settings.currency
     labels = [_label(registry, r.model) for r in results]
     fig = go.Figure()
+    symbol = money_symbol(currency)
     for component in COMPONENT_LABELS:
         part = frame[frame["component"] == component]
         values = part["cost"].to_numpy()
@@ -131,7 +119,7 @@ def breakdown_figure(registry: Registry, results: Sequence[WorkloadResult], sett
         fig.add_trace(go.Bar(
             y=labels, x=np.nan_to_num(values), orientation="h", name=COMPONENT_LABELS[component],
             marker_color=COMPONENT_COLORS[component],
-            hovertemplate=f"%{{y}}<br>{COMPONENT_LABELS[component]}: {_symbol(currency)}%{{x:,.4f}}<extra></extra>",
+            hovertemplate=f"%{{y}}<br>{COMPONENT_LABELS[component]}: {symbol}%{{x:,.4f}}<extra></extra>",
         ))
     top = max([r.cost_per_task for r in results if math.isfinite(r.cost_per_task)] or [0])
     for label, result in zip(labels, results, strict=True):
@@ -148,12 +136,12 @@ def breakdown_figure(registry: Registry, results: Sequence[WorkloadResult], sett
                            font={"size": 12, "color": "#333"})
     fig.update_layout(barmode="stack", bargap=0.35, legend={"orientation": "v", "yanchor": "top", "y": 1.0,
                                                             "xanchor": "left", "x": 1.01, "traceorder": "normal"})
-    fig.update_xaxes(title_text=f"Cost per task ({currency})", tickprefix=_symbol(currency),
+    fig.update_xaxes(title_text=f"Cost per task ({currency})", tickprefix=money_symbol(currency),
                      range=[0, top * 1.55 if top > 0 else 1], rangemode="tozero")
     fig.update_yaxes(autorange="reversed")
     workload = results[0].workload
     prov = _provenance(registry, "Σ roles × instances × steps", workload, settings)
-    finish(fig, f"What one task costs: {_esc(workload.name)}", prov, height=max(400, 150 + 60 * len(results)))
+    finish(fig, f"What one task costs: {esc(workload.name)}", prov, height=max(400, 150 + 60 * len(results)))
     fig.update_layout(margin={"t": 70, "r": 200})
     return fig
 
@@ -168,7 +156,7 @@ def cumulative_figure(registry: Registry, results: Sequence[WorkloadResult], set
     data = pd.concat(frames, ignore_index=True)
     styles = model_styles(registry, [r.model for r in results])
     currency = settings.currency
-    symbol = _symbol(currency)
+    symbol = money_symbol(currency)
     fig = go.Figure()
     for result, frame in zip(results, frames, strict=True):
         colour, dash = styles[result.model]
@@ -203,12 +191,12 @@ def cumulative_figure(registry: Registry, results: Sequence[WorkloadResult], set
                 hovertemplate=f"<b>{label}</b><br>step %{{x}} does not fit the window<extra></extra>",
             ))
     instances = workload.role(name).count
-    fig.update_xaxes(title_text=f"Step of the {_esc(name)} loop", rangemode="tozero")
+    fig.update_xaxes(title_text=f"Step of the {esc(name)} loop", rangemode="tozero")
     fig.update_yaxes(title_text=f"Cumulative cost ({currency})", tickprefix=symbol, rangemode="tozero")
     fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0})
     prov = _provenance(registry, "◆ new price tier · ✕ beyond the window", workload, settings)
     times = f" (all {instances:,} instances)" if instances > 1 else ""
-    finish(fig, f"Cumulative cost across steps: {_esc(name)}{times}", prov, height=540)
+    finish(fig, f"Cumulative cost across steps: {esc(name)}{times}", prov, height=540)
     fig.update_layout(margin={"t": 110})
     return fig, data
 
@@ -235,7 +223,7 @@ def latency_figure(registry: Registry, results: Sequence[WorkloadResult], settin
               for r in results for run in r.roles}
     shown = "; ".join(sorted(f"{tps:g} tok/s + {ttft:g} s TTFT ({_short(src, 24)})" for tps, ttft, src in speeds))
     prov = _provenance(registry, "TTFT + tokens / speed + tool latency", results[0].workload, settings,
-                       {"speeds": _esc(_short(shown, 70))})
+                       {"speeds": esc(_short(shown, 70))})
     finish(fig, "Wall time vs serial time per task", prov, height=480)
     fig.update_layout(margin={"t": 110})
     return fig
@@ -248,7 +236,7 @@ def monthly_figure(registry: Registry, results: Sequence[WorkloadResult], settin
     volumes = np.linspace(0, top, 41)
     styles = model_styles(registry, [r.model for r in results])
     currency = settings.currency
-    symbol = _symbol(currency)
+    symbol = money_symbol(currency)
     rows = []
     fig = go.Figure()
     labelled = _spaced_labels({r.model: tasks_per_month * r.cost_per_task for r in results
@@ -298,7 +286,7 @@ def tornado_figure(registry: Registry, frame: pd.DataFrame, workload: Workload, 
                    swing: float = 0.5) -> go.Figure:
     """Each parameter at ×(1 − swing) and ×(1 + swing) on every role: change in cost per task, widest first."""
     currency = settings.currency
-    symbol = _symbol(currency)
+    symbol = money_symbol(currency)
     data = frame.iloc[::-1]  # widest at the top
     labels = [PARAMETER_LABELS.get(p, p) for p in data["parameter"]]
     fig = go.Figure()
@@ -349,7 +337,7 @@ def break_even_figure(registry: Registry, result: BreakEven, workload: Workload,
     """Cost per task of two models as one role's loop gets longer; the step counts where the cheaper one changes."""
     styles = model_styles(registry, [result.model_a, result.model_b])
     currency = settings.currency
-    symbol = _symbol(currency)
+    symbol = money_symbol(currency)
     table = result.table
     fig = go.Figure()
     for key, model in (("cost_a", result.model_a), ("cost_b", result.model_b)):
@@ -375,7 +363,7 @@ def break_even_figure(registry: Registry, result: BreakEven, workload: Workload,
         fig.add_vline(x=steps, line={"color": "#555", "dash": "dot", "width": 1})
         fig.add_annotation(x=steps, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
                            text=f"from {steps} steps: {_label(registry, cheaper)} cheaper", font={"size": 11})
-    fig.update_xaxes(title_text=f"Steps in the {_esc(result.role)} loop", rangemode="tozero")
+    fig.update_xaxes(title_text=f"Steps in the {esc(result.role)} loop", rangemode="tozero")
     fig.update_yaxes(title_text=f"Cost per task ({currency})", tickprefix=symbol, rangemode="tozero")
     fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.06, "xanchor": "left", "x": 0})
     verdict = ("no crossing in this range" if not result.crossings
@@ -394,22 +382,15 @@ def _workload(workload: str | Workload) -> Workload:
     return workload if isinstance(workload, Workload) else load_workload(workload)
 
 
-def _models(registry: Registry, model: Iterable[str] | str | None) -> list[str]:
+def _models(registry: Registry, model: Iterable[str] | str | None, on: dt.date | None = None) -> list[str]:
+    """The models asked for, or each provider's flagship that can be called on ``on`` (the default selection)."""
     if isinstance(model, str):
         model = [model]
-    chosen = list(model or [])
-    if not chosen:
-        chosen = [m for m in SEED_MODELS if m in registry.entries] or registry.model_ids()
-    return chosen
+    return list(model or []) or headline_models(registry, on)
 
 
 def _settings(currency: str, on: dt.date | str | None, region: str, service_tier: str) -> Settings:
-    if isinstance(on, str) and on:
-        try:
-            on = dt.date.fromisoformat(on)
-        except ValueError:
-            raise AnalyticsError(f"date {on!r}: write it as YYYY-MM-DD") from None
-    return Settings(region=region, service_tier=service_tier, on=on or None, currency=currency)
+    return Settings(region=region, service_tier=service_tier, on=parse_day(on), currency=currency)
 
 
 def workload_cost_breakdown(registry: Registry, workload: str | Workload = "agent-swarm",
@@ -417,7 +398,7 @@ def workload_cost_breakdown(registry: Registry, workload: str | Workload = "agen
                             region: str = "global", service_tier: str = "standard") -> tuple[go.Figure, pd.DataFrame]:
     """Stacked cost per task by component, one bar per model."""
     settings = _settings(currency, on, region, service_tier)
-    results = compare(_workload(workload), registry, _models(registry, model), settings)
+    results = compare(_workload(workload), registry, _models(registry, model, settings.on), settings)
     return breakdown_figure(registry, results, settings), results_table(results)
 
 
@@ -431,7 +412,7 @@ def workload_cumulative_cost(registry: Registry, workload: str | Workload = "res
     if role and role not in [r.name for r in loaded.roles]:
         raise AnalyticsError(f"no role {role!r} in {loaded.name!r}: choose one of "
                              f"{', '.join(r.name for r in loaded.roles)}")
-    results = compare(loaded, registry, _models(registry, model), settings)
+    results = compare(loaded, registry, _models(registry, model, settings.on), settings)
     return cumulative_figure(registry, results, settings, role or None)
 
 
@@ -452,7 +433,7 @@ def workload_latency(registry: Registry, workload: str | Workload = "agent-swarm
                      region: str = "global", service_tier: str = "standard") -> tuple[go.Figure, pd.DataFrame]:
     """Wall vs serial time per task per model, with the speed-up."""
     settings = _settings(currency, on, region, service_tier)
-    results = compare(_workload(workload), registry, _models(registry, model), settings)
+    results = compare(_workload(workload), registry, _models(registry, model, settings.on), settings)
     table = results_table(results)[["model", "wall_time_s", "serial_time_s", "speedup"]]
     return latency_figure(registry, results, settings), table
 
@@ -467,7 +448,7 @@ def workload_monthly(registry: Registry, workload: str | Workload = "agent-swarm
     volume = float(tasks_per_month) if tasks_per_month not in (None, "") else loaded.tasks_per_month
     if not math.isfinite(volume) or volume < 0:
         raise AnalyticsError(f"tasks per month must be a non-negative number, got {tasks_per_month!r}")
-    results = compare(loaded, registry, _models(registry, model), settings, tasks_per_month=volume)
+    results = compare(loaded, registry, _models(registry, model, settings.on), settings, tasks_per_month=volume)
     return monthly_figure(registry, results, settings, volume)
 
 
@@ -491,12 +472,8 @@ def workload_break_even(registry: Registry, workload: str | Workload = "research
 _WORKLOAD = ChartOption("workload", "a preset (agent-swarm, chat-turn, coding-agent, long-document, research-loop) "
                                     "or a workload YAML file", "agent-swarm")
 _MODELS = ChartOption("model", "model ids to compare (default: the seed report's five)", None, multiple=True)
-_CURRENCY = ChartOption("currency", "display currency (converted with data/fx.yaml)", "USD")
-_ON = ChartOption("on", "prices in force on this date (YYYY-MM-DD; default today)", None)
-_REGION = ChartOption("region", "price region", "global")
-_SERVICE = ChartOption("service_tier", "service tier", "standard", ("standard", "batch", "flex", "priority"))
 _ROLE = ChartOption("role", "the role whose loop is followed (default: the top-level role with most steps)", None)
-_PRICES = (_CURRENCY, _ON, _REGION, _SERVICE)
+_PRICES = (CURRENCY, ON, REGION, SERVICE_TIER)
 
 CHART_SPECS: tuple[ChartSpec, ...] = (
     ChartSpec("workload-cost-breakdown", "Workload cost per task",

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from analytics.core.registry import DATA_DIR, Registry, cached_registry
+from analytics.core.schema import SERVICE_TIERS
 from analytics.formatting import is_unknown
 
 Handler = Callable[[argparse.Namespace], int]
@@ -118,6 +119,6 @@ def add_common(parser: argparse.ArgumentParser, *, json_flag: bool = True, price
     if prices:
         parser.add_argument("--region", default="global", help="price region (default: global)")
         parser.add_argument("--service-tier", default="standard",
-                            choices=["standard", "batch", "flex", "priority"], help="default: standard")
+                            choices=SERVICE_TIERS, help="default: standard")
         parser.add_argument("--on", type=date_arg, default=None, help="price as of this date (default: today)")
         parser.add_argument("--currency", type=currency_arg, default="USD", help="default: USD")

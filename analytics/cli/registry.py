@@ -23,13 +23,15 @@ def cmd_models(args: argparse.Namespace) -> int:
     records = [
         {
             "id": r["id"], "name": r["name"], "provider": r["provider"], "country": r["country"],
+            "released": r["released"], "deprecated_on": r["deprecated_on"], "retired_on": r["retired_on"],
+            "successor": r["successor"], "status": r["status_code"], "lifecycle": r["lifecycle"],
             "context_window": r["context_window"], "input_per_mtok": r["input_per_mtok"],
             "output_per_mtok": r["output_per_mtok"], "cache_read_per_mtok": r["cache_read_per_mtok"],
             "currency": r["currency"], "tiers": r["tiers"], "source": r["source"], "checked_on": r["checked_on"],
         }
         for r in table.to_dict("records")
     ]
-    emit(args, records, records, ["id", "provider", "country", "context_window", "input_per_mtok",
+    emit(args, records, records, ["id", "provider", "lifecycle", "context_window", "input_per_mtok",
                                   "output_per_mtok", "cache_read_per_mtok", "tiers", "checked_on"])
     return 0
 
@@ -58,6 +60,8 @@ def cmd_price(args: argparse.Namespace) -> int:
 def cmd_blended(args: argparse.Namespace) -> int:
     registry = registry_from(args)
     ratio = parse_ratio(args.ratio)
+    for model in args.model or []:  # a model asked for by name that cannot be called then: say so, price nothing
+        registry.require_live(model, args.on)
     table = blended_table(registry, ratio, args.prompt, args.cache_hit, models=args.model or None,
                           region=args.region, service_tier=args.service_tier, on=args.on, currency=args.currency)
     records = table.to_dict("records")

@@ -78,6 +78,8 @@ def _workload_args(p: argparse.ArgumentParser) -> None:
 
 def cmd_workload(args: argparse.Namespace) -> int:
     registry = common.registry_from(args)
+    for model in args.model or []:  # a retired (or unreleased) model is never priced as live
+        registry.require_live(model, args.on)
     try:
         workload = load_workload(args.workload)
         settings = Settings(

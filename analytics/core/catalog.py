@@ -6,14 +6,19 @@ Raw numbers only; formatting (currency, K/M tokens) happens in ``analytics.forma
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from .clock import today
 from .errors import NoPriceError, NotLiveError
 from .lifecycle import status, status_label
-from .pricing import TierRates, blended_price
+from .presets import SEED_MODELS
+from .pricing import TierRates, blended_price, tiers_summary
 from .registry import Registry
+from .schema import SERVICE_TIERS
 
 PRICE_COLUMNS = [
     "id", "name", "provider", "country", "released", "lifecycle", "deprecated_on", "retired_on", "successor",
@@ -60,7 +65,7 @@ def price_table(
 ) -> pd.DataFrame:
     """One row per model: limits, lifecycle and the base-tier prices in force on ``on``; NaN where unknown or
     unlisted, and the lifecycle label as ``status`` where the model cannot be called on ``on``."""
-    day = on or dt.date.today()
+    day = on or today()
     rows = []
     for entry in registry.models():
         model, provider = entry.model, entry.provider
@@ -88,7 +93,8 @@ def price_table(
         row.update(
             input_per_mtok=scaled(base.input_mtok), output_per_mtok=scaled(base.output_mtok),
             cache_read_per_mtok=scaled(base.cache_read_mtok), cache_write_per_mtok=scaled(base.cache_write_mtok),
-            tiers=len(schedule.tiers), long_context=_tier_summary(schedule, factor), source=schedule.source,
+            tiers=len(schedule.tiers), source=schedule.source,
+            long_context="" if len(schedule.tiers) == 1 else tiers_summary(schedule, factor),
             checked_on=schedule.checked_on,
             status="ok" if base.input_mtok is not None and base.output_mtok is not None else "no price",
         )
@@ -128,3 +134,91 @@ def blended_table(
     if frame.empty:
         return frame
     return frame.sort_values("blended_per_mtok", na_position="last", kind="stable").reset_index(drop=True)
+
+
+def seed_models_now(registry: Registry, on: dt.date) -> pd.DataFrame:
+    """The seed report's models on ``on``: id, name, provider, lifecycle label, status code, retirement date,
+    successor and its name — what became of the comparison the project grew from."""
+    rows = []
+    for model_id in SEED_MODELS:
+        if model_id not in registry.entries:
+            continue
+        entry = registry.entry(model_id)
+        fields = lifecycle_fields(registry, model_id, on)
+        successor = fields["successor"]
+        rows.append({"id": model_id, "name": entry.model.name, "provider": entry.provider.name, **fields,
+                     "successor_name": registry.model(successor).name if successor else None})
+    return pd.DataFrame(rows, columns=["id", "name", "provider", "lifecycle", "status_code", "deprecated_on",
+                                       "retired_on", "successor", "successor_name"])
+def price_history_data(
+    registry: Registry,
+    models: Iterable[str] | None = None,
+    currency: str = "USD",
+    region: str = "global",
+    service_tier: str = "standard",
+    on: dt.date | str | None = None,
+) -> pd.DataFrame:
+    """Every schedule of every model (or ``models``) in ``region``/``service_tier``: its first-tier prices and the
+    period it was in force (``effective_to`` null: still in force; drawn up to ``on``). ``changes`` counts the
+    schedules the model has there: more than one means a price history."""
+    ids = [registry.resolve_id(m) for m in models] if models else registry.model_ids()
+    rows = []
+    for model_id in ids:
+        entry = registry.entry(model_id)
+        schedules = [s for s in entry.model.prices if s.region == region and s.service_tier == service_tier]
+        for schedule in sorted(schedules, key=lambda s: s.effective_from or dt.date.min):
+            rates = TierRates.of(schedule.tiers[0])
+            factor = registry.convert(1.0, schedule.currency, currency)
+            rows.append({
+                "model": entry.model.id, "name": entry.model.name, "provider": entry.provider.name,
+                "country": entry.provider.country, "region": region, "service_tier": service_tier,
+                "effective_from": schedule.effective_from or entry.model.released,
+                "effective_to": schedule.effective_to, "input_per_mtok": rates.input * factor,
+                "output_per_mtok": rates.output * factor, "currency": currency, "source": schedule.source,
+                "checked_on": schedule.checked_on, "changes": len(schedules),
+                "tiers": tiers_summary(schedule, factor),
+            })
+    columns = ["model", "name", "provider", "country", "region", "service_tier", "effective_from", "effective_to",
+               "input_per_mtok", "output_per_mtok", "currency", "source", "checked_on", "changes", "tiers"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+OPEN_WEIGHTS = ("any", "open", "closed")
+"""The open-weights filter of the price table."""
+
+
+@dataclass(frozen=True)
+class PriceChoices:
+    """What the price table can be filtered by, as the registry holds it."""
+
+    regions: list[str]
+    """``global`` first, then the others alphabetically."""
+    service_tiers: list[str]
+    """In ``SERVICE_TIERS`` order, those some schedule uses."""
+    providers: list[str]
+    countries: list[str]
+
+
+def price_choices(registry: Registry) -> PriceChoices:
+    schedules = [s for entry in registry.models() for s in entry.model.prices]
+    used_tiers = {s.service_tier for s in schedules}
+    return PriceChoices(
+        regions=sorted({s.region for s in schedules}, key=lambda r: (r != "global", r)),
+        service_tiers=[t for t in SERVICE_TIERS if t in used_tiers],
+        providers=sorted({e.provider.name for e in registry.models()}),
+        countries=sorted({e.provider.country for e in registry.models()}),
+    )
+
+
+def filter_prices(table: pd.DataFrame, providers: Iterable[str] = (), countries: Iterable[str] = (),
+                  open_weights: str = "any") -> pd.DataFrame:
+    """The rows of a ``price_table`` from these providers and countries (none given: all), open or closed
+    weights (``OPEN_WEIGHTS``)."""
+    providers, countries = list(providers), list(countries)
+    if providers:
+        table = table[table["provider"].isin(providers)]
+    if countries:
+        table = table[table["country"].isin(countries)]
+    if open_weights != "any":
+        table = table[table["open_weights"] == (open_weights == "open")]
+    return table

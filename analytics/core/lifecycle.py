@@ -75,5 +75,6 @@ def not_live_reason(model: Model, on: dt.date) -> str | None:
         return (f"{model.id} was retired on {life.retired_on} (shut down){successor}; to price it as it was, "
                 f"choose a date on or before {last_day} (--on {last_day})")
     if state == "unreleased":
-        return f"{model.id} was not released until {model.released}; choose a date on or after it (--on {model.released})"
+        return (f"{model.id} was not released until {model.released}; choose a date on or after it "
+                f"(--on {model.released})")
     return None

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .clock import today
 from .errors import AnalyticsError, ContextLimitError, NoPriceError, NotLiveError
 from .lifecycle import status_label
 from .registry import Registry
@@ -89,6 +90,21 @@ def tier_label(schedule: PriceSchedule, index: int) -> str:
     if previous is None:
         return f"≤ {tier.up_to:,}"
     return f"{previous + 1:,}–{tier.up_to:,}"
+
+
+def tier_labels(schedule: PriceSchedule) -> list[str]:
+    """``tier_label`` of every tier of a schedule, in order."""
+    return [tier_label(schedule, i) for i in range(len(schedule.tiers))]
+
+
+def tiers_summary(schedule: PriceSchedule, factor: float = 1.0) -> str:
+    """Every tier in one cell, input / output per 1M (times ``factor``, a currency conversion):
+    "≤ 200,000: 3 / 15 · > 200,000: 6 / 22.5"; a single tier is "all: 3 / 15"."""
+    def rate(value: float | None) -> str:
+        return "unknown" if value is None else f"{value * factor:g}"
+
+    return " · ".join(f"{label}: {rate(tier.input_mtok)} / {rate(tier.output_mtok)}"
+                      for label, tier in zip(tier_labels(schedule), schedule.tiers, strict=True))
 
 
 def prompt_cap(model: Model) -> int:
@@ -318,7 +334,7 @@ def price_request(
     currency: str = "USD",
 ) -> Quote:
     """Price one request; raises ``ContextLimitError`` or ``NoPriceError`` with a one-line reason."""
-    day = on or dt.date.today()
+    day = on or today()
     model = registry.model(model_id)
     costs = price_requests(
         registry, model.id, [prompt_tokens], [output_tokens], [cached_tokens], [reasoning_tokens],
@@ -407,7 +423,7 @@ def blended_price(
     try:
         schedule = registry.schedule(model.id, region, service_tier, on)
     except NotLiveError:
-        label = status_label(model, on or dt.date.today())
+        label = status_label(model, on or today())
         return Blended(model.id, None, None, None, None, None, label, currency)
     except NoPriceError:
         return Blended(model.id, None, None, None, None, None, "no price", currency)

@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .clock import today
 from .errors import CurrencyError, NoPriceError, NotLiveError, Problem, RegistryError, UnknownModelError
 from .lifecycle import not_live_reason
 from .safeyaml import read_yaml_file
@@ -173,7 +174,7 @@ class Registry:
         ``NotLiveError`` (a ``NoPriceError``) when the model is retired or not yet released on that day: a
         retired model is never priced as live."""
         model = self.model(model_id)
-        day = on or dt.date.today()
+        day = on or today()
         reason = not_live_reason(model, day)
         if reason:
             raise NotLiveError(reason)
@@ -194,9 +195,18 @@ class Registry:
             f"the registry has {', '.join(offered)}"
         )
 
+    def require_live(self, model_id: str, on: dt.date | None = None) -> str:
+        """The canonical id of ``model_id`` when it can be called on ``on`` (default today); ``NotLiveError``
+        naming the retirement (or release) date, the successor and ``--on`` otherwise."""
+        model = self.model(model_id)
+        reason = not_live_reason(model, on or today())
+        if reason:
+            raise NotLiveError(reason)
+        return model.id
+
     def tool_fee(self, model_id: str, tool: str, on: dt.date | None = None) -> ToolFee | None:
         """The fee for ``tool`` on ``model_id`` in force on ``on``; None where no fee is known."""
-        day = on or dt.date.today()
+        day = on or today()
         for fee in self.model(model_id).tool_fees:
             if fee.tool == tool and fee.in_force(day):
                 return fee
@@ -230,7 +240,7 @@ class Registry:
     def as_of(self) -> dt.date:
         """The newest date any price was checked: what the registry can vouch for."""
         days = [s.checked_on for e in self.models() for s in e.model.prices]
-        return max(days) if days else dt.date.today()
+        return max(days) if days else today()
 
 
 def _yaml_files(folder: Path) -> list[Path]:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9.\-]*[a-z0-9]$"
 ServiceTier = Literal["standard", "batch", "flex", "priority"]
+SERVICE_TIERS: tuple[str, ...] = get_args(ServiceTier)
+"""The service tiers, in this order everywhere (the schema, the CLI's choices, the pages)."""
 Condition = Literal["tools", "no-tools"]
 Subset = Literal["full", "text-only"]
 ReporterKind = Literal["vendor", "maintainer", "third-party", "press", "seed-report"]
@@ -236,6 +238,9 @@ class Model(Strict):
     id: str = Field(pattern=ID_PATTERN)
     """Stable kebab-case id (``gemini-3-pro``); what the CLI, workloads and benchmark results refer to."""
     name: str = Field(min_length=1, max_length=120)
+    segment: Literal["flagship", "mid", "small"] | None = None
+    """The model's place in its provider's line-up; ``flagship`` marks the provider's top general model of its
+    generation: the newest live flagship of each provider is the dashboard's default selection on a date."""
     released: dt.date | None = None
     """First day the model could be called through the provider's API; null if unknown."""
     released_source: str | None = None

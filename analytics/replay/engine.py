@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analytics.core.clock import today
 from analytics.core.errors import AnalyticsError, NoPriceError
+from analytics.core.presets import seed_models
 from analytics.core.pricing import (
     FIT_OK,
     FIT_OUTPUT_OVER_CAP,
@@ -21,11 +23,12 @@ from analytics.core.pricing import (
     fit_codes,
     prompt_cap,
     request_totals,
+    tier_labels,
 )
 from analytics.core.registry import Registry
 from analytics.core.schema import Model, PriceSchedule
 
-from .usage import SEED_MODELS, TOKEN_COLUMNS
+from .usage import TOKEN_COLUMNS
 
 NOT_FITTING = "does not fit"
 NO_PRICE = "no price"
@@ -36,12 +39,6 @@ _FIT_REASONS = {
     FIT_PROMPT_OVER_PRICED_TIERS: "no price tier covers the prompt",
 }
 
-
-
-def default_models(registry: Registry) -> list[str]:
-    """The seed models the registry has (every model when it has none of them)."""
-    chosen = [m for m in SEED_MODELS if m in registry.entries]
-    return chosen or registry.model_ids()
 
 
 def _day_numbers(usage: pd.DataFrame) -> np.ndarray | None:
@@ -58,17 +55,6 @@ def _day_numbers(usage: pd.DataFrame) -> np.ndarray | None:
 
 def _day_number(day: dt.date | None, default: int) -> int:
     return default if day is None else (day - dt.date(1970, 1, 1)).days
-
-
-def _tier_labels(schedule: PriceSchedule) -> list[str]:
-    """"≤32,768", "≤131,072", ">131,072" — or "single tier" when the schedule has one."""
-    if len(schedule.tiers) == 1:
-        return ["single tier"]
-    labels, previous = [], 0
-    for tier in schedule.tiers:
-        labels.append(f"≤{tier.up_to:,}" if tier.up_to is not None else f">{previous:,}")
-        previous = tier.up_to or previous
-    return labels
 
 
 @dataclass
@@ -129,7 +115,7 @@ def _price_on_model(registry: Registry, model: Model, columns: dict[str, np.ndar
             total[rows], fit[rows], no_schedule[rows] = costs, codes, False
         ok = codes == FIT_OK
         counts = [int(ok.sum())] if len(schedule.tiers) == 1 else np.bincount(tiers[ok], minlength=len(schedule.tiers))
-        for label, count in zip(_tier_labels(schedule), counts, strict=False):
+        for label, count in zip(tier_labels(schedule), counts, strict=False):
             result.tier_counts[label] = result.tier_counts.get(label, 0) + int(count)
         result.schedules.append(schedule)
     if no_schedule.any():
@@ -252,14 +238,14 @@ def replay(
     and ``saving`` = (cost on the recorded models − cost on this model) over the requests both price, so a positive
     saving means this model would have been cheaper (``saving_share`` = saving / recorded cost).
     """
-    model_ids = [registry.resolve_id(m) for m in (models or default_models(registry))]
+    model_ids = [registry.resolve_id(m) for m in (models or seed_models(registry))]
     model_ids = list(dict.fromkeys(model_ids))
     n = len(usage)
     if n == 0:
         raise AnalyticsError("the log has no requests")
     columns = {c: np.asarray(usage[c], dtype=np.float64) if c in usage else np.zeros(n) for c in TOKEN_COLUMNS}
     days = _day_numbers(usage)
-    day = on or dt.date.today()
+    day = on or today()
     options = {"region": region, "service_tier": service_tier, "on": day, "currency": currency}
 
     day_range = None if days is None else (int(days.min()), int(days.max()))

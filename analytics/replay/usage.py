@@ -24,14 +24,12 @@ import numpy as np
 import pandas as pd
 
 from analytics.core.errors import AnalyticsError, Problem
+from analytics.core.presets import SEED_MODELS
 
 TOKEN_COLUMNS = ("prompt_tokens", "output_tokens", "cached_tokens", "reasoning_tokens")
 REQUIRED_COLUMNS = ("prompt_tokens", "output_tokens")
 CANONICAL_COLUMNS = (*TOKEN_COLUMNS, "timestamp", "model")
 """The columns a usage log may have; the others are ignored."""
-
-SEED_MODELS = ("qwen3-max-thinking", "kimi-k2.5", "gpt-5.2", "gemini-3-pro", "claude-opus-4.5")
-"""The five models of the seed report: the default selection for a replay."""
 
 MAX_BYTES = 25 * 1024 * 1024
 """A log larger than this (25 MiB, the dashboard's upload limit) is refused before it is parsed."""

@@ -29,6 +29,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from analytics.core.clock import today
 from analytics.core.registry import Registry
 from analytics.core.schema import Model, PriceSchedule, Tier
 
@@ -260,7 +261,7 @@ def check_drift(registry: Registry, on: dt.date | None = None, models: list[str]
     """Compare the registry with genai-prices' bundled data as of ``on`` (default today)."""
     if their_providers is None:
         version, their_providers = load_genai_prices()
-    day = on or dt.date.today()
+    day = on or today()
     report = DriftReport(genai_prices_version=version or "unknown", checked_on=day)
     wanted = {registry.resolve_id(m) for m in models} if models else None
     for entry in registry.models():

@@ -16,14 +16,16 @@ import pandas as pd
 import streamlit as st
 
 from analytics import export
+from analytics.core.clock import today
 from analytics.core.errors import RegistryError
+from analytics.core.presets import SEED_DATE, SEED_MODELS, SEED_VIEW
 from analytics.core.registry import LiveRegistry, Registry, bundled_folders
 from analytics.formatting import SYMBOLS, money
 
+VIEW_KEY = "view"
+"""``?view=seed``: the seed report's comparison as it stood (its five models, 2026-01-28, its own figures)."""
 CURRENCY_KEY = "currency"
 ON_KEY = "on"
-
-
 REGISTRY_VERSION = "registry-version"
 """Session state: the registry version this session's current run uses (set by the router at the start of each
 run), so that the sidebar and the page of one run use the same registry even if its files change in between."""
@@ -72,10 +74,28 @@ def shared_sidebar(reg: Registry) -> None:
     with st.sidebar:
         st.selectbox("Currency", reg.currencies(), key=CURRENCY_KEY, bind="query-params",
                      help="Prices in other currencies are converted with the dated rates in data/fx.yaml")
-        st.date_input("Prices as of", value=dt.date.today(), key=ON_KEY, bind="query-params",
+        st.date_input("Prices as of", value=today(), key=ON_KEY, bind="query-params",
                       min_value=dt.date(2023, 1, 1), max_value=dt.date(2030, 12, 31),
                       help="Every price is taken from the schedule in force on this day")
         st.caption(f"Registry checked up to {reg.as_of().isoformat()}.")
+        if seed_view():
+            st.page_link("pages/cost_vs_hle.py", label="Back to today's market", icon="↩️",
+                         query_params={ON_KEY: today().isoformat()})
+        else:
+            st.page_link("pages/cost_vs_hle.py", label=f"The seed report's view ({SEED_DATE:%Y-%m-%d})", icon="📄",
+                         query_params={VIEW_KEY: SEED_VIEW, ON_KEY: SEED_DATE.isoformat()},
+                         help="The comparison the project grew from: its five models, the prices in force on "
+                              "that day and the scores known then")
+
+
+def seed_view() -> bool:
+    """True on the seed report's named view (``?view=seed``)."""
+    return st.query_params.get(VIEW_KEY) == SEED_VIEW
+
+
+def view_models() -> list[str] | None:
+    """The models a view is restricted to: the seed's five on the seed view; None (the page's default) otherwise."""
+    return list(SEED_MODELS) if seed_view() else None
 
 
 def currency() -> str:
@@ -86,7 +106,7 @@ def currency() -> str:
 def as_of() -> dt.date:
     """The date prices are taken at, chosen in the shared sidebar."""
     value = st.session_state.get(ON_KEY)
-    return value if isinstance(value, dt.date) else dt.date.today()
+    return value if isinstance(value, dt.date) else today()
 
 
 UPLOADS_ARE_NOT_KEPT = ("Uploaded files live only in this browser session: a shared link, a reload or a restarted "

@@ -10,8 +10,13 @@ import base64
 import json
 
 import numpy as np
+import pytest
 
 from tests.app.conftest import open_page
+
+pytestmark = pytest.mark.usefixtures("seed_day")
+"""These tests check the seed report's figures: they run on its day (its models have been retired since)."""
+
 
 PAGE = "pages/replay.py"
 

@@ -15,6 +15,10 @@ import pytest
 
 from tests.app.conftest import open_page
 
+pytestmark = pytest.mark.usefixtures("seed_day")
+"""These tests check the seed report's figures: they run on its day (its models have been retired since)."""
+
+
 PAGE = "pages/workloads.py"
 TITLES = ["What one task costs", "Cumulative cost across steps", "Wall time vs serial time per task",
           "Monthly projection", "What moves the cost of a task", "Break-even"]

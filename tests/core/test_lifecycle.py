@@ -19,7 +19,8 @@ D = dt.date
 
 
 def _model(**life) -> Model:
-    lifecycle = Lifecycle(source="https://example.com/deprecations", checked_on=D(2026, 12, 1), **life) if life else None
+    lifecycle = (Lifecycle(source="https://example.com/deprecations", checked_on=D(2026, 12, 1), **life)
+                 if life else None)
     return Model.model_validate({
         "id": "old-model", "name": "Old Model", "released": D(2025, 11, 18), "context_window": 100_000,
         "lifecycle": lifecycle,
