@@ -1,16 +1,19 @@
 """Load and server capacity: the Streamlit server measured apart from the browsers that drive it.
 
-On a machine with two cores or more the server is pinned to core 0 (``taskset``) and the browsers (Playwright's
-driver and every Chromium process it starts) to core 1, and the server process's CPU time is read from /proc
-(utime + stime, every thread included). Three parts, all against one server:
+On a machine with two cores or more the server is pinned to core 0 (``taskset``) and every client (Playwright's
+driver and the Chromium processes it starts, the headless sessions) to core 1, and the server process's CPU time is
+read from /proc (utime + stime, every thread included). All parts run against one server:
 
 1. **first view**: one browser opens every page once on the fresh server (caches empty): server CPU per page.
 2. **server CPU per page view**: the same browser opens each page ``views`` times; a view is the page's URL opened
    (a new Streamlit session: the script run and every element sent) and left (the session closed). The server is
    let go idle before and after, so each view's CPU time is its own. From the mean: page views/s one core sustains.
-3. **concurrent sessions** (5, 10 and 20): each session opens every page and moves a control (the shared sidebar's
-   currency); page latency (URL opened → script finished, in the browser), errors, the server's CPU per page view
-   and how busy its core was.
+3. **browsers** (5, 10 and 20 at once): each session opens every page and moves a control (the shared sidebar's
+   currency); errors, page latency in the browser (URL opened → script finished: with all the browsers on one
+   core, this measures them as much as the server), the server's CPU per page view and how busy its core was.
+4. **headless sessions** (5, 10 and 20 at once; bench/session_client.py: Streamlit's protocol without a browser,
+   so the clients cost next to nothing): the same visits; the latency is the server's (request sent → run
+   finished, queueing included), and the page views per second the server's core sustains are measured.
 
 Bounded: every step has a timeout and each concurrent run is cancelled after ``budget_s``; it always stops by itself.
 ``.venv/bin/python bench/load.py`` prints the figures; tests/robustness/test_load_e2e.py runs a 4-session version
@@ -251,6 +254,60 @@ async def _page_views(url: str, pid: int, views: int, step_timeout_ms: int, chro
     return figures
 
 
+@dataclass
+class HeadlessResult:
+    latency_s: list[float] = field(default_factory=list)
+    views: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+async def _headless_visit(url: str, result: HeadlessResult, timeout_s: float) -> None:
+    """Like a browser session: each page opened in a new session (its default view), then the currency moved."""
+    from bench.session_client import HeadlessSession
+
+    for ref in PAGE_REFS:
+        query = urlencode(ref.query)
+        try:
+            async with HeadlessSession(url, timeout_s) as session:
+                for view in (query, urlencode({**ref.query, "currency": "CNY"})):
+                    run = await session.run(ref.url_path, view)
+                    result.latency_s.append(run.seconds)
+                    result.views += 1
+                    if run.exception:
+                        result.errors.append(f"{ref.title}: exception on page: {run.exception[:160]}")
+        except Exception as exc:  # noqa: BLE001 - counted
+            result.errors.append(f"{ref.title}: {type(exc).__name__}: {str(exc)[:160]}")
+
+
+async def _headless(url: str, sessions: int, budget_s: float, timeout_s: float) -> tuple[list[HeadlessResult], float,
+                                                                                          bool]:
+    results = [HeadlessResult() for _ in range(sessions)]
+    start = time.monotonic()
+    tasks = [asyncio.create_task(_headless_visit(url, r, timeout_s)) for r in results]
+    done, pending = await asyncio.wait(tasks, timeout=budget_s)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    return results, time.monotonic() - start, bool(pending)
+
+
+def _headless_level(proc, url: str, sessions: int, budget_s: float, clients: frozenset[int] | None) -> dict[str, Any]:
+    cpu_before = server_cpu_s(proc.pid)
+    results, elapsed, cut = _run_in_thread(lambda: _headless(url, sessions, budget_s, budget_s), clients)
+    cpu_s = server_cpu_s(proc.pid) - cpu_before
+    latency = [t for r in results for t in r.latency_s]
+    views = sum(r.views for r in results)
+    return {
+        "sessions": sessions, "views": views, "expected_views": sessions * len(PAGES) * 2,
+        "errors": [e for r in results for e in r.errors], "cut_by_budget": cut, "seconds": round(elapsed, 1),
+        "latency_s_median": round(statistics.median(latency), 3) if latency else None,
+        "latency_s_p95": round(p95(latency), 3) if latency else None,
+        "server_cpu_ms_per_view": round(cpu_s * 1000 / views, 1) if views else None,
+        "server_core_busy": round(cpu_s / elapsed, 3) if elapsed else None,
+        "page_views_per_s": round(views / elapsed, 2) if elapsed else None,
+    }
+
+
 def _run_in_thread(coroutine: Callable[[], Coroutine[Any, Any, Any]], cpus: frozenset[int] | None = None) -> Any:
     """Run ``coroutine()`` on its own event loop in a fresh thread, pinned to ``cpus``: the browsers this thread
     starts inherit its affinity. (Also: the caller may already be inside an event loop — pytest-playwright's sync
@@ -337,6 +394,14 @@ def _seconds(value: float | None) -> str:
     return "n/a" if value is None else f"{value:,.2f} s"
 
 
+def _millis(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.0f} ms"
+
+
+def _share(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
+
+
 def _cpu_row(title: str, cpu_ms: list[float], latency: list[float]) -> dict[str, Any]:
     return {"page": title, "views": len(cpu_ms),
             "server CPU mean": f"{statistics.mean(cpu_ms):,.0f} ms" if cpu_ms else "n/a",
@@ -370,6 +435,10 @@ def run_capacity(levels: tuple[int, ...] = (5, 10, LOAD_SESSIONS), views: int = 
         figures["levels"] = {}
         for sessions in levels:
             figures["levels"][str(sessions)] = _concurrent(proc, url, sessions, budget_s, step_timeout_ms, browsers)
+        figures["headless"] = {}
+        for sessions in levels:
+            figures["headless"][str(sessions)] = _headless_level(proc, url, sessions, budget_s, browsers)
+        figures["server_rss_mb_after"] = round(rss_mb(proc.pid))
     finally:
         _stop(proc)
 
@@ -397,18 +466,27 @@ def run_capacity(levels: tuple[int, ...] = (5, 10, LOAD_SESSIONS), views: int = 
                      "errors": len(level["errors"]),
                      "latency median": _seconds(level["page_load_s_median"]),
                      "p95": _seconds(level["page_load_s_p95"]),
-                     "server CPU/view": f"{level['server_cpu_ms_per_view']:,.0f} ms"
-                     if level["server_cpu_ms_per_view"] else "n/a",
-                     "server core busy": f"{level['server_core_busy']:.0%}" if level["server_core_busy"] else "n/a",
+                     "server CPU/view": _millis(level["server_cpu_ms_per_view"]),
+                     "server core busy": _share(level["server_core_busy"]),
                      "views/s": level["page_views_per_s"], "peak RSS": f"{level['server_rss_mb_peak']} MB",
                      "seconds": level["seconds"]})
-    print_table("(7c) concurrent browser sessions: every page + a currency change each", rows)
+    print_table("(7c) concurrent browser sessions (all on one core): every page + a currency change each", rows)
+    rows = [{"sessions": level["sessions"], "views": f"{level['views']}/{level['expected_views']}",
+             "errors": len(level["errors"]), "server latency median": _seconds(level["latency_s_median"]),
+             "p95": _seconds(level["latency_s_p95"]),
+             "server CPU/view": _millis(level["server_cpu_ms_per_view"]),
+             "server core busy": _share(level["server_core_busy"]),
+             "views/s": level["page_views_per_s"], "seconds": level["seconds"]}
+            for level in figures["headless"].values()]
+    print_table("(7d) concurrent headless sessions (no browser): each page opened, then the currency moved", rows)
     print(f"server CPU per page view, mean over the pages: "
           f"{'n/a' if mean_cpu is None else f'{mean_cpu:,.1f} ms'} (goal ≤ {SERVER_CPU_MS_PER_VIEW:.0f} ms: "
           f"{word(figures['cpu_goal_met'])}); one core sustains "
           f"{'n/a' if mean_cpu is None else f'{1000 / mean_cpu:,.1f}'} page views/s")
     print(f"{LOAD_SESSIONS} sessions with 0 errors: {word(figures['sessions_goal_met'])}")
-    for error in (figures["view_errors"] + [e for lv in figures["levels"].values() for e in lv["errors"]])[:10]:
+    errors = figures["view_errors"] + [e for part in ("levels", "headless") for lv in figures[part].values()
+                                       for e in lv["errors"]]
+    for error in errors[:10]:
         print(f"  error: {error}")
     return figures
 

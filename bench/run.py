@@ -109,10 +109,16 @@ def summary(sections: dict) -> list[dict]:
             "n/a" if cpu is None else f"{cpu:,.1f} ms (most: {title} {worst_cpu:,.0f} ms); one core: "
             f"{load['page_views_per_s_one_core']:,.1f} page views/s", load.get("cpu_goal_met"))
         top = load.get("levels", {}).get(str(LOAD_SESSIONS))
-        add(f"{LOAD_SESSIONS} concurrent sessions, 0 errors",
+        headless = load.get("headless", {}).get(str(LOAD_SESSIONS))
+        add(f"{LOAD_SESSIONS} concurrent browser sessions, 0 errors",
             "not run" if top is None else f"{len(top['errors'])} errors, {top['page_loads']}/"
-            f"{top['expected_page_loads']} pages, latency median {top['page_load_s_median']} s",
+            f"{top['expected_page_loads']} pages, latency median {top['page_load_s_median']} s in the browsers",
             load.get("sessions_goal_met"))
+        if headless is not None:
+            add(f"{LOAD_SESSIONS} concurrent headless sessions (no goal: the server alone)",
+                f"{len(headless['errors'])} errors, server latency median {headless['latency_s_median']} s, "
+                f"p95 {headless['latency_s_p95']} s; {headless['page_views_per_s']} views/s at "
+                f"{headless['server_core_busy']:.0%} of one core", None)
     reruns = sections.get("memory", {}).get("reruns")
     if reruns and "growth" in reruns:
         add(f"server memory after {reruns['reruns_per_page']:,} reruns on every page within "
