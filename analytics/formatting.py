@@ -6,6 +6,8 @@ Unknown (None / NaN) always renders as "unknown" — never as 0.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
+from typing import Any
 
 UNKNOWN = "unknown"
 SYMBOLS = {"USD": "$", "CNY": "¥", "EUR": "€", "GBP": "£", "JPY": "¥"}
@@ -15,8 +17,14 @@ def is_unknown(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+PRICE_DIGITS = 3
+"""Prices per 1M tokens, in tables and worked sums: three decimals, so a $0.028 cache read does not round away."""
+
+
 def money(value: float | None, currency: str = "USD", digits: int | None = None) -> str:
-    """$1.20, $0.0035, ¥10.00 — enough digits that small per-request costs do not round to zero."""
+    """$1.20, $0.0035, ¥10.00 — the one money format. Without ``digits``, enough decimals that small per-request
+    costs do not round to zero (two from 1 up; below 1, down to the third significant digit; at most 8); prices
+    per 1M tokens pass ``PRICE_DIGITS``. A currency with no symbol is written after the amount: "1.20 CHF"."""
     if is_unknown(value):
         return UNKNOWN
     symbol = SYMBOLS.get(currency, "")
@@ -47,3 +55,41 @@ def tokens(value: float | None) -> str:
 
 def percent(value: float | None, digits: int = 1) -> str:
     return UNKNOWN if is_unknown(value) else f"{value:.{digits}f}%"
+
+
+def rows(count: int) -> str:
+    """"1 row", "1,204 rows"."""
+    return f"{count:,} row" + ("" if count == 1 else "s")
+
+
+def as_recorded_text(as_recorded: Mapping[str, Any], currency: str,
+                     amount: Callable[[float, str], str] = money) -> str | None:
+    """What a replayed log cost on the models it was recorded on, and how many rows that covers; beside it the
+    export's own cost over the same rows, when the export records one (``ReplayResult.as_recorded``)."""
+    if not as_recorded:
+        return None
+    text = (f"As recorded: {amount(as_recorded['cost'], currency)} over {as_recorded['rows']:,} of "
+            f"{rows(as_recorded['rows_total'])} (each on the model it was recorded on, at the registry's prices)")
+    if as_recorded.get("export_rows"):
+        text += (f"; the export's own cost for those {rows(as_recorded['export_rows'])}: "
+                 f"{amount(as_recorded['export_cost'], currency)} ({as_recorded['difference_share']:+.1%} "
+                 "difference)")
+    return text
+
+
+def log_lines(log: Mapping[str, Any], recorded_names: Mapping[str, str], *, mapping: bool = True) -> list[str]:
+    """How a file was read (``UsageLog.as_dict()``): format, mapping (unless ``mapping=False``), skipped rows,
+    notes, names, approximation. The first line is the headline; the others are details."""
+    how = f"{log['format_title']} (detected from its header)" if log["format"] else log["format_title"]
+    lines = [f"{log['file']}: {how}; {log['rows_replayed']:,} of {rows(log['rows_read'])} replayed"]
+    if mapping:
+        lines.append("read: " + "; ".join(f"{t} = {e}" if t != e else t for t, e in log["mapping"].items()))
+    lines += [f"skipped {rows(count)}: {why}" for why, count in log["skipped"].items()]
+    if log.get("caveat"):
+        lines.append(f"note: {log['caveat']}")
+    lines += [f"note: {note}" for note in log["notes"]]
+    if recorded_names:
+        lines.append("recorded names resolved: " + ", ".join(f"{k} → {v}" for k, v in recorded_names.items()))
+    if log["approximation"]:
+        lines.append(f"approximation: {log['approximation']}")
+    return lines

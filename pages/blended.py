@@ -11,6 +11,7 @@ from analytics.core.errors import AnalyticsError
 from analytics.core.presets import RATIO_PRESETS, headline_models
 from analytics.core.pricing import parse_ratio
 from pages.ui.common import as_of, currency, md_escape, money_column, registry, show_chart, show_table
+from pages.ui.url import MAX_PROMPT_TOKENS
 
 reg = registry()
 cur, on = currency(), as_of()
@@ -21,15 +22,16 @@ st.caption("One number per model: the price of 1M tokens mixed at your input:out
 
 with st.sidebar:
     st.subheader("Blend")
-    # options are the URL values themselves (?ratio=10:1): a bound widget stores its option, not a label
-    preset = st.radio("Input:output ratio", [*RATIO_PRESETS, "custom"], key="ratio", bind="query-params",
+    # options are the URL values themselves (?blend=10:1): a bound widget stores its option, not a label. Its own
+    # key, not `ratio`: this page also offers "custom", which Cost vs HLE and Capability over time do not
+    preset = st.radio("Input:output ratio", [*RATIO_PRESETS, "custom"], key="blend", bind="query-params",
                       captions=[*(RATIO_PRESETS[r].removeprefix(r).strip() for r in RATIO_PRESETS), "your own"])
-    custom = st.text_input("Custom ratio (input:output)", value="5:1", key="custom", bind="query-params",
+    custom = st.text_input("Custom ratio (input:output)", value="5:1", key="custom_ratio", bind="query-params",
                            disabled=preset != "custom", help="e.g. 5:1 or 2.5:1")
     cache_pct = st.slider("Cache-hit share of input", 0, 100, 0, step=5, format="%d%%", key="cache",
                           bind="query-params", help="Share of input tokens read from the provider's cache")
-    prompt = st.number_input("Prompt size (tokens)", min_value=0, max_value=2_000_000, value=1_000, step=1_000,
-                             key="prompt", bind="query-params",
+    prompt = st.number_input("Prompt size (tokens)", min_value=0, max_value=MAX_PROMPT_TOKENS, value=1_000,
+                             step=1_000, key="prompt", bind="query-params",
                              help="Picks the context tier: above 200K Gemini bills every token at its second tier")
 
 ratio = custom if preset == "custom" else preset
@@ -68,7 +70,7 @@ st.subheader("How it is computed")
 st.code(blend_formula(ratio, cache_hit), language=None)
 priced = data[data["blended_per_mtok"].notna()]
 if not priced.empty:
-    # work the sum for the first seed-report model with a price (Kimi K2.5 on the bundled registry)
+    # work the sum for the first headline model with a price (each provider's flagship on the as-of date)
     worked = next((m for m in headline_models(reg, on) if m in set(priced["model"])), priced["model"].iloc[0])
     example = blend_worked_example(reg, worked, ratio, cache_hit, prompt, currency=cur, on=on)
     st.code(example, language=None)

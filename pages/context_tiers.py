@@ -9,24 +9,23 @@ import streamlit as st
 from analytics.charts.context_tiers import context_tiers
 from analytics.core.presets import headline_models
 from analytics.core.tiers import crossovers, window_ends
-from pages.ui.common import as_of, currency, money_column, registry, show_chart, show_table
+from pages.ui.common import as_of, currency, model_picker, money_column, registry, show_chart, show_table
+from pages.ui.url import MAX_OUTPUT_TOKENS
 
 reg = registry()
 cur, on = currency(), as_of()
-names = {e.model.id: e.model.name for e in reg.models()}
 
 st.title("📏 Context tiers")
 st.caption("Some providers bill the whole request at a dearer tier once the prompt passes a threshold "
            "(Qwen at 32K and 128K, Gemini at 200K): the cost jumps at that token — a cliff, not a slope.")
 
 c1, c2, c3, c4 = st.columns([2, 2, 5, 2])
-output_tokens = c1.number_input("Output tokens per request", min_value=0, max_value=128_000, value=1_000, step=500,
-                                key="output", bind="query-params")
+output_tokens = c1.number_input("Output tokens per request", min_value=0, max_value=MAX_OUTPUT_TOKENS, value=1_000,
+                                step=500, key="output", bind="query-params")
 cache_pct = c2.slider("Cache-hit share of prompt", 0, 100, 0, step=5, format="%d%%", key="cache",
                       bind="query-params")
-chosen = c3.multiselect("Models (ids)", list(names), default=headline_models(reg, on), key="models",
-                        bind="query-params", placeholder="choose models",
-                        help="model ids, as in the URL and the CLI; default: each provider's flagship that day")
+chosen = model_picker(reg, "Models (ids)", headline_models(reg, on), container=c3,
+                      help="Default: each provider's flagship that day")
 scale = c4.radio("Cost axis", ["log", "linear"], horizontal=True, key="scale", bind="query-params")
 models = chosen or headline_models(reg, on)
 cache_hit = cache_pct / 100

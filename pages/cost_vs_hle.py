@@ -64,15 +64,15 @@ else:
                                        for c in CONDITIONS])
         reporters = st.multiselect("Reporters that count", REPORTER_KINDS, default=list(DEFAULT_POLICY.reporters),
                                    key="reporters", bind="query-params",
-                                   format_func=lambda k: REPORTER_LABELS.get(k, k),
-                                   help="By default the labs' own figures and the benchmark maintainers'. "
-                                        "None selected counts as any.")
+                                   help="; ".join(f"{k}: {v}" for k, v in REPORTER_LABELS.items())
+                                   + ". By default the labs' own figures and the benchmark maintainers'. "
+                                     "None selected counts as any.")
         pick = st.radio("Of several eligible scores, take the", PICKS, key="pick", bind="query-params",
                         captions=[PICK_LABELS[p] for p in PICKS], horizontal=True)
         subset = st.selectbox("HLE subset", SUBSETS, key="subset", bind="query-params",
-                              format_func=lambda v: SUBSET_LABELS.get(v, v),
-                              help="full: text and image questions; text-only: the text subset. Labs often do not "
-                                   "say which; such scores count as the full set by default and are flagged.")
+                              help="; ".join(f"{k}: {v}" for k, v in SUBSET_LABELS.items())
+                              + ". Labs often do not say which subset; such scores count with the full set by "
+                                "default and the chart says how the subsets mix.")
         include_disputed = st.toggle("Include disputed figures", value=DEFAULT_POLICY.include_disputed,
                                      key="disputed", bind="query-params",
                                      help="Figures no primary source confirms (e.g. the seed report's Qwen 58.3): "

@@ -25,6 +25,7 @@ from pages.ui.common import (
     source_label,
     view_models,
 )
+from pages.ui.guide import task_guide
 
 reg = registry()
 cur, on = currency(), as_of()
@@ -35,6 +36,7 @@ st.markdown(
     "long-context tiers and caching are counted? Every figure here comes from a dated, sourced record in the "
     "registry (`data/`); an unknown price is shown as **unknown**, never as zero."
 )
+task_guide()
 
 with st.container():
     shown_ids = view_models() or headline_models(reg, on)

@@ -56,14 +56,32 @@ class Provenance:
     settings: dict[str, str] = field(default_factory=dict)
     """The options that produced it: blend ratio, condition, workload…"""
     sources: str = "registry data/ (providers/*.yaml, benchmarks/*.yaml); each record carries its source URL"
+    overlay: str | None = None
+    """``Registry.overlay_label()``: set when an overlay (``overrides.yaml``) priced something — the footnote then
+    says "Your prices" in bold on a line of its own, so a chart taken out of the dashboard still says so."""
+    notes: tuple[str, ...] = ()
+    """Caveats a reader of the exported chart must see, one line each: "Edited: …", "≥ lower bound: …"."""
 
     def text(self) -> str:
         parts = [self.what, f"registry as of {self.as_of.isoformat()}"]
         parts.extend(f"{k}: {v}" for k, v in self.settings.items())
-        return " · ".join(parts) + f"<br>Sources: {self.sources}"
+        text = "<br>".join([" · ".join(parts), *self.notes, f"Sources: {self.sources}"])
+        if self.overlay:
+            label = self.overlay if len(self.overlay) <= OVERLAY_CHARS else self.overlay[:OVERLAY_CHARS - 1] + "…"
+            text += f"<br><b>Your prices</b>{esc(label.removeprefix('your prices'))}, not the list prices"
+        return text
+
+    @property
+    def extra_lines(self) -> int:
+        """Footnote lines beyond the two every chart has (settings, sources)."""
+        return len(self.notes) + (1 if self.overlay else 0)
 
     def plain(self) -> str:
-        return self.text().replace("<br>", " — ")
+        return self.text().replace("<br>", " — ").replace("<b>", "").replace("</b>", "")
+
+
+OVERLAY_CHARS = 170
+"""A footnote line longer than this runs off an exported figure: the overlay's label is cut there."""
 
 
 def finish(fig: go.Figure, title: str, provenance: Provenance, *, height: int = 520) -> go.Figure:
@@ -73,7 +91,7 @@ def finish(fig: go.Figure, title: str, provenance: Provenance, *, height: int = 
         title={"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 18}},
         font={"family": FONT, "size": 13},
         height=height,
-        margin={"l": 70, "r": 30, "t": 70, "b": 120},
+        margin={"l": 70, "r": 30, "t": 70, "b": 120 + 15 * provenance.extra_lines},  # a line per note
         meta={"provenance": provenance.plain()},
     )
     fig.add_annotation(

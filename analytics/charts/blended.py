@@ -10,8 +10,9 @@ import plotly.graph_objects as go
 
 from analytics.core.catalog import blended_table
 from analytics.core.errors import AnalyticsError
-from analytics.core.pricing import blend, blended_price, tier_index, tier_label
+from analytics.core.pricing import blended_price, tier_index, tier_label
 from analytics.core.registry import Registry
+from analytics.formatting import PRICE_DIGITS, money
 
 from .base import (
     Provenance,
@@ -91,7 +92,7 @@ def blended_prices(
     fig = go.Figure(go.Bar(
         x=shown["blended_per_mtok"], y=shown["name"].map(esc), orientation="h",
         marker={"color": [country_color(c) for c in shown["country"]]},
-        text=shown["blended_per_mtok"].map(lambda v: f"{symbol}{v:,.2f}" if symbol else f"{v:,.2f}"),
+        text=shown["blended_per_mtok"].map(lambda v: money(v, currency, 2)),
         textposition="outside", cliponaxis=False,
         customdata=np.stack([shown["input_per_mtok"], shown["output_per_mtok"], shown["change_pct"].fillna(0)],
                             axis=-1) if not shown.empty else None,
@@ -111,7 +112,8 @@ def blended_prices(
     missing = data[data["blended_per_mtok"].isna()]
     if not missing.empty:
         settings["not plotted"] = not_plotted(missing)
-    prov = Provenance("Blended price = (a × input + b × output) / (a + b) per 1M tokens", registry.as_of(), settings)
+    prov = Provenance("Blended price = (a × input + b × output) / (a + b) per 1M tokens", registry.as_of(), settings,
+                      overlay=registry.overlay_label())
     finish(fig, f"Blended price per 1M tokens at {ratio_label}", prov, height=max(380, 26 * len(shown) + 220))
     fig.update_layout(margin={"l": 150})
     return fig, data
@@ -141,17 +143,17 @@ def blend_worked_example(
     region: str = "global",
     service_tier: str = "standard",
 ) -> str:
-    """One model's blended price worked by hand: "Kimi K2.5: (3 × $0.600 + 1 × $3.000) / 4 = $1.200 / 1M"."""
+    """One model's blended price worked by hand: "Kimi K2.5: (3 × $0.600 + 1 × $3.000) / 4 = $1.200 / 1M"
+    (``blended_price`` computes it; this only writes the sum out)."""
     (a, b), _ = parse_ratio_option(ratio)
     result = blended_price(registry, model, (a, b), parse_prompt(prompt), cache_hit, region=region,
                            service_tier=service_tier, on=parse_day(on), currency=currency)
     name = registry.model(model).name
     if result.blended_per_mtok is None:
         return f"{name}: {result.status}"
-    sym = money_symbol(currency)
 
     def m(value: float) -> str:
-        return f"{sym}{value:,.3f}" if sym else f"{value:,.3f} {currency}"
+        return money(value, currency, PRICE_DIGITS)
 
     inp, out = result.input_per_mtok, result.output_per_mtok
     if cache_hit:
@@ -161,10 +163,7 @@ def blend_worked_example(
                  f"{' ' * len(name)}  ")
     else:
         effective, first = inp, f"{name}: "
-    # re-blended from the converted rates (see _blended_table: blended_price converts its blended value twice)
-    total = float(blend(inp, out, (a, b), result.cache_read_per_mtok if result.cache_read_per_mtok is not None
-                        else inp, cache_hit))
-    return f"{first}({a:g} × {m(effective)} + {b:g} × {m(out)}) / {a + b:g} = {m(total)} / 1M"
+    return f"{first}({a:g} × {m(effective)} + {b:g} × {m(out)}) / {a + b:g} = {m(result.blended_per_mtok)} / 1M"
 
 
 CHART_SPECS: tuple[ChartSpec, ...] = (

@@ -58,9 +58,37 @@ def context_tiers(
                          service_tier=service_tier, on=day, currency=currency)
     ends = window_ends(registry, models, float(output_tokens), cache_hit, region=region,
                        service_tier=service_tier, on=day, currency=currency)
-    fig = go.Figure()
-    styles = model_shades(curves) if not curves.empty else {}
     symbol = money_symbol(currency)
+    fig = go.Figure()
+    _draw_curves(fig, curves, ends, symbol)
+    fig.update_xaxes(type="log", title_text="Prompt tokens (input + cached), log scale",
+                     tickvals=[1e3, 1e4, 3.2768e4, 1e5, 2e5, 1e6],
+                     ticktext=["1K", "10K", "32K", "100K", "200K", "1M"])
+    fig.update_yaxes(type="log" if y_scale == "log" else "linear",
+                     title_text=f"Cost of one request ({currency}{', log scale' if y_scale == 'log' else ''})",
+                     tickprefix=symbol)
+    if y_scale == "log" and not curves.empty:
+        ticks = log_ticks(curves["cost"].min(), curves["cost"].max())
+        fig.update_yaxes(tickvals=ticks, ticktext=[f"{symbol}{v:g}" for v in ticks])
+    fig.update_layout(legend={"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.01},
+                      margin={"r": 170})
+    missing = ends[ends["status"] != "ok"]
+    settings = {"output tokens": f"{float(output_tokens):,.0f}", **where_note(region, service_tier)}
+    if cache_hit:
+        settings["cache hit"] = f"{cache_hit:.0%}"
+    if not missing.empty:
+        settings["not plotted"] = not_plotted(missing)
+    prov = Provenance("Cost of one request against its prompt; vertical ticks: where each window ends",
+                      registry.as_of(), settings, overlay=registry.overlay_label())
+    finish(fig, f"Cost of one request by prompt length ({float(output_tokens):,.0f} output tokens)", prov,
+           height=560)
+    fig.update_layout(margin={"r": 170, "t": 90})
+    return fig, curves
+
+
+def _draw_curves(fig: go.Figure, curves: pd.DataFrame, ends: pd.DataFrame, symbol: str) -> None:
+    """One step line per model (a shade of its country's colour) and a tick where its window ends."""
+    styles = model_shades(curves) if not curves.empty else {}
     window = dict(zip(ends["model"], ends["max_prompt_tokens"], strict=True))
     for model_id, curve in curves.groupby("model", sort=False):
         colour, dash = styles[model_id]
@@ -82,29 +110,6 @@ def context_tiers(
             hovertemplate=(f"<b>{esc(row.name)}</b>: window ends at {row.max_prompt_tokens:,} prompt tokens<br>"
                            f"cost {symbol}{row.cost_at_end:.4f}<extra></extra>"),
         ))
-    fig.update_xaxes(type="log", title_text="Prompt tokens (input + cached), log scale",
-                     tickvals=[1e3, 1e4, 3.2768e4, 1e5, 2e5, 1e6],
-                     ticktext=["1K", "10K", "32K", "100K", "200K", "1M"])
-    fig.update_yaxes(type="log" if y_scale == "log" else "linear",
-                     title_text=f"Cost of one request ({currency}{', log scale' if y_scale == 'log' else ''})",
-                     tickprefix=symbol)
-    if y_scale == "log" and not curves.empty:
-        ticks = log_ticks(curves["cost"].min(), curves["cost"].max())
-        fig.update_yaxes(tickvals=ticks, ticktext=[f"{symbol}{v:g}" for v in ticks])
-    fig.update_layout(legend={"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.01},
-                      margin={"r": 170})
-    missing = ends[ends["status"] != "ok"]
-    settings = {"output tokens": f"{float(output_tokens):,.0f}", **where_note(region, service_tier)}
-    if cache_hit:
-        settings["cache hit"] = f"{cache_hit:.0%}"
-    if not missing.empty:
-        settings["not plotted"] = not_plotted(missing)
-    prov = Provenance("Cost of one request against its prompt; vertical ticks: where each window ends",
-                      registry.as_of(), settings)
-    finish(fig, f"Cost of one request by prompt length ({float(output_tokens):,.0f} output tokens)", prov,
-           height=560)
-    fig.update_layout(margin={"r": 170, "t": 90})
-    return fig, curves
 
 
 CHART_SPECS: tuple[ChartSpec, ...] = (

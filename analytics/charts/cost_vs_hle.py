@@ -170,7 +170,8 @@ def cost_vs_hle_data(
     prices = blended_table(registry, pair, parse_prompt(prompt), cache_hit, region=region, service_tier=service_tier,
                            on=day, currency=currency)
     frame = scores.merge(prices[["model", "blended_per_mtok", "input_per_mtok", "output_per_mtok", "tier",
-                                 "status"]].rename(columns={"status": "price_status"}), on="model", how="left")
+                                 "status", "your_prices"]].rename(columns={"status": "price_status"}), on="model",
+                         how="left")
     no_price = frame["price_status"].where(frame["price_status"] != "ok", "no price").fillna("no price")
     frame["status"] = np.where(frame["status"] != "ok", frame["status"],
                                np.where(frame["blended_per_mtok"].isna(), no_price, "ok"))
@@ -201,74 +202,18 @@ def cost_vs_hle(
     data = cost_vs_hle_data(registry, ratio, condition, reporters, pick, subset, cache_hit, prompt, currency, on,
                             region, service_tier, include_disputed, models)
     plotted = data[data["status"] == "ok"].reset_index(drop=True)
-    symbol = money_symbol(currency)
     fig = go.Figure()
-
-    if not plotted.empty:
-        logs = np.log10(plotted["blended_per_mtok"].to_numpy(dtype=float))
-        pad = max(0.15, (logs.max() - logs.min()) * 0.12)
-        x_range = (logs.min() - pad, logs.max() + pad)
-        scores = plotted["score"].to_numpy(dtype=float)
-        spread = max(scores.max() - scores.min(), 5.0)
-        y_range = (max(0.0, scores.min() - spread * 0.25), min(100.0, scores.max() + spread * 0.3))
-        positions = label_positions(logs, scores, plotted["name"].astype(str), x_range=x_range, y_range=y_range)
-        plotted["label_position"] = positions
-
-        frontier = plotted[plotted["on_frontier"]].sort_values(["blended_per_mtok", "score"])
-        if len(frontier) >= 1:
-            fig.add_trace(go.Scatter(
-                x=frontier["blended_per_mtok"], y=frontier["score"], mode="lines", line_shape="hv",
-                line={"color": "#555", "dash": "dash", "width": 1.5}, name="Pareto frontier", hoverinfo="skip",
-            ))
-        plotted["disputed"] = plotted["disputed"].astype(object).where(plotted["disputed"].notna(), False).astype(bool)
-        for (country, cond, disputed), group in plotted.groupby(["country", "condition", "disputed"], sort=True):
-            symbol_name = CONDITION_SYMBOLS.get(cond, "circle") + ("-open" if disputed else "")
-            customdata = np.stack([
-                group["name"].map(esc), group["reporter"].map(esc), group["reporter_kind"].map(esc),
-                group["source"].map(esc), group["date"].map(esc), group["subset"].map(esc),
-                group["blended_per_mtok"].map(lambda v: f"{symbol}{v:,.3g}" if symbol else f"{v:,.3g} {currency}"),
-                group["note"].astype(object).where(group["note"].notna(), "").map(lambda t: esc(t[:160] + ("…" if len(t) > 160 else ""))),
-            ], axis=-1)
-            fig.add_trace(go.Scatter(
-                x=group["blended_per_mtok"], y=group["score"], mode="markers+text",
-                text=group["name"].map(esc) + (" (disputed)" if disputed else ""),
-                textposition=group["label_position"].tolist(), cliponaxis=False,
-                textfont={"size": 12, "color": country_color(country)},
-                marker={"size": 13, "color": country_color(country), "symbol": symbol_name,
-                        "line": {"width": 2 if disputed else 1, "color": country_color(country) if disputed
-                                 else "white"}},
-                name=(f"{COUNTRY_NAMES.get(country, esc(country))} · {CONDITION_LABELS.get(cond, cond)}"
-                      + (" · disputed figure" if disputed else "")),
-                customdata=customdata,
-                hovertemplate=(
-                    "<b>%{customdata[0]}</b><br>blended %{customdata[6]} / 1M<br>HLE %{y:.1f}% "
-                    "(%{meta})<br>reporter: %{customdata[1]} (%{customdata[2]})<br>"
-                    "subset: %{customdata[5]}<br>source: %{customdata[3]}<br>date: %{customdata[4]}"
-                    "<br>%{customdata[7]}<extra></extra>"
-                ),
-                meta=CONDITION_LABELS.get(cond, cond),
-            ))
-        ticks = log_ticks(10 ** x_range[0], 10 ** x_range[1])
-        fig.update_xaxes(type="log", range=list(x_range), tickvals=ticks,
-                         ticktext=[f"{symbol}{v:g}" for v in ticks])
-        fig.update_yaxes(range=list(y_range))
-    else:
+    if plotted.empty:
         fig.add_annotation(text="No model has both a price and a score under these settings", showarrow=False,
                            xref="paper", yref="paper", x=0.5, y=0.5, font={"size": 14, "color": "#555"})
-
+    else:
+        _draw_points(fig, plotted, currency)
     fig.update_xaxes(title_text=f"Blended price, {currency} per 1M tokens ({ratio_label} input:output, log scale)")
     fig.update_yaxes(title_text="HLE score (%)", ticksuffix="%")
     fig.update_layout(legend=TOP_LEGEND)
 
     missing = data[data["status"] != "ok"]
-    settings = {
-        "blend": ratio_label, "condition": CONDITION_LABELS.get(condition, condition),
-        "reporters": ", ".join(normalise_reporters(reporters)) if normalise_reporters(reporters) != REPORTER_KINDS
-        else "any", "pick": pick, "subset": SUBSET_LABELS.get(subset, subset),
-        "disputed figures": "included, marked" if _yes(include_disputed) else "left out",
-    }
-    if cache_hit:
-        settings["cache hit"] = f"{cache_hit:.0%}"
+    settings = _policy_note(ratio_label, condition, reporters, pick, subset, cache_hit, _yes(include_disputed))
     what = "HLE score against blended price; dashed line: Pareto frontier (cheaper and higher)"
     mix = subset_mix(data[data["status"] == "ok"])
     if mix:
@@ -276,10 +221,80 @@ def cost_vs_hle(
     if not missing.empty:
         what += f"<br>Not plotted: {not_plotted(missing, limit=2)}"
     # the <br> keeps the footnote inside a half-width chart (the page shows this chart beside two tables)
-    prov = Provenance(f"{what}<br>", registry.as_of(), settings)
+    prov = Provenance(f"{what}<br>", registry.as_of(), settings, overlay=registry.overlay_label())
     finish(fig, f"Cost vs HLE: blended price ({ratio_label}) against HLE score", prov, height=600)
     fig.update_layout(margin={"t": 110, "b": 140})
     return fig, data
+
+
+def _draw_points(fig: go.Figure, plotted: pd.DataFrame, currency: str) -> None:
+    """The frontier, one marker trace per country and condition with labels placed clear of each other, and the
+    axes fitted to the points (a log price axis with 1-2-5 ticks)."""
+    symbol = money_symbol(currency)
+    logs = np.log10(plotted["blended_per_mtok"].to_numpy(dtype=float))
+    pad = max(0.15, (logs.max() - logs.min()) * 0.12)
+    x_range = (logs.min() - pad, logs.max() + pad)
+    scores = plotted["score"].to_numpy(dtype=float)
+    spread = max(scores.max() - scores.min(), 5.0)
+    y_range = (max(0.0, scores.min() - spread * 0.25), min(100.0, scores.max() + spread * 0.3))
+    plotted = plotted.assign(label_position=label_positions(logs, scores, plotted["name"].astype(str),
+                                                            x_range=x_range, y_range=y_range))
+    frontier = plotted[plotted["on_frontier"]].sort_values(["blended_per_mtok", "score"])
+    if len(frontier) >= 1:
+        fig.add_trace(go.Scatter(
+            x=frontier["blended_per_mtok"], y=frontier["score"], mode="lines", line_shape="hv",
+            line={"color": "#555", "dash": "dash", "width": 1.5}, name="Pareto frontier", hoverinfo="skip",
+        ))
+    # a disputed figure (plotted only when asked for) gets an open marker and says so in its label and legend
+    plotted = plotted.assign(disputed=plotted["disputed"].astype(object).where(plotted["disputed"].notna(), False)
+                             .astype(bool))
+    for (country, cond, disputed), group in plotted.groupby(["country", "condition", "disputed"], sort=True):
+        color = country_color(country)
+        customdata = np.stack([
+            group["name"].map(esc), group["reporter"].map(esc), group["reporter_kind"].map(esc),
+            group["source"].map(esc), group["date"].map(esc), group["subset"].map(esc),
+            group["blended_per_mtok"].map(lambda v: f"{symbol}{v:,.3g}" if symbol else f"{v:,.3g} {currency}"),
+            group["note"].astype(object).where(group["note"].notna(), "").map(_short_note),
+        ], axis=-1)
+        fig.add_trace(go.Scatter(
+            x=group["blended_per_mtok"], y=group["score"], mode="markers+text",
+            text=group["name"].map(esc) + (" (disputed)" if disputed else ""),
+            textposition=group["label_position"].tolist(), cliponaxis=False, textfont={"size": 12, "color": color},
+            marker={"size": 13, "color": color, "symbol": CONDITION_SYMBOLS.get(cond, "circle")
+                    + ("-open" if disputed else ""),
+                    "line": {"width": 2, "color": color} if disputed else {"width": 1, "color": "white"}},
+            name=(f"{COUNTRY_NAMES.get(country, esc(country))} · {CONDITION_LABELS.get(cond, cond)}"
+                  + (" · disputed figure" if disputed else "")),
+            customdata=customdata,
+            hovertemplate=(
+                "<b>%{customdata[0]}</b><br>blended %{customdata[6]} / 1M<br>HLE %{y:.1f}% "
+                "(%{meta})<br>reporter: %{customdata[1]} (%{customdata[2]})<br>"
+                "subset: %{customdata[5]}<br>source: %{customdata[3]}<br>date: %{customdata[4]}"
+                "<br>%{customdata[7]}<extra></extra>"
+            ),
+            meta=CONDITION_LABELS.get(cond, cond),
+        ))
+    ticks = log_ticks(10 ** x_range[0], 10 ** x_range[1])
+    fig.update_xaxes(type="log", range=list(x_range), tickvals=ticks, ticktext=[f"{symbol}{v:g}" for v in ticks])
+    fig.update_yaxes(range=list(y_range))
+
+
+def _short_note(text: str) -> str:
+    """A score's registry note for the hover: escaped, cut at 160 characters."""
+    return esc(text[:160] + ("…" if len(text) > 160 else ""))
+
+
+def _policy_note(ratio_label: str, condition: str, reporters: str | Iterable[str] | None, pick: str, subset: str,
+                 cache_hit: float, include_disputed: bool = False) -> dict[str, str]:
+    """The footnote's settings: the blend and the whole score policy (the cache share when not 0)."""
+    chosen = normalise_reporters(reporters)
+    settings = {"blend": ratio_label, "condition": CONDITION_LABELS.get(condition, condition),
+                "reporters": ", ".join(chosen) if chosen != REPORTER_KINDS else "any", "pick": pick,
+                "subset": SUBSET_LABELS.get(subset, subset),
+                "disputed figures": "included, marked" if include_disputed else "left out"}
+    if cache_hit:
+        settings["cache hit"] = f"{cache_hit:.0%}"
+    return settings
 
 
 # -- HLE with and without tools -------------------------------------------------------------------------------------
@@ -344,7 +359,7 @@ def hle_conditions(
         settings["no score"] = (", ".join(map(esc, unscored)) if len(unscored) <= 4
                                 else f"{len(unscored)} models")
     prov = Provenance("HLE (Humanity's Last Exam) without tools and with tools (search, code)", registry.as_of(),
-                      settings)
+                      settings)  # scores only: no price, so no "your prices"
     finish(fig, "HLE without tools vs with tools", prov, height=520)
     fig.update_layout(margin={"t": 100})
     return fig, data

@@ -86,7 +86,7 @@ def capability_price_history(
         fig.add_annotation(text="No model reaches these HLE bands with a release date and a price",
                            xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False)
     prov = Provenance("Per band, the cheapest model released so far whose HLE score reaches it", registry.as_of(),
-                      settings)
+                      settings, overlay=registry.overlay_label())
     finish(fig, title, prov, height=520)
     return fig, data
 

@@ -84,7 +84,8 @@ def price_history(
     changed = sorted(set(data.loc[data["changes"] > 1, "name"]))
     settings = {"region": region, "service tier": service_tier, "price": price,
                 "changed": ", ".join(map(esc, changed)) if changed else "no price change recorded yet"}
-    prov = Provenance("First-tier price per schedule, over the period it was in force", registry.as_of(), settings)
+    prov = Provenance("First-tier price per schedule, over the period it was in force", registry.as_of(), settings,
+                      overlay=registry.overlay_label())
     finish(fig, f"{price.capitalize()} price history ({region}, {service_tier}, first tier)", prov, height=480)
     fig.update_layout(margin={"r": 170})
     return fig, data

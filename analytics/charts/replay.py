@@ -8,7 +8,8 @@ import plotly.graph_objects as go
 
 from analytics.core.registry import Registry
 from analytics.replay.engine import ReplayResult, replay
-from analytics.replay.usage import sample_log, validate_usage
+from analytics.replay.samples import sample_log
+from analytics.replay.usage import validate_usage
 
 from .base import Provenance, country_color, finish
 from .spec import CURRENCY, ChartOption, ChartSpec
@@ -20,7 +21,7 @@ def _provenance(result: ReplayResult, registry: Registry, what: str) -> Provenan
         settings["log"] = f"{result.period[0]} to {result.period[1]}"
     else:
         settings["priced on"] = str(result.priced_on)
-    return Provenance(what, registry.as_of(), settings)
+    return Provenance(what, registry.as_of(), settings, overlay=registry.overlay_label())
 
 
 def cost_per_model_figure(result: ReplayResult, registry: Registry, title: str | None = None) -> go.Figure:
@@ -34,10 +35,12 @@ def cost_per_model_figure(result: ReplayResult, registry: Registry, title: str |
                       "<br>not fitting %{customdata[1]:,}<br>no price %{customdata[2]:,}<extra></extra>",
         name="cost on this model",
     ))
-    if result.recorded_cost is not None and np.isfinite(result.recorded_cost).any():
-        recorded = float(np.nansum(result.recorded_cost))
-        fig.add_hline(y=recorded, line_dash="dash", line_color="#444",
-                      annotation_text=f"as recorded: {recorded:,.2f} {result.currency}",
+    recorded = result.as_recorded
+    if recorded.get("rows"):
+        # the rows it covers: the bars cover every request a model prices, this line only the known models
+        fig.add_hline(y=recorded["cost"], line_dash="dash", line_color="#444",
+                      annotation_text=f"as recorded: {recorded['cost']:,.2f} {result.currency} "
+                                      f"({recorded['rows']:,} of {recorded['rows_total']:,} rows)",
                       annotation_position="top left")
     fig.update_layout(showlegend=False, xaxis_title="model (red: CN, blue: US)",
                       yaxis_title=f"total cost ({result.currency})")

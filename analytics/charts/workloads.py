@@ -23,20 +23,15 @@ from analytics.core.presets import headline_models
 from analytics.core.registry import Registry
 from analytics.formatting import money, tokens
 from analytics.workloads.engine import (
-    MIXED,
-    BreakEven,
     Settings,
-    Workload,
     WorkloadResult,
-    break_even,
     breakdown_table,
     compare,
     cumulative_cost,
-    load_workload,
-    main_role,
     results_table,
-    sensitivity,
 )
+from analytics.workloads.model import MIXED, Workload, load_workload, main_role
+from analytics.workloads.whatifs import BreakEven, break_even, sensitivity
 
 from .base import Provenance, esc, finish, money_symbol
 from .spec import CURRENCY, ON, REGION, SERVICE_TIER, ChartOption, ChartSpec, parse_day
@@ -47,11 +42,16 @@ BREAK_EVEN_MODELS = ("qwen3-max-thinking", "claude-opus-4.5")
 COMPONENT_LABELS = {
     "input": "Uncached input", "cached_input": "Cached input (cache read)", "cache_write": "Cache writes",
     "output": "Visible output", "reasoning": "Reasoning", "tool_fees": "Tool fees",
+    "assumed_tool_fees": "Tool fees (your assumed fee)",
 }
 COMPONENT_COLORS = {
     "input": "#4c72b0", "cached_input": "#a6c8e8", "cache_write": "#dd8452", "output": "#55a868",
-    "reasoning": "#8172b3", "tool_fees": "#937860",
+    "reasoning": "#8172b3", "tool_fees": "#937860", "assumed_tool_fees": "#c9b79c",
 }
+LOWER_BOUND = "≥"
+"""Marks a figure that leaves out tool calls with no known fee: the true cost is at least that."""
+MAX_EDITS_SHOWN = 3
+"""Edits listed by name in a footnote; the rest are counted ("+4 more")."""
 PARAMETER_LABELS = {
     "steps": "Steps per loop", "count": "Instances per role", "system_prompt_tokens": "System prompt tokens",
     "task_tokens": "Task tokens", "output_tokens_per_step": "Output tokens per step",
@@ -91,21 +91,61 @@ def _short(text: str, limit: int = 48) -> str:
 
 
 def _provenance(registry: Registry, what: str, workload: Workload, settings: Settings,
-                extra: dict[str, str] | None = None) -> Provenance:
+                extra: dict[str, str] | None = None, edits: Sequence[str] = (),
+                results: Sequence[WorkloadResult] = (), notes: Sequence[str] = ()) -> Provenance:
+    """The footnote: workload ("(edited)", and a line listing the edits), prices, and a line on tool calls without
+    a known fee (the fee assumed for them, or which figures are lower bounds, "≥")."""
     on = settings.on or today()
-    values = {"workload": esc(_short(workload.name, 36)), "prices on": on.isoformat()}
+    values = {"workload": esc(_short(workload.name, 36)) + (" (edited)" if edits else ""),
+              "prices on": on.isoformat()}
     if settings.region != "global" or settings.service_tier != "standard":
         values["prices"] = f"{settings.region}/{settings.service_tier}"
     values.update(extra or {})
-    return Provenance(what, registry.as_of(), values,
-                      sources="registry data/ (providers/*.yaml); workload token counts are assumptions you set")
+    lines = []
+    if edits:
+        shown = "; ".join(esc(_short(e, 40)) for e in edits[:MAX_EDITS_SHOWN])
+        more = len(edits) - MAX_EDITS_SHOWN
+        lines.append("Edited: " + shown + (f"; +{more} more" if more > 0 else ""))
+    lines.extend(_fee_notes(registry, results, workload))
+    lines.extend(notes)
+    return Provenance(what, registry.as_of(), values, notes=tuple(lines),
+                      sources="registry data/ (providers/*.yaml); workload token counts are assumptions you set",
+                      overlay=registry.overlay_label())
+
+
+def _fee_notes(registry: Registry, results: Sequence[WorkloadResult], workload: Workload) -> list[str]:
+    """Footnote lines for tool calls with no known fee: which models' figures are lower bounds, or the fee
+    assumed for them."""
+    notes = []
+    bounded = [r for r in results if r.lower_bound]
+    if bounded:
+        calls = ", ".join(f"{_label(registry, r.model)} {r.unpriced_tool_calls:,.0f}" for r in bounded[:3])
+        more = f", +{len(bounded) - 3} more" if len(bounded) > 3 else ""
+        notes.append(f"{LOWER_BOUND} lower bound: tool calls per task with no known fee are left out ({calls}{more})")
+    fee = workload.assumed_tool_fee
+    if fee is not None and any(r.assumed_fee_tool_calls for r in results):
+        notes.append(f"Assumed tool fee: {fee.per_thousand_calls:g} {fee.currency} per 1,000 calls where the "
+                     "provider has none")
+    return notes
+
+
+def _title_name(workload: Workload, edits: Sequence[str]) -> str:
+    return esc(workload.name) + (" (edited)" if edits else "")
+
+
+def _bound_label(registry: Registry, result: WorkloadResult) -> str:
+    """A model's legend name, marked when its costs are lower bounds."""
+    label = _label(registry, result.model)
+    return f"{label} ({LOWER_BOUND} lower bound)" if result.lower_bound else label
 
 
 # -- figures from computed results ------------------------------------------------------------------------------
 
 
-def breakdown_figure(registry: Registry, results: Sequence[WorkloadResult], settings: Settings) -> go.Figure:
-    """Stacked horizontal bars: cost per task by component, one bar per model, total at the end."""
+def breakdown_figure(registry: Registry, results: Sequence[WorkloadResult], settings: Settings,
+                     edits: Sequence[str] = ()) -> go.Figure:
+    """Stacked horizontal bars: cost per task by component, one bar per model, total at the end ("≥ $6.40 + 700
+    tool calls with no known fee" where the total is a lower bound; fees you assumed are a hatched segment)."""
     frame = breakdown_table(results)
     currency = settings.currency
     labels = [_label(registry, r.model) for r in results]
@@ -116,21 +156,22 @@ def breakdown_figure(registry: Registry, results: Sequence[WorkloadResult], sett
         values = part["cost"].to_numpy()
         if not np.any(np.nan_to_num(values) > 0):
             continue
+        pattern = {"shape": "/", "fgcolor": "#6b5a43"} if component == "assumed_tool_fees" else None
         fig.add_trace(go.Bar(
             y=labels, x=np.nan_to_num(values), orientation="h", name=COMPONENT_LABELS[component],
-            marker_color=COMPONENT_COLORS[component],
+            marker_color=COMPONENT_COLORS[component], marker_pattern=pattern,
             hovertemplate=f"%{{y}}<br>{COMPONENT_LABELS[component]}: {symbol}%{{x:,.4f}}<extra></extra>",
         ))
     top = max([r.cost_per_task for r in results if math.isfinite(r.cost_per_task)] or [0])
     for label, result in zip(labels, results, strict=True):
         note = _money(result.cost_per_task, currency)
+        if result.lower_bound:
+            note = f"{LOWER_BOUND} {note} + {result.unpriced_tool_calls:,.0f} tool calls with no known fee"
         if result.exceeds_context:
             first = result.exceeds_context[0]
             note = f"cannot run: {first['role']} exceeds the window at step {first['step']}"
         elif result.no_price:
             note = "no price"
-        if result.unpriced_tool_calls:
-            note += f" + {result.unpriced_tool_calls:,.0f} unpriced tool calls"
         x = result.cost_per_task if math.isfinite(result.cost_per_task) else 0
         fig.add_annotation(x=x, y=label, text=note, showarrow=False, xanchor="left", xshift=6,
                            font={"size": 12, "color": "#333"})
@@ -140,14 +181,15 @@ def breakdown_figure(registry: Registry, results: Sequence[WorkloadResult], sett
                      range=[0, top * 1.55 if top > 0 else 1], rangemode="tozero")
     fig.update_yaxes(autorange="reversed")
     workload = results[0].workload
-    prov = _provenance(registry, "Σ roles × instances × steps", workload, settings)
-    finish(fig, f"What one task costs: {esc(workload.name)}", prov, height=max(400, 150 + 60 * len(results)))
+    prov = _provenance(registry, "Σ roles × instances × steps", workload, settings, edits=edits, results=results)
+    finish(fig, f"What one task costs: {_title_name(workload, edits)}", prov,
+           height=max(400, 150 + 60 * len(results)))
     fig.update_layout(margin={"t": 70, "r": 200})
     return fig
 
 
 def cumulative_figure(registry: Registry, results: Sequence[WorkloadResult], settings: Settings,
-                      role: str | None = None) -> tuple[go.Figure, pd.DataFrame]:
+                      role: str | None = None, edits: Sequence[str] = ()) -> tuple[go.Figure, pd.DataFrame]:
     """Running cost of one role over its steps, one line per model; ◆ where a step moves to another price tier,
     ✕ where the window is exceeded (the line stops: that step cannot run)."""
     workload = results[0].workload
@@ -161,6 +203,8 @@ def cumulative_figure(registry: Registry, results: Sequence[WorkloadResult], set
     for result, frame in zip(results, frames, strict=True):
         colour, dash = styles[result.model]
         label = _label(registry, result.model)
+        if frame["unpriced_tool_calls"].sum() > 0 and frame["step_cost"].notna().all():  # a lower bound
+            label = f"{label} ({LOWER_BOUND} lower bound)"
         fits = frame[frame["fits"]]
         fig.add_trace(go.Scatter(
             x=fits["step"], y=fits["cumulative_cost"], mode="lines+markers", name=label, legendgroup=result.model,
@@ -194,14 +238,17 @@ def cumulative_figure(registry: Registry, results: Sequence[WorkloadResult], set
     fig.update_xaxes(title_text=f"Step of the {esc(name)} loop", rangemode="tozero")
     fig.update_yaxes(title_text=f"Cumulative cost ({currency})", tickprefix=symbol, rangemode="tozero")
     fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0})
-    prov = _provenance(registry, "◆ new price tier · ✕ beyond the window", workload, settings)
+    prov = _provenance(registry, "◆ new price tier · ✕ beyond the window", workload, settings, edits=edits,
+                       results=results)
     times = f" (all {instances:,} instances)" if instances > 1 else ""
-    finish(fig, f"Cumulative cost across steps: {esc(name)}{times}", prov, height=540)
+    edited = " (edited workload)" if edits else ""
+    finish(fig, f"Cumulative cost across steps: {esc(name)}{times}{edited}", prov, height=540)
     fig.update_layout(margin={"t": 110})
     return fig, data
 
 
-def latency_figure(registry: Registry, results: Sequence[WorkloadResult], settings: Settings) -> go.Figure:
+def latency_figure(registry: Registry, results: Sequence[WorkloadResult], settings: Settings,
+                   edits: Sequence[str] = ()) -> go.Figure:
     """Wall time (parallel) beside serial time per model, with the speed-up."""
     labels = [_label(registry, r.model) for r in results]
     walls = [r.wall_time_s / 60 for r in results]
@@ -223,15 +270,17 @@ def latency_figure(registry: Registry, results: Sequence[WorkloadResult], settin
               for r in results for run in r.roles}
     shown = "; ".join(sorted(f"{tps:g} tok/s + {ttft:g} s TTFT ({_short(src, 24)})" for tps, ttft, src in speeds))
     prov = _provenance(registry, "TTFT + tokens / speed + tool latency", results[0].workload, settings,
-                       {"speeds": esc(_short(shown, 70))})
-    finish(fig, "Wall time vs serial time per task", prov, height=480)
+                       {"speeds": esc(_short(shown, 70))}, edits=edits)
+    edited = " (edited workload)" if edits else ""
+    finish(fig, f"Wall time vs serial time per task{edited}", prov, height=480)
     fig.update_layout(margin={"t": 110})
     return fig
 
 
 def monthly_figure(registry: Registry, results: Sequence[WorkloadResult], settings: Settings,
-                   tasks_per_month: float) -> tuple[go.Figure, pd.DataFrame]:
-    """Monthly cost against volume (0 to 2× the chosen volume), the chosen volume marked."""
+                   tasks_per_month: float, edits: Sequence[str] = ()) -> tuple[go.Figure, pd.DataFrame]:
+    """Monthly cost against volume (0 to 2× the chosen volume), the chosen volume marked; a lower bound is
+    labelled "≥ $3,200" and named so in the legend."""
     top = max(tasks_per_month * 2, 10)
     volumes = np.linspace(0, top, 41)
     styles = model_styles(registry, [r.model for r in results])
@@ -246,10 +295,10 @@ def monthly_figure(registry: Registry, results: Sequence[WorkloadResult], settin
         if not math.isfinite(result.cost_per_task):
             continue
         colour, dash = styles[result.model]
-        label = _label(registry, result.model)
+        label = _bound_label(registry, result)
         monthly = volumes * result.cost_per_task
-        rows.extend({"model": result.model, "tasks_per_month": v, "monthly_cost": m}
-                    for v, m in zip(volumes, monthly, strict=True))
+        rows.extend({"model": result.model, "tasks_per_month": v, "monthly_cost": m,
+                     "lower_bound": result.lower_bound} for v, m in zip(volumes, monthly, strict=True))
         fig.add_trace(go.Scatter(x=volumes, y=monthly, mode="lines", name=label, legendgroup=result.model,
                                  line={"color": colour, "dash": dash, "width": 2.2},
                                  hovertemplate=f"<b>{label}</b><br>%{{x:,.0f}} tasks: {symbol}%{{y:,.0f}}"
@@ -258,17 +307,21 @@ def monthly_figure(registry: Registry, results: Sequence[WorkloadResult], settin
         fig.add_trace(go.Scatter(x=[tasks_per_month], y=[at], mode="markers", legendgroup=result.model,
                                  showlegend=False, marker={"color": colour, "size": 9}, hoverinfo="skip"))
         if labelled.get(result.model):
-            fig.add_annotation(x=tasks_per_month, y=at, text=f"{symbol}{at:,.0f}", showarrow=False,
+            bound = f"{LOWER_BOUND} " if result.lower_bound else ""
+            fig.add_annotation(x=tasks_per_month, y=at, text=f"{bound}{symbol}{at:,.0f}", showarrow=False,
                                xanchor="right", xshift=-8, bgcolor="rgba(255,255,255,0.9)",
                                font={"color": colour, "size": 12})
     fig.add_vline(x=tasks_per_month, line={"color": "#888", "dash": "dot", "width": 1})
     fig.update_xaxes(title_text="Tasks per month", rangemode="tozero")
     fig.update_yaxes(title_text=f"Monthly cost ({currency})", tickprefix=symbol, rangemode="tozero")
     fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0})
-    prov = _provenance(registry, "tasks per month × cost per task", results[0].workload, settings)
-    finish(fig, f"Monthly projection at {tasks_per_month:,.0f} tasks a month", prov, height=480)
+    prov = _provenance(registry, "tasks per month × cost per task", results[0].workload, settings, edits=edits,
+                       results=results)
+    bounded = " (≥: lower bounds)" if any(r.lower_bound for r in results) else ""
+    edited = " (edited workload)" if edits else ""
+    finish(fig, f"Monthly projection at {tasks_per_month:,.0f} tasks a month{bounded}{edited}", prov, height=480)
     fig.update_layout(margin={"t": 110})
-    return fig, pd.DataFrame(rows, columns=["model", "tasks_per_month", "monthly_cost"])
+    return fig, pd.DataFrame(rows, columns=["model", "tasks_per_month", "monthly_cost", "lower_bound"])
 
 
 def _spaced_labels(values: dict[str, float], top_value: float, gap: float = 0.045) -> dict[str, bool]:
@@ -283,8 +336,10 @@ def _spaced_labels(values: dict[str, float], top_value: float, gap: float = 0.04
 
 
 def tornado_figure(registry: Registry, frame: pd.DataFrame, workload: Workload, model: str, settings: Settings,
-                   swing: float = 0.5) -> go.Figure:
-    """Each parameter at ×(1 − swing) and ×(1 + swing) on every role: change in cost per task, widest first."""
+                   swing: float = 0.5, edits: Sequence[str] = ()) -> go.Figure:
+    """Each parameter at ×(1 − swing) and ×(1 + swing) on every role: change in cost per task, widest first.
+    Where the base cost is a lower bound (tool calls with no known fee), the title and the axis say so: the
+    tool-call bar then understates what tool calls cost."""
     currency = settings.currency
     symbol = money_symbol(currency)
     data = frame.iloc[::-1]  # widest at the top
@@ -304,12 +359,22 @@ def tornado_figure(registry: Registry, frame: pd.DataFrame, workload: Workload, 
     fig.update_layout(barmode="overlay", bargap=0.3,
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0})
     ticks = _symmetric_ticks(reach)
-    fig.update_xaxes(title_text=f"Change in cost per task from {_money(base, currency)} ({currency})",
+    bounded = "lower_bound" in frame.columns and bool(frame["lower_bound"].any())
+    base_text = f"{LOWER_BOUND} {_money(base, currency)}" if bounded else _money(base, currency)
+    fig.update_xaxes(title_text=f"Change in cost per task from {base_text} ({currency})",
                      tickvals=ticks, ticktext=[_signed(t, symbol, plus=False) for t in ticks], zeroline=True,
                      zerolinecolor="#444", zerolinewidth=1.5, range=[-reach * 1.45 - 1e-12, reach * 1.45 + 1e-12])
     label = _label(registry, model) if model else "Roles' own models"
-    prov = _provenance(registry, f"±{swing:.0%} on every role, the rest held", workload, settings)
-    finish(fig, f"What moves the cost of a task: {label}", prov, height=520)
+    notes = []
+    if bounded:
+        calls = float(frame["unpriced_tool_calls"].iloc[0])
+        notes.append(f"{LOWER_BOUND} lower bound: {calls:,.0f} tool calls per task with no known fee are left out, "
+                     "so tool calls move the cost less than they would at any real fee")
+    prov = _provenance(registry, f"±{swing:.0%} on every role, the rest held", workload, settings, edits=edits,
+                       notes=notes)
+    bound = f" ({LOWER_BOUND} lower bound)" if bounded else ""
+    edited = " (edited workload)" if edits else ""
+    finish(fig, f"What moves the cost of a task: {label}{bound}{edited}", prov, height=520)
     fig.update_layout(margin={"t": 110, "l": 200})
     return fig
 
@@ -333,17 +398,20 @@ def _symmetric_ticks(reach: float) -> list[float]:
     return [float(f"{i * step:.6g}") for i in range(-count, count + 1)]
 
 
-def break_even_figure(registry: Registry, result: BreakEven, workload: Workload, settings: Settings) -> go.Figure:
+def break_even_figure(registry: Registry, result: BreakEven, workload: Workload, settings: Settings,
+                      edits: Sequence[str] = ()) -> go.Figure:
     """Cost per task of two models as one role's loop gets longer; the step counts where the cheaper one changes."""
     styles = model_styles(registry, [result.model_a, result.model_b])
     currency = settings.currency
     symbol = money_symbol(currency)
     table = result.table
     fig = go.Figure()
+    bounds = {"cost_a": result.lower_bound_a, "cost_b": result.lower_bound_b}
     for key, model in (("cost_a", result.model_a), ("cost_b", result.model_b)):
         colour, dash = styles[model]
         label = _label(registry, model)
-        fig.add_trace(go.Scatter(x=table["steps"], y=table[key], mode="lines", name=label,
+        name = f"{label} ({LOWER_BOUND} lower bound)" if bounds[key] else label
+        fig.add_trace(go.Scatter(x=table["steps"], y=table[key], mode="lines", name=name,
                                  line={"color": colour, "dash": dash, "width": 2.4},
                                  hovertemplate=f"<b>{label}</b><br>%{{x}} steps: {symbol}%{{y:,.4f}} per task"
                                                "<extra></extra>"))
@@ -368,9 +436,16 @@ def break_even_figure(registry: Registry, result: BreakEven, workload: Workload,
     fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.06, "xanchor": "left", "x": 0})
     verdict = ("no crossing in this range" if not result.crossings
                else "crosses at " + ", ".join(f"{s} steps" for s in result.crossings))
-    prov = _provenance(registry, verdict, workload, settings)
-    finish(fig, f"Break-even: {_label(registry, result.model_a)} vs {_label(registry, result.model_b)}", prov,
-           height=500)
+    notes = []
+    if result.lower_bound_a or result.lower_bound_b:
+        which = " and ".join(_label(registry, m) for m, b in ((result.model_a, result.lower_bound_a),
+                                                              (result.model_b, result.lower_bound_b)) if b)
+        notes.append(f"{LOWER_BOUND} lower bound: {which} leaves out tool calls with no known fee "
+                     "(a crossing may move)")
+    prov = _provenance(registry, verdict, workload, settings, edits=edits, notes=notes)
+    edited = " (edited workload)" if edits else ""
+    finish(fig, f"Break-even: {_label(registry, result.model_a)} vs {_label(registry, result.model_b)}{edited}",
+           prov, height=500)
     fig.update_layout(margin={"t": 130})
     return fig
 

@@ -13,10 +13,20 @@ import numpy as np
 import pandas as pd
 
 from .clock import today
-from .errors import NoPriceError, NotLiveError
+from .errors import AnalyticsError, NoPriceError, NotLiveError
 from .lifecycle import status, status_label
 from .presets import SEED_MODELS
-from .pricing import TierRates, blended_price, tiers_summary
+from .pricing import (
+    FIT_OK,
+    FIT_OUTPUT_OVER_CAP,
+    FIT_PROMPT_OVER_PRICED_TIERS,
+    TierRates,
+    blended_price,
+    describe_fit,
+    price_requests,
+    tier_label,
+    tiers_summary,
+)
 from .registry import Registry
 from .schema import SERVICE_TIERS
 
@@ -25,7 +35,21 @@ PRICE_COLUMNS = [
     "open_weights", "context_window", "max_input_tokens",
     "max_output_tokens", "input_per_mtok", "output_per_mtok", "cache_read_per_mtok", "cache_write_per_mtok",
     "tiers", "long_context", "region", "service_tier", "currency", "source", "checked_on", "status", "status_code",
+    "your_prices",
 ]
+"""``your_prices``: what override of an overlay (``overrides.yaml``) priced the row; null for a list price."""
+
+
+def your_prices(registry: Registry, model_id: str, region: str = "global", service_tier: str = "standard",
+                on: dt.date | None = None) -> str | None:
+    """What override made the schedule of ``model_id`` in force on ``on`` ("20% off the list price (…)"); None
+    when it is a list price or there is none."""
+    if registry.overlay is None:
+        return None
+    try:
+        return registry.overlay_note(model_id, registry.schedule(model_id, region, service_tier, on))
+    except NoPriceError:
+        return None
 
 
 def _tier_summary(schedule, factor: float) -> str:
@@ -74,7 +98,7 @@ def price_table(
             "released": model.released, "open_weights": model.open_weights,
             "context_window": model.context_window, "max_input_tokens": model.max_input_tokens,
             "max_output_tokens": model.max_output_tokens, "region": region, "service_tier": service_tier,
-            "currency": currency, **lifecycle_fields(registry, model.id, day),
+            "currency": currency, **lifecycle_fields(registry, model.id, day), "your_prices": None,
         }
         try:
             schedule = registry.schedule(model.id, region, service_tier, on)
@@ -97,6 +121,7 @@ def price_table(
             long_context="" if len(schedule.tiers) == 1 else tiers_summary(schedule, factor),
             checked_on=schedule.checked_on,
             status="ok" if base.input_mtok is not None and base.output_mtok is not None else "no price",
+            your_prices=registry.overlay_note(model.id, schedule),
         )
         rows.append(row)
     return pd.DataFrame(rows, columns=PRICE_COLUMNS)
@@ -129,6 +154,7 @@ def blended_table(
             "output_per_mtok": np.nan if result.output_per_mtok is None else result.output_per_mtok,
             "cache_read_per_mtok": np.nan if result.cache_read_per_mtok is None else result.cache_read_per_mtok,
             "tier": result.tier, "tier_label": result.tier_label, "status": result.status, "currency": currency,
+            "your_prices": your_prices(registry, model_id, region, service_tier, on),
         })
     frame = pd.DataFrame(rows)
     if frame.empty:
@@ -176,10 +202,11 @@ def price_history_data(
                 "effective_to": schedule.effective_to, "input_per_mtok": rates.input * factor,
                 "output_per_mtok": rates.output * factor, "currency": currency, "source": schedule.source,
                 "checked_on": schedule.checked_on, "changes": len(schedules),
-                "tiers": tiers_summary(schedule, factor),
+                "tiers": tiers_summary(schedule, factor), "your_prices": registry.overlay_note(model_id, schedule),
             })
     columns = ["model", "name", "provider", "country", "region", "service_tier", "effective_from", "effective_to",
-               "input_per_mtok", "output_per_mtok", "currency", "source", "checked_on", "changes", "tiers"]
+               "input_per_mtok", "output_per_mtok", "currency", "source", "checked_on", "changes", "tiers",
+               "your_prices"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -222,3 +249,102 @@ def filter_prices(table: pd.DataFrame, providers: Iterable[str] = (), countries:
     if open_weights != "any":
         table = table[table["open_weights"] == (open_weights == "open")]
     return table
+
+
+REQUEST_COST_COLUMNS = [
+    "model", "name", "provider", "country", "cost", "input_cost", "cached_input_cost", "cache_write_cost",
+    "cache_write_1h_cost", "output_cost", "reasoning_cost", "tier_label", "status", "detail", "lifecycle",
+    "status_code", "currency", "region", "service_tier", "source", "checked_on", "your_prices",
+]
+"""One row per model of ``request_cost_table``: the cost of one request and what was applied."""
+REQUEST_COMPONENTS = ("input", "cached_input", "cache_write", "cache_write_1h", "output", "reasoning")
+_FIT_STATUS = {FIT_OUTPUT_OVER_CAP: "output beyond the cap", FIT_PROMPT_OVER_PRICED_TIERS: "no price at this size"}
+
+
+def request_cost_table(
+    registry: Registry,
+    prompt_tokens: float,
+    output_tokens: float,
+    cached_tokens: float = 0,
+    reasoning_tokens: float = 0,
+    cache_write_tokens: float = 0,
+    cache_write_1h_tokens: float = 0,
+    *,
+    models: list[str] | None = None,
+    region: str = "global",
+    service_tier: str = "standard",
+    on: dt.date | None = None,
+    currency: str = "USD",
+) -> pd.DataFrame:
+    """The cost of one request on every model (or ``models``), cheapest first, unknown last — the calculator.
+
+    ``prompt_tokens`` is the whole prompt: cached and cache-written tokens included. Each model bills the request
+    at the tier its prompt falls in (cliff), at the schedule in force on ``on``. ``cost`` is NaN ("unknown",
+    never 0) where the model cannot take the request: ``status`` says why — "no price", "beyond the window",
+    "output beyond the cap", "no price at this size", or the lifecycle label of a model that cannot be called
+    that day ("retired 2026-03-09 → Gemini 3.1 Pro"); ``detail`` is the sentence. ``lifecycle`` labels every
+    model (deprecated ones too). Components are per ``REQUEST_COMPONENTS``; ``your_prices`` names the override
+    that priced a row where an overlay did (else None).
+
+    Example (GPT-5.2 on 2026-01-28: $1.75 input, $0.175 cache read, $14 output per 1M): 50,000 prompt tokens of
+    which 30,000 cached, 2,000 output → 20,000 × 1.75 / 1M + 30,000 × 0.175 / 1M + 2,000 × 14 / 1M
+    = $0.035 + $0.00525 + $0.028 = $0.06825.
+    """
+    tokens = {"prompt": prompt_tokens, "output": output_tokens, "cached": cached_tokens,
+              "reasoning": reasoning_tokens, "cache-write (5 min)": cache_write_tokens,
+              "cache-write (1 h)": cache_write_1h_tokens}
+    for name, value in tokens.items():
+        if not (isinstance(value, (int, float, np.integer, np.floating)) and np.isfinite(value) and value >= 0):
+            raise AnalyticsError(f"{name} tokens must be a finite, non-negative number, got {value!r}")
+    if cached_tokens + cache_write_tokens + cache_write_1h_tokens > prompt_tokens:
+        raise AnalyticsError(
+            f"cached + cache-write tokens ({cached_tokens + cache_write_tokens + cache_write_1h_tokens:,.0f}) "
+            f"exceed the prompt ({prompt_tokens:,.0f}): the prompt (--input) is the whole prompt, cached and "
+            "cache-written tokens included — raise it or lower them")
+    day = on or today()
+    ids = [registry.resolve_id(m) for m in models] if models else registry.model_ids()
+    rows = []
+    for model_id in dict.fromkeys(ids):
+        entry = registry.entry(model_id)
+        life = lifecycle_fields(registry, model_id, day)
+        row: dict = {
+            "model": model_id, "name": entry.model.name, "provider": entry.provider.name,
+            "country": entry.provider.country, "cost": np.nan,
+            **{f"{c}_cost": np.nan for c in REQUEST_COMPONENTS},
+            "tier_label": "", "status": "ok", "detail": "", "lifecycle": life["lifecycle"],
+            "status_code": life["status_code"], "currency": currency, "region": region,
+            "service_tier": service_tier, "source": None, "checked_on": None, "your_prices": None,
+        }
+        try:
+            schedule = registry.schedule(model_id, region, service_tier, day)
+        except NotLiveError as exc:
+            rows.append({**row, "status": life["lifecycle"], "detail": str(exc)})
+            continue
+        except NoPriceError as exc:
+            rows.append({**row, "status": "no price", "detail": str(exc)})
+            continue
+        costs = price_requests(registry, model_id, [prompt_tokens], [output_tokens], [cached_tokens],
+                               [reasoning_tokens], [cache_write_tokens], currency=currency, schedule=schedule,
+                               cache_write_1h_tokens=[cache_write_1h_tokens])
+        index = int(costs.tier_index[0])
+        row.update(source=schedule.source, checked_on=schedule.checked_on, tier_label=tier_label(schedule, index),
+                   your_prices=registry.overlay_note(model_id, schedule) if registry.overlay is not None else None)
+        code = int(costs.fit[0])
+        if code != FIT_OK:
+            row.update(status=_FIT_STATUS.get(code, "beyond the window"),
+                       detail=describe_fit(entry.model, code, prompt_tokens, output_tokens + reasoning_tokens))
+            rows.append(row)
+            continue
+        parts = {c: getattr(costs, c) for c in REQUEST_COMPONENTS}
+        for component, array in parts.items():
+            row[f"{component}_cost"] = 0.0 if array is None else float(array[0])
+        total = float(costs.total[0])
+        if np.isfinite(total):
+            row["cost"] = total
+        else:
+            unknown = [c for c, v in parts.items() if v is not None and not np.isfinite(v[0])]
+            row.update(status="no price", detail=f"{model_id}: the registry has no {' / '.join(unknown)} price for "
+                                                 f"this tier ({region}/{service_tier}); unknown is not zero")
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=REQUEST_COST_COLUMNS)
+    return frame.sort_values("cost", na_position="last", kind="stable").reset_index(drop=True)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+from pydantic import ValidationError
 
 
 class AnalyticsError(Exception):
@@ -57,3 +61,49 @@ class ContextLimitError(AnalyticsError):
 
 class CurrencyError(AnalyticsError):
     """A currency with no FX rate in data/fx.yaml."""
+
+
+class LayerError(AnalyticsError):
+    """A registry folder given to layer on the bundled one (``--registry``, ``LLM_COSTS_REGISTRY``, ``--data``)
+    that does not exist, cannot be read, or holds no registry file: never ignored (the CLI exits 2)."""
+
+
+# -- pydantic's errors as ours ------------------------------------------------------------------------------------
+
+Location = list[str | int]
+Locator = Callable[[Location], tuple[str | None, str]]
+"""Where a pydantic error location points, for people: (the model id or None, the field path)."""
+_LISTED_FIELD = re.compile(r"^[A-Za-z_]+\[\d+\]")
+
+
+def field_path(loc: Location) -> str:
+    """``["tiers", 0, "up_to"]`` → ``tiers[0].up_to``."""
+    return ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc).replace(".[", "[")
+
+
+def problems_from_validation(exc: ValidationError, file: str, *, locate: Locator | None = None,
+                             hints: Mapping[str, str] | None = None, split_lines: bool = False) -> list[Problem]:
+    """The one translation of a pydantic ``ValidationError`` into ``Problem``s: one per error, located by
+    ``locate`` (default: the field path, no model), pydantic's "Value error, " prefix dropped, the offending value
+    shown when short, and a fix-it hint chosen by the error's type from ``hints``.
+
+    ``split_lines``: a validator of the whole document may report several findings, one per line
+    (``roles[2]: text``); each becomes its own problem, the ``name[i]`` before the colon its field."""
+    problems = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        message = err["msg"].removeprefix("Value error, ")
+        if split_lines and not loc and err["type"] == "value_error":
+            for line in message.splitlines():
+                where, sep, text = line.partition(": ")
+                listed = sep and _LISTED_FIELD.match(where)
+                problems.append(Problem(file, text, field=where) if listed else Problem(file, line))
+            continue
+        model, field = locate(loc) if locate else (None, field_path(loc))
+        if err["type"] not in ("value_error", "assertion_error") and "input" in err:
+            shown = repr(err["input"])
+            if len(shown) <= 60:
+                message += f" (got {shown})"
+        problems.append(Problem(file, message, model=model, field=field or None,
+                                hint=(hints or {}).get(err["type"])))
+    return problems

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -77,9 +78,26 @@ def capability_price_history_data(
     """
     pair = parse_ratio(ratio) if isinstance(ratio, str) else (float(ratio[0]), float(ratio[1]))
     day = day_or_today(on)
-    levels = _bands(bands)
     scores = select_scores(registry, condition, reporters, pick, subset, on=day)
-    scored = scores[scores["status"] == "ok"]
+    candidates, left_out = _candidates(registry, scores[scores["status"] == "ok"], day)
+
+    def price(model_id: str, event: dt.date) -> float | None:
+        return blended_price(registry, model_id, pair, None, 0.0, region=region, service_tier=service_tier,
+                             on=event, currency=currency).blended_per_mtok
+
+    events = sorted({d for _, changes in candidates for d in changes})
+    rows = [{**row, "currency": currency} for band in _bands(bands)
+            for row in _band_steps(registry, band, candidates, events, price)]
+    for row, changes in candidates:
+        if all(price(row.model, d) is None for d in changes):
+            left_out.append(f"{row.name} (no {region}/{service_tier} price)")
+    return pd.DataFrame(rows, columns=COLUMNS), sorted(set(left_out))
+
+
+def _candidates(registry: Registry, scored: pd.DataFrame, day: dt.date) -> tuple[list[tuple[Any, list[dt.date]]],
+                                                                                  list[str]]:
+    """The scored models released by ``day``, each with every day its price may change (its release and each
+    schedule boundary up to ``day``); and those left out for want of a release date."""
     left_out: list[str] = []
     candidates = []
     for row in scored.itertuples(index=False):
@@ -89,42 +107,34 @@ def capability_price_history_data(
             continue
         if model.released > day:
             continue
-        # Every day its price may change: its release and each schedule boundary up to ``day``.
         changes = {model.released}
         for schedule in model.prices:
             changes.update(d for d in (schedule.effective_from, schedule.effective_to)
                            if d is not None and model.released <= d <= day)
         candidates.append((row, sorted(changes)))
-    events = sorted({d for _, changes in candidates for d in changes})
+    return candidates, left_out
+
+
+def _band_steps(registry: Registry, band: float, candidates: list[tuple[Any, list[dt.date]]],
+                events: list[dt.date], price: Callable[[str, dt.date], float | None]) -> list[dict[str, Any]]:
+    """One band's series: a row each time the cheapest qualifying model, or its price, changes."""
+    qualifying = [(row, changes) for row, changes in candidates if row.score >= band]
     rows = []
-    for band in levels:
-        qualifying = [(row, changes) for row, changes in candidates if row.score >= band]
-        current: tuple | None = None
-        for event in events:
-            best = None
-            for row, changes in qualifying:
-                if changes[0] > event:
-                    continue
-                price = blended_price(registry, row.model, pair, None, 0.0, region=region,
-                                      service_tier=service_tier, on=event, currency=currency).blended_per_mtok
-                if price is None:
-                    continue
-                if best is None or price < best[1]:
-                    best = (row, price)
-            if best is None:
+    current: tuple | None = None
+    for event in events:
+        best = None
+        for row, changes in qualifying:
+            if changes[0] > event:
                 continue
-            key = (best[0].model, best[1])
-            if key == current:
-                continue
-            row, price = best
-            kind = "release" if registry.model(row.model).released == event else "price change"
-            rows.append({"band": band, "date": event, "model": row.model, "name": row.name,
-                         "country": row.country, "score": float(row.score), "condition": row.condition,
-                         "reporter": row.reporter, "blended_per_mtok": price, "currency": currency,
-                         "event": kind})
-            current = key
-    for row, changes in candidates:
-        if all(blended_price(registry, row.model, pair, None, 0.0, region=region, service_tier=service_tier,
-                             on=d, currency=currency).blended_per_mtok is None for d in changes):
-            left_out.append(f"{row.name} (no {region}/{service_tier} price)")
-    return pd.DataFrame(rows, columns=COLUMNS), sorted(set(left_out))
+            value = price(row.model, event)
+            if value is not None and (best is None or value < best[1]):
+                best = (row, value)
+        if best is None or (best[0].model, best[1]) == current:
+            continue
+        row, value = best
+        kind = "release" if registry.model(row.model).released == event else "price change"
+        rows.append({"band": band, "date": event, "model": row.model, "name": row.name, "country": row.country,
+                     "score": float(row.score), "condition": row.condition, "reporter": row.reporter,
+                     "blended_per_mtok": value, "event": kind})
+        current = (row.model, value)
+    return rows

@@ -3,9 +3,11 @@
 Semantics (also in data/README.md):
 - ``prompt_tokens`` is the whole prompt, cached tokens included; the tier is chosen by it (cliff: the whole
   request is billed at that tier's rates).
-- Cost = (prompt − cached − cache_write) × input + cached × cache_read + cache_write × cache_write
-  + output × output + reasoning × reasoning. An unknown cache-read or cache-write rate falls back to the input
-  rate (the provider does not price them separately); an unknown reasoning rate falls back to the output rate.
+- Cost = (prompt − cached − cache_write − cache_write_1h) × input + cached × cache_read
+  + cache_write × cache_write + cache_write_1h × cache_write_1h + output × output + reasoning × reasoning.
+  ``cache_write`` is a write to the default (5-minute) cache, ``cache_write_1h`` to the 1-hour cache where the
+  provider has one. An unknown cache-read or cache-write rate falls back to the input rate (the provider does not
+  price them separately); an unknown reasoning rate falls back to the output rate.
   An unknown input or output rate makes the cost NaN: "no price", never 0.
 - A request must fit: prompt ≤ max_input_tokens and output + reasoning ≤ max_output_tokens where the model sets
   them; prompt + output + reasoning ≤ context_window where it has no separate input cap.
@@ -153,6 +155,9 @@ class RequestCosts:
     input: np.ndarray
     cached_input: np.ndarray
     cache_write: np.ndarray
+    """Writes to the default (5-minute) cache."""
+    cache_write_1h: np.ndarray
+    """Writes to the 1-hour cache."""
     output: np.ndarray
     reasoning: np.ndarray
     fit: np.ndarray
@@ -160,7 +165,7 @@ class RequestCosts:
 
     @property
     def total(self) -> np.ndarray:
-        return self.input + self.cached_input + self.cache_write + self.output + self.reasoning
+        return self.input + self.cached_input + self.cache_write + self.cache_write_1h + self.output + self.reasoning
 
 
 def _tokens(value: Any, name: str) -> np.ndarray:
@@ -171,24 +176,27 @@ def _tokens(value: Any, name: str) -> np.ndarray:
 
 
 COMPONENTS = (("input", "input"), ("cached_input", "cache_read"), ("cache_write", "cache_write"),
-              ("output", "output"), ("reasoning", "reasoning"))
+              ("cache_write_1h", "cache_write_1h"), ("output", "output"), ("reasoning", "reasoning"))
 """Cost components in breakdown order, each with the ``TierRates`` rate it is billed at."""
 
 
-def _checked_tokens(prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens, *, check=True):
-    """The five token arrays as float64, broadcast to one shape; validated unless ``check`` is False."""
+def _checked_tokens(prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens,
+                    cache_write_1h_tokens=0, *, check=True):
+    """The six token arrays as float64, broadcast to one shape; validated unless ``check`` is False."""
     arrays = [np.asarray(a, dtype=np.float64) for a in
-              (prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens)]
+              (prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens,
+               cache_write_1h_tokens)]
     if check:
-        for array, name in zip(arrays, ("prompt", "output", "cached", "reasoning", "cache-write"), strict=True):
+        names = ("prompt", "output", "cached", "reasoning", "cache-write", "1-hour cache-write")
+        for array, name in zip(arrays, names, strict=True):
             _tokens(array, f"{name} tokens")
-    prompt, output, cached, reasoning, writes = np.broadcast_arrays(*arrays)
-    if check and np.any(cached + writes > prompt):
+    prompt, output, cached, reasoning, writes, writes_1h = np.broadcast_arrays(*arrays)
+    if check and np.any(cached + writes + writes_1h > prompt):
         raise AnalyticsError("cached + cache-write tokens cannot exceed the prompt (the prompt includes them)")
-    return prompt, output, cached, reasoning, writes
+    return prompt, output, cached, reasoning, writes, writes_1h
 
 
-def _component_costs(registry, model, schedule, prompt, output, cached, reasoning, writes, currency):
+def _component_costs(registry, model, schedule, prompt, output, cached, reasoning, writes, writes_1h, currency):
     """The engine: per component, the cost array (None where no request uses it), the fit codes and the tier index.
 
     One gather per component over the per-tier rate table, not a loop per request; a schedule with one open
@@ -203,9 +211,9 @@ def _component_costs(registry, model, schedule, prompt, output, cached, reasonin
 
     factor = registry.convert(1.0, schedule.currency, currency) / MTOK
     rates = [TierRates.of(t) for t in schedule.tiers]
-    uncached = prompt - cached - writes if (cached.any() or writes.any()) else prompt
-    tokens_of = {"input": uncached, "cached_input": cached, "cache_write": writes, "output": output,
-                 "reasoning": reasoning}
+    uncached = prompt - cached - writes - writes_1h if (cached.any() or writes.any() or writes_1h.any()) else prompt
+    tokens_of = {"input": uncached, "cached_input": cached, "cache_write": writes, "cache_write_1h": writes_1h,
+                 "output": output, "reasoning": reasoning}
     components: dict[str, np.ndarray | None] = {}
     for name, attr in COMPONENTS:
         tokens = tokens_of[name]
@@ -228,6 +236,7 @@ def price_requests(
     cached_tokens: Any = 0,
     reasoning_tokens: Any = 0,
     cache_write_tokens: Any = 0,
+    cache_write_1h_tokens: Any = 0,
     *,
     region: str = "global",
     service_tier: str = "standard",
@@ -237,12 +246,13 @@ def price_requests(
 ) -> RequestCosts:
     """Price arrays of requests on one model: one numpy pass per component, no Python loop per request.
 
-    ``prompt_tokens`` includes ``cached_tokens`` and ``cache_write_tokens``. Requests that break a limit come back
-    with NaN costs and a non-zero ``fit`` code rather than an exception; ``price_request`` raises instead.
+    ``prompt_tokens`` includes ``cached_tokens`` and both kinds of cache writes. Requests that break a limit come
+    back with NaN costs and a non-zero ``fit`` code rather than an exception; ``price_request`` raises instead.
     """
     model = registry.model(model_id)
     schedule = schedule or registry.schedule(model.id, region, service_tier, on)
-    arrays = _checked_tokens(prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens)
+    arrays = _checked_tokens(prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens,
+                             cache_write_1h_tokens)
     components, fit, index = _component_costs(registry, model, schedule, *arrays, currency)
     outside = fit != FIT_OK
     costs = {}
@@ -264,6 +274,7 @@ def request_totals(
     cached_tokens: Any = 0,
     reasoning_tokens: Any = 0,
     cache_write_tokens: Any = 0,
+    cache_write_1h_tokens: Any = 0,
     *,
     schedule: PriceSchedule,
     currency: str = "USD",
@@ -276,7 +287,7 @@ def request_totals(
     """
     model = registry.model(model_id)
     arrays = _checked_tokens(prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens,
-                             check=check)
+                             cache_write_1h_tokens, check=check)
     components, fit, index = _component_costs(registry, model, schedule, *arrays, currency)
     total = np.zeros(fit.shape, dtype=np.float64)
     for term in components.values():
@@ -327,6 +338,7 @@ def price_request(
     cached_tokens: float = 0,
     reasoning_tokens: float = 0,
     cache_write_tokens: float = 0,
+    cache_write_1h_tokens: float = 0,
     *,
     region: str = "global",
     service_tier: str = "standard",
@@ -338,7 +350,8 @@ def price_request(
     model = registry.model(model_id)
     costs = price_requests(
         registry, model.id, [prompt_tokens], [output_tokens], [cached_tokens], [reasoning_tokens],
-        [cache_write_tokens], region=region, service_tier=service_tier, on=day, currency=currency,
+        [cache_write_tokens], [cache_write_1h_tokens], region=region, service_tier=service_tier, on=day,
+        currency=currency,
     )
     code = int(costs.fit[0])
     if code != FIT_OK:
@@ -347,6 +360,7 @@ def price_request(
         "input": float(costs.input[0]),
         "cached_input": float(costs.cached_input[0]),
         "cache_write": float(costs.cache_write[0]),
+        "cache_write_1h": float(costs.cache_write_1h[0]),
         "output": float(costs.output[0]),
         "reasoning": float(costs.reasoning[0]),
     }

@@ -4,6 +4,11 @@
 file, the model id and the field; ``bundled_registry`` loads the bundled data once per process (cached by the
 files' sizes and modification times); ``LiveRegistry`` serves a long-running server whose files may be edited
 while it runs (reloaded whole, or the last good one kept with the problems).
+
+Layers: folders given after the first (``--registry DIR``, ``LLM_COSTS_REGISTRY``) add their providers, benchmark
+results and FX rates, and may hold ``overrides.yaml`` — a company's own prices (``overlay.py``), applied over the
+list prices unless ``overrides=False`` (the drift check). A folder that does not exist, cannot be read or holds no
+registry file is a ``LayerError``, never silently skipped.
 """
 
 from __future__ import annotations
@@ -24,10 +29,23 @@ from typing import Any
 from pydantic import ValidationError
 
 from .clock import today
-from .errors import CurrencyError, NoPriceError, NotLiveError, Problem, RegistryError, UnknownModelError
+from .errors import (
+    CurrencyError,
+    LayerError,
+    Location,
+    Locator,
+    NoPriceError,
+    NotLiveError,
+    Problem,
+    RegistryError,
+    UnknownModelError,
+    field_path,
+    problems_from_validation,
+)
 from .lifecycle import not_live_reason
-from .safeyaml import read_yaml_file
-from .schema import Benchmark, BenchmarkResult, FxTable, Model, PriceSchedule, Provider, ToolFee
+from .overlay import OVERRIDES_FILE, Overlay, apply_overrides, parse_overrides
+from .safeyaml import read_yaml_file, yaml_text_from_bytes
+from .schema import Benchmark, BenchmarkResult, FxTable, Model, Overrides, PriceSchedule, Provider, ToolFee
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 """The bundled registry."""
@@ -63,10 +81,9 @@ def _label(path: Path) -> str:
         return str(path)
 
 
-def _problems_from_validation(exc: ValidationError, raw: Any, file: str) -> list[Problem]:
-    problems = []
-    for err in exc.errors():
-        loc = list(err["loc"])
+def _locate(raw: Any) -> Locator:
+    """A registry file's error location: the model (or benchmark result) it is in, then the field within it."""
+    def locate(loc: Location) -> tuple[str | None, str]:
         model_id = None
         if len(loc) >= 2 and loc[0] == "models" and isinstance(loc[1], int) and isinstance(raw, dict):
             models = raw.get("models")
@@ -79,16 +96,9 @@ def _problems_from_validation(exc: ValidationError, raw: Any, file: str) -> list
             if isinstance(results, list) and loc[1] < len(results) and isinstance(results[loc[1]], dict):
                 model_id = str(results[loc[1]].get("model"))
             loc = [f"results[{loc[1]}]", *loc[2:]]
-        field_path = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in loc).replace(".[", "[")
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] not in ("value_error", "assertion_error") and "input" in err:
-            shown = repr(err["input"])
-            if len(shown) <= 60:
-                message += f" (got {shown})"
-        problems.append(
-            Problem(file, message, model=model_id, field=field_path or None, hint=_HINTS.get(err["type"]))
-        )
-    return problems
+        return model_id, field_path(loc)
+
+    return locate
 
 
 def _validate_file(path: Path, kind: type, problems: list[Problem]) -> Any:
@@ -107,7 +117,7 @@ def _validate_file(path: Path, kind: type, problems: list[Problem]) -> Any:
     try:
         return kind.model_validate(raw)
     except ValidationError as exc:
-        problems.extend(_problems_from_validation(exc, raw, label))
+        problems.extend(problems_from_validation(exc, label, locate=_locate(raw), hints=_HINTS))
         return None
 
 
@@ -130,6 +140,12 @@ class Registry:
     files: list[str] = field(default_factory=list)
     entries: dict[str, ModelEntry] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
+    overlay: Overlay | None = None
+    """Your prices, when a layer's ``overrides.yaml`` (or a session upload) changed some: what and from where."""
+    list_providers: list[Provider] | None = None
+    """The providers with their list prices, when an overlay changed them (``providers`` holds your prices)."""
+    overrides: list[tuple[Overrides, str]] = field(default_factory=list)
+    """The overrides applied, with the file each came from."""
 
     # -- models -------------------------------------------------------------------------------------------
     def model_ids(self) -> list[str]:
@@ -242,6 +258,16 @@ class Registry:
         days = [s.checked_on for e in self.models() for s in e.model.prices]
         return max(days) if days else today()
 
+    # -- overlays -----------------------------------------------------------------------------------------
+    def overlay_label(self) -> str | None:
+        """"your prices: 20% off the list price (provider anthropic) (from overrides.yaml)", or None when every
+        price is a list price: the marker footnotes, tables, exports and the CLI show."""
+        return self.overlay.label() if self.overlay and self.overlay.models else None
+
+    def overlay_note(self, model_id: str, schedule: PriceSchedule) -> str | None:
+        """What override made ``schedule`` of ``model_id`` ("20% off the list price (…)"); None for a list price."""
+        return self.overlay.note(self.resolve_id(model_id), schedule) if self.overlay else None
+
 
 def _yaml_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
@@ -249,79 +275,162 @@ def _yaml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def load_registry(roots: Iterable[Path | str] | Path | str = DATA_DIR) -> Registry:
+@dataclass
+class _Files:
+    """What the files of every folder held, before the registry-wide checks."""
+
+    providers: list[tuple[Provider, str]] = field(default_factory=list)
+    benchmarks: dict[str, Benchmark] = field(default_factory=dict)
+    result_files: dict[tuple[str, int], str] = field(default_factory=dict)
+    """(benchmark id, result index) → "file: results[i]", to locate a result after benchmarks are merged."""
+    fx_rates: list = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    provider_failed: bool = False
+    override_files: list[tuple[Path, str]] = field(default_factory=list)
+    """(path, label) of each layer's ``overrides.yaml``: your prices, applied over the list prices."""
+
+
+def load_registry(roots: Iterable[Path | str] | Path | str = DATA_DIR, *, overrides: bool = True) -> Registry:
     """Load and validate the registry from one folder, or several layered ones (the first is the base).
 
-    Each folder may hold ``providers/*.yaml``, ``benchmarks/*.yaml`` and ``fx.yaml``. Every problem in every file
-    is collected before raising, so a user fixes them all in one pass.
+    Each folder may hold ``providers/*.yaml``, ``benchmarks/*.yaml``, ``fx.yaml`` and ``overrides.yaml`` (your
+    prices, applied unless ``overrides`` is False). Every problem in every file is collected before raising, so a
+    user fixes them all in one pass; a folder with nothing to load is a ``LayerError``.
     """
     if isinstance(roots, (str, Path)):
         roots = [roots]
     folders = [Path(r) for r in roots]
     problems: list[Problem] = []
-    providers: list[tuple[Provider, str]] = []
-    benchmarks: dict[str, Benchmark] = {}
-    result_files: dict[tuple[str, int], str] = {}
-    provider_failed = False
-    fx_rates = []
-    files: list[str] = []
-
+    loaded = _Files()
     for folder in folders:
-        if not folder.is_dir():
-            problems.append(Problem(str(folder), "registry folder not found", hint="give a folder holding providers/"))
-            continue
-        provider_files = _yaml_files(folder / "providers")
-        bench_files = _yaml_files(folder / "benchmarks")
-        if len(provider_files) + len(bench_files) > MAX_REGISTRY_FILES:
-            problems.append(Problem(str(folder), f"more than {MAX_REGISTRY_FILES} registry files"))
-            continue
-        for path in provider_files:
-            provider = _validate_file(path, Provider, problems)
-            files.append(_label(path))
-            if provider is not None:
-                providers.append((provider, _label(path)))
-            else:
-                provider_failed = True
-        for path in bench_files:
-            bench = _validate_file(path, Benchmark, problems)
-            files.append(_label(path))
-            if bench is None:
-                continue
-            offset = len(benchmarks[bench.id].results) if bench.id in benchmarks else 0
-            for i in range(len(bench.results)):
-                result_files[(bench.id, offset + i)] = f"{_label(path)}: results[{i}]"
-            if bench.id in benchmarks:
-                merged = [*benchmarks[bench.id].results, *bench.results]
-                bench = bench.model_copy(update={"results": merged})
-            benchmarks[bench.id] = bench
-        fx_path = folder / "fx.yaml"
-        if fx_path.is_file():
-            fx = _validate_file(fx_path, FxTable, problems)
-            files.append(_label(fx_path))
-            if fx is not None:
-                fx_rates.extend(fx.rates)
-
-    if not providers and not problems:
+        check_layer(folder)
+        if overrides and (folder / OVERRIDES_FILE).is_file():
+            loaded.override_files.append((folder / OVERRIDES_FILE, _label(folder / OVERRIDES_FILE)))
+        _read_folder(folder, loaded, problems)
+    if not loaded.providers and not problems:
         problems.append(
             Problem(", ".join(str(f) for f in folders), "no provider files found", hint="add providers/*.yaml")
         )
-
-    registry = Registry(providers=[p for p, _ in providers], benchmarks=benchmarks, fx=FxTable(rates=fx_rates),
-                        files=files)
-    problems.extend(_index_and_cross_check(registry, providers, result_files, check_results=not provider_failed))
+    registry = Registry(providers=[p for p, _ in loaded.providers], benchmarks=loaded.benchmarks,
+                        fx=FxTable(rates=loaded.fx_rates), files=loaded.files)
+    problems.extend(_index_models(registry, loaded.providers))
+    problems.extend(_check_currencies(registry))
+    if not loaded.provider_failed:  # a provider file failed: its models would all look unknown here
+        problems.extend(_check_references(registry, loaded.result_files))
+    documents = _read_overrides(loaded, problems)
     if problems:
         raise RegistryError(problems)
-    return registry
+    return with_overrides(registry, documents) if documents else registry
 
 
-def _index_and_cross_check(
-    registry: Registry,
-    providers: list[tuple[Provider, str]],
-    result_files: dict[tuple[str, int], str],
-    *,
-    check_results: bool = True,
-) -> list[Problem]:
-    """Registry-wide rules no single file can check: unique ids, known models, known currencies."""
+def _read_overrides(loaded: _Files, problems: list[Problem]) -> list[tuple[Overrides, str]]:
+    """Each layer's ``overrides.yaml``, parsed and validated (its problems added to ``problems``)."""
+    documents = []
+    for path, label in loaded.override_files:
+        loaded.files.append(label)
+        try:
+            documents.append((parse_overrides(yaml_text_from_bytes(path.read_bytes(), label), label), label))
+        except RegistryError as exc:
+            problems.extend(exc.problems)
+        except OSError as exc:
+            problems.append(Problem(label, f"cannot be read: {exc.strerror or exc}"))
+    return documents
+
+
+def with_overrides(registry: Registry, documents: list[tuple[Overrides, str]]) -> Registry:
+    """``registry`` with more overrides applied over its list prices (with the ones it already has: one entry per
+    provider and per model in all); ``RegistryError`` naming the file, entry and field otherwise."""
+    base = registry.list_providers or registry.providers
+    applied = [*registry.overrides, *documents]
+    ids = {**{m.id: m.id for p in base for m in p.models}, **{a: m.id for p in base for m in p.models
+                                                              for a in m.aliases}}
+    ids.update({k.lower(): v for k, v in list(ids.items())})
+    overlaid, overlay, problems = apply_overrides(base, applied, ids, registry.currencies())
+    if problems:
+        raise RegistryError(problems)
+    result = Registry(providers=overlaid, benchmarks=registry.benchmarks, fx=registry.fx, files=list(registry.files),
+                      overlay=overlay, list_providers=base, overrides=applied)
+    file_of = {e.model.id: e.file for e in registry.models()}
+    result.entries = {m.id: ModelEntry(m, p, file_of[m.id]) for p in overlaid for m in p.models}
+    result.aliases = dict(registry.aliases)
+    return result
+
+
+def overrides_from_bytes(registry: Registry, data: bytes, name: str) -> Registry:
+    """``registry`` with an uploaded overrides file applied (the dashboard's session upload): the same checks as a
+    file on disk (size, UTF-8, plain YAML, the schema, known providers and models)."""
+    return with_overrides(registry, [(parse_overrides(yaml_text_from_bytes(data, name), name), name)])
+
+
+REGISTRY_ENTRIES = ("providers", "benchmarks", "fx.yaml", OVERRIDES_FILE)
+"""What a registry folder may hold; a layer with none of them is an error."""
+
+
+def check_layer(folder: Path) -> None:
+    """``LayerError`` (one line) when ``folder`` does not exist, cannot be read, or holds no registry file."""
+    try:
+        if not folder.exists():
+            raise LayerError(f"registry folder {folder} not found: give a folder holding providers/*.yaml, "
+                             f"benchmarks/*.yaml, fx.yaml or {OVERRIDES_FILE}")
+        if not folder.is_dir():
+            raise LayerError(f"{folder} is not a folder: give the folder that holds providers/ or {OVERRIDES_FILE}")
+        found = [name for name in REGISTRY_ENTRIES if (folder / name).exists()]
+        has_yaml = any(_yaml_files(folder / sub) for sub in ("providers", "benchmarks")) or any(
+            (folder / name).is_file() for name in ("fx.yaml", OVERRIDES_FILE))
+    except PermissionError:
+        raise LayerError(f"registry folder {folder} cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise LayerError(f"registry folder {folder} cannot be read: {exc.strerror or exc}") from None
+    if not has_yaml:
+        what = f" ({', '.join(found)} without YAML files)" if found else ""
+        raise LayerError(f"registry folder {folder} holds no registry file{what}: expected providers/*.yaml, "
+                         f"benchmarks/*.yaml, fx.yaml or {OVERRIDES_FILE}")
+
+
+def _read_folder(folder: Path, loaded: _Files, problems: list[Problem]) -> None:
+    """Validate one folder's files, adding what they hold to ``loaded`` and what is wrong to ``problems``."""
+    if not folder.is_dir():
+        problems.append(Problem(str(folder), "registry folder not found", hint="give a folder holding providers/"))
+        return
+    provider_files = _yaml_files(folder / "providers")
+    bench_files = _yaml_files(folder / "benchmarks")
+    if len(provider_files) + len(bench_files) > MAX_REGISTRY_FILES:
+        problems.append(Problem(str(folder), f"more than {MAX_REGISTRY_FILES} registry files"))
+        return
+    for path in provider_files:
+        provider = _validate_file(path, Provider, problems)
+        loaded.files.append(_label(path))
+        if provider is not None:
+            loaded.providers.append((provider, _label(path)))
+        else:
+            loaded.provider_failed = True
+    for path in bench_files:
+        bench = _validate_file(path, Benchmark, problems)
+        loaded.files.append(_label(path))
+        if bench is not None:
+            _merge_benchmark(bench, _label(path), loaded)
+    fx_path = folder / "fx.yaml"
+    if fx_path.is_file():
+        fx = _validate_file(fx_path, FxTable, problems)
+        loaded.files.append(_label(fx_path))
+        if fx is not None:
+            loaded.fx_rates.extend(fx.rates)
+
+
+def _merge_benchmark(bench: Benchmark, label: str, loaded: _Files) -> None:
+    """Add a benchmark file's results to those of the same benchmark from earlier files, remembering each one's
+    file."""
+    earlier = loaded.benchmarks.get(bench.id)
+    offset = len(earlier.results) if earlier else 0
+    for i in range(len(bench.results)):
+        loaded.result_files[(bench.id, offset + i)] = f"{label}: results[{i}]"
+    if earlier:
+        bench = bench.model_copy(update={"results": [*earlier.results, *bench.results]})
+    loaded.benchmarks[bench.id] = bench
+
+
+def _index_models(registry: Registry, providers: list[tuple[Provider, str]]) -> list[Problem]:
+    """Fill the registry's model and alias index: provider ids, model ids and aliases are unique."""
     problems: list[Problem] = []
     provider_ids: dict[str, str] = {}
     for provider, file in providers:
@@ -342,7 +451,12 @@ def _index_and_cross_check(
                                             model=model.id, field="aliases", hint="remove one of them"))
                 else:
                     registry.aliases[alias] = model.id
+    return problems
 
+
+def _check_currencies(registry: Registry) -> list[Problem]:
+    """One FX rate per currency, and one for every currency a price or a tool fee is in."""
+    problems: list[Problem] = []
     seen_fx: set[str] = set()
     for rate in registry.fx.rates:
         if rate.currency in seen_fx:
@@ -351,19 +465,18 @@ def _index_and_cross_check(
         seen_fx.add(rate.currency)
     known_currencies = {"USD", *seen_fx}
     for entry in registry.entries.values():
-        for i, schedule in enumerate(entry.model.prices):
-            if schedule.currency not in known_currencies:
-                problems.append(Problem(entry.file, f"currency {schedule.currency} has no FX rate",
-                                        model=entry.model.id, field=f"prices[{i}].currency",
-                                        hint="add a dated rate to data/fx.yaml"))
-        for i, fee in enumerate(entry.model.tool_fees):
-            if fee.currency not in known_currencies:
-                problems.append(Problem(entry.file, f"currency {fee.currency} has no FX rate",
-                                        model=entry.model.id, field=f"tool_fees[{i}].currency",
-                                        hint="add a dated rate to data/fx.yaml"))
+        priced = [(f"prices[{i}]", s.currency) for i, s in enumerate(entry.model.prices)]
+        priced += [(f"tool_fees[{i}]", fee.currency) for i, fee in enumerate(entry.model.tool_fees)]
+        for where, currency in priced:
+            if currency not in known_currencies:
+                problems.append(Problem(entry.file, f"currency {currency} has no FX rate", model=entry.model.id,
+                                        field=f"{where}.currency", hint="add a dated rate to data/fx.yaml"))
+    return problems
 
-    if not check_results:  # a provider file failed: its models would all look unknown here
-        return problems
+
+def _check_references(registry: Registry, result_files: dict[tuple[str, int], str]) -> list[Problem]:
+    """Every model id named elsewhere exists: a successor (an id, not an alias), a benchmark result's model."""
+    problems: list[Problem] = []
     for entry in registry.entries.values():
         successor = entry.model.lifecycle.successor if entry.model.lifecycle else None
         if successor and successor not in registry.entries:
@@ -375,9 +488,9 @@ def _index_and_cross_check(
         for i, result in enumerate(bench.results):
             if result.model not in registry.entries and result.model not in registry.aliases:
                 where = result_files.get((bench.id, i), f"benchmarks/{bench.id}: results[{i}]")
-                file, _, field_path = where.partition(": ")
+                file, _, path = where.partition(": ")
                 problems.append(Problem(file, "result for a model that is not in the registry",
-                                        model=result.model, field=f"{field_path}.model",
+                                        model=result.model, field=f"{path}.model",
                                         hint="add the model to data/providers/ or fix the id"))
     return problems
 
@@ -385,6 +498,7 @@ def _index_and_cross_check(
 def _signature(folder: Path) -> tuple:
     """Every registry file of ``folder`` as (path, size, modification time, inode): an edit changes the size or the
     time, an editor that saves by renaming a new file over the old one changes the inode."""
+    check_layer(folder)
     items = []
     for sub in (folder / "providers", folder / "benchmarks"):
         try:
@@ -395,12 +509,12 @@ def _signature(folder: Path) -> tuple:
             if entry.name.endswith((".yaml", ".yml")) and entry.is_file():
                 stat = entry.stat()
                 items.append((entry.path, stat.st_size, stat.st_mtime_ns, stat.st_ino))
-    fx = folder / "fx.yaml"
-    try:
-        stat = fx.stat()
-        items.append((str(fx), stat.st_size, stat.st_mtime_ns, stat.st_ino))
-    except OSError:
-        pass
+    for name in ("fx.yaml", OVERRIDES_FILE):
+        try:
+            stat = (folder / name).stat()
+        except OSError:
+            continue
+        items.append((str(folder / name), stat.st_size, stat.st_mtime_ns, stat.st_ino))
     return tuple(items)
 
 
@@ -415,28 +529,39 @@ def registry_signature(folders: Iterable[Path | str]) -> str:
 
 
 @lru_cache(maxsize=8)
-def _cached(folders: tuple[str, ...], signature: tuple) -> Registry:
+def _cached(folders: tuple[str, ...], signature: tuple, overrides: bool) -> Registry:
     del signature  # part of the cache key only: a changed file loads anew
-    return load_registry([Path(f) for f in folders])
+    return load_registry([Path(f) for f in folders], overrides=overrides)
 
 
-def cached_registry(roots: Iterable[Path | str] | Path | str = DATA_DIR) -> Registry:
+def cached_registry(roots: Iterable[Path | str] | Path | str = DATA_DIR, *, overrides: bool = True) -> Registry:
     """``load_registry`` once per process for the same files (keyed by path, size and mtime)."""
     if isinstance(roots, (str, Path)):
         roots = [roots]
     folders = tuple(str(Path(r).resolve()) for r in roots)
-    return _cached(folders, tuple(_signature(Path(f)) for f in folders))
+    return _cached(folders, tuple(_signature(Path(f)) for f in folders), overrides)
 
 
-def bundled_folders() -> tuple[str, ...]:
-    """The bundled registry's folder, plus the folders in ``LLM_COSTS_REGISTRY`` (colon-separated) layered on top."""
-    extra = [p for p in os.environ.get("LLM_COSTS_REGISTRY", "").split(os.pathsep) if p]
-    return tuple(str(Path(f).resolve()) for f in (DATA_DIR, *extra))
+REGISTRY_VARIABLE = "LLM_COSTS_REGISTRY"
+
+
+def env_layers() -> list[Path]:
+    """The folders in ``LLM_COSTS_REGISTRY`` (separated by ``os.pathsep``); an empty entry is skipped, a folder
+    with nothing to load is a ``LayerError`` when the registry is loaded."""
+    return [Path(p) for p in os.environ.get(REGISTRY_VARIABLE, "").split(os.pathsep) if p.strip()]
 
 
 def bundled_registry() -> Registry:
-    """The bundled registry, plus the folder in ``LLM_COSTS_REGISTRY`` (colon-separated) layered on top."""
-    return cached_registry(bundled_folders())
+    """The bundled registry, plus the folders in ``LLM_COSTS_REGISTRY`` layered on top (with their overrides)."""
+    try:
+        return cached_registry([DATA_DIR, *env_layers()])
+    except LayerError as exc:
+        raise LayerError(f"{REGISTRY_VARIABLE}: {exc}") from None
+
+
+def bundled_folders() -> tuple[str, ...]:
+    """The bundled registry's folder, plus the folders in ``LLM_COSTS_REGISTRY`` layered on top."""
+    return tuple(str(Path(f).resolve()) for f in (DATA_DIR, *env_layers()))
 
 
 @dataclass(frozen=True)
@@ -489,8 +614,14 @@ class LiveRegistry:
         return _digest(signatures), time.time_ns() - newest
 
     def refresh(self) -> RegistrySnapshot:
-        """The registry to use now. Raises ``RegistryError`` only when no version of the files has ever loaded."""
-        version, age_ns = self._look()
+        """The registry to use now. Raises ``RegistryError`` (or ``LayerError``, for a layer folder that cannot be
+        read) only when no version of the files has ever loaded."""
+        try:
+            version, age_ns = self._look()
+        except LayerError as exc:  # a layer folder removed or unreadable under a running server
+            if self._current is None:
+                raise
+            return dataclasses.replace(self._current, error=RegistryError([Problem("registry layer", str(exc))]))
         current = self._current
         if current is not None and current.version == version:
             return current
@@ -521,15 +652,17 @@ class LiveRegistry:
                     continue
                 try:
                     registry = load_registry([Path(f) for f in self.folders])
-                except RegistryError as exc:
+                except (RegistryError, LayerError) as exc:
                     after, age_ns = self._look()
                     if after != version:  # written while read: look again
                         version = after
                         continue
-                    self._failed = (version, exc)
+                    error = exc if isinstance(exc, RegistryError) else RegistryError([Problem("registry layer",
+                                                                                              str(exc))])
+                    self._failed = (version, error)
                     if current is None:
                         raise
-                    return dataclasses.replace(current, error=exc)
+                    return dataclasses.replace(current, error=error)
                 after, age_ns = self._look()
                 if after != version:  # written while read: this load may mix two states of the files
                     version = after
@@ -545,6 +678,10 @@ class LiveRegistry:
                 raise RegistryError([Problem(", ".join(self.folders), "the registry files kept changing while "
                                              "they were read", hint="try again once they are saved")])
             return self._current
+
+    def version_of(self, registry: Registry) -> str | None:
+        """The version a kept registry was loaded as (by identity), or None."""
+        return next((v for v, snapshot in self._versions.items() if snapshot.registry is registry), None)
 
     def get(self, version: str | None) -> Registry | None:
         """The registry of ``version`` if it is still kept (a page run that started with it finishes with it)."""

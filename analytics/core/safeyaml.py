@@ -101,8 +101,21 @@ def parse_yaml_text(text: str, name: str) -> Any:
 
 
 def _parse(loader: _Loader, text: str, name: str) -> Any:
+    """Compose the document once, check its size, depth and keys on the node tree, then construct it safely."""
+    node = _compose(loader, name)
+    _check_size(node, name)
+    duplicate = _first_duplicate_key(node, set())
+    if duplicate is not None:
+        key, line = duplicate
+        raise RegistryError([Problem(name, f"duplicate key {key!r} at line {line}",
+                                     hint="a key may appear once per mapping (YAML would silently keep only the "
+                                          "last one)")])
+    return _construct(loader, node, name)
+
+
+def _compose(loader: _Loader, name: str) -> yaml.Node:
     try:
-        node = loader.get_single_node()  # composed once; the checks below and the constructor reuse it
+        node = loader.get_single_node()  # composed once; the checks and the constructor reuse it
     except RecursionError:
         raise RegistryError([Problem(name, "YAML nested too deeply", hint="flatten the document")]) from None
     except yaml.MarkedYAMLError as exc:
@@ -115,6 +128,11 @@ def _parse(loader: _Loader, text: str, name: str) -> Any:
         raise RegistryError([Problem(name, f"not valid YAML: {exc}")]) from None
     if node is None:
         raise RegistryError([Problem(name, "the file is empty", hint="see data/README.md for the format")])
+    return node
+
+
+def _check_size(node: yaml.Node, name: str) -> None:
+    """Refuse a document nested too deeply, or whose values (aliases expanded) are too many."""
     memo: dict[int, int] = {}
     try:
         too_big = _expanded_size(node, memo) > MAX_EXPANDED_NODES
@@ -127,41 +145,19 @@ def _parse(loader: _Loader, text: str, name: str) -> Any:
         raise RegistryError([Problem(name, f"more than {MAX_EXPANDED_NODES:,} YAML values",
                                      hint="a registry or workload file needs far fewer: split it or trim it")])
     if too_big:
-        raise RegistryError(
-            [
-                Problem(
-                    name,
-                    "YAML aliases expand to too many nodes (an alias bomb?)",
-                    hint="write the values out instead of nesting anchors and aliases",
-                )
-            ]
-        )
-    duplicate = _first_duplicate_key(node, set())
-    if duplicate is not None:
-        key, line = duplicate
-        raise RegistryError(
-            [
-                Problem(
-                    name,
-                    f"duplicate key {key!r} at line {line}",
-                    hint="a key may appear once per mapping (YAML would silently keep only the last one)",
-                )
-            ]
-        )
+        raise RegistryError([Problem(name, "YAML aliases expand to too many nodes (an alias bomb?)",
+                                     hint="write the values out instead of nesting anchors and aliases")])
+
+
+def _construct(loader: _Loader, node: yaml.Node, name: str) -> Any:
     try:
         return loader.construct_document(node)  # a SafeConstructor: no Python tags
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         where = f" at line {mark.line + 1}" if mark else ""
-        raise RegistryError(
-            [
-                Problem(
-                    name,
-                    f"refused YAML tag{where}: {exc.problem}",
-                    hint="only plain YAML (maps, lists, strings, numbers, dates) is allowed; remove the !!tag",
-                )
-            ]
-        ) from None
+        raise RegistryError([Problem(name, f"refused YAML tag{where}: {exc.problem}",
+                                     hint="only plain YAML (maps, lists, strings, numbers, dates) is allowed; "
+                                          "remove the !!tag")]) from None
     except yaml.YAMLError as exc:
         raise RegistryError([Problem(name, f"not valid YAML: {exc}")]) from None
     # e.g. `!!int x` or an empty `!!float`: a tag whose value does not convert (PyYAML raises plain errors)
@@ -186,13 +182,21 @@ def read_yaml_file(path: Path, name: str | None = None) -> Any:
             [Problem(label, f"file is {size / 1e6:.1f} MB, over the {MAX_YAML_BYTES // (1024 * 1024)} MiB bound",
                      hint="split it or trim it")]
         )
-    raw = path.read_bytes()
+    return parse_yaml_text(yaml_text_from_bytes(path.read_bytes(), label), label)
+
+
+def yaml_text_from_bytes(data: bytes, name: str) -> str:
+    """A file's bytes as YAML text, refused when over the size bound (checked before decoding), not UTF-8, or
+    binary (NUL bytes): the checks every YAML input passes, a path on disk or an upload."""
+    if len(data) > MAX_YAML_BYTES:
+        raise RegistryError([Problem(name, f"file is {len(data) / 1e6:.1f} MB, over the "
+                                           f"{MAX_YAML_BYTES // (1024 * 1024)} MiB bound", hint="split it or trim it")])
     try:
-        text = raw.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RegistryError(
-            [Problem(label, f"not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8")]
+            [Problem(name, f"not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8")]
         ) from None
     if "\x00" in text:
-        raise RegistryError([Problem(label, "binary file (contains NUL bytes)", hint="give a YAML text file")])
-    return parse_yaml_text(text, label)
+        raise RegistryError([Problem(name, "binary file (contains NUL bytes)", hint="give a YAML text file")])
+    return text

@@ -257,5 +257,5 @@ def readable_scores(selection: pd.DataFrame) -> pd.DataFrame:
     """The chosen scores as a table says them: a missing subset reads "not stated", a disputed figure "disputed"."""
     return selection.assign(
         subset=selection["subset"].astype(object).where(selection["subset"].notna(), "not stated"),
-        disputed=selection["disputed"].map(lambda d: "disputed" if d is True else ""),
+        disputed=selection["disputed"].map(lambda d: "disputed" if isinstance(d, (bool, np.bool_)) and d else ""),
     )

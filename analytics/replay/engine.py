@@ -1,12 +1,18 @@
 """The replay engine: a validated usage log priced on every selected model, each request at its own tier and at
 the schedule in force on its day, in one vectorised pass per model, schedule period and tier (the reference the
-other engines must agree with). Summaries per model; requests that do not fit or have no price are listed."""
+other engines must agree with). Summaries per model; requests that do not fit or have no price are listed.
+
+A row of the log may stand for several requests (``requests``, an aggregated bucket): it is priced as that many
+requests of its (average) size, and every count, total, share and percentile weighs it so. The model a row was
+recorded on is resolved through ``names`` (aliases, provider prefixes, date suffixes, permaslugs); what stays
+unknown is listed with its row count, and every "as recorded" figure and saving says how many rows it covers."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,9 +31,10 @@ from analytics.core.pricing import (
     request_totals,
     tier_labels,
 )
-from analytics.core.registry import Registry
+from analytics.core.registry import ModelEntry, Registry
 from analytics.core.schema import Model, PriceSchedule
 
+from .names import resolve_many
 from .usage import TOKEN_COLUMNS
 
 NOT_FITTING = "does not fit"
@@ -65,39 +72,69 @@ class _ModelPricing:
     fit: np.ndarray
     no_schedule: np.ndarray
     """True where no schedule was in force on the request's day."""
-    tier_counts: dict[str, int] = field(default_factory=dict)
+    tier_counts: dict[str, float] = field(default_factory=dict)
+    """Requests per tier label (weighted by each row's request count)."""
     schedules: list[PriceSchedule] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Counting:
+    """How requests are counted and costs added up: one per row, or ``weights`` (requests per row) each."""
+
+    weights: np.ndarray | None
+
+    def count(self, mask: np.ndarray) -> float:
+        if self.weights is None:
+            return int(np.count_nonzero(mask))
+        return _whole(float(self.weights[mask].sum()))
+
+    def add(self, values: np.ndarray, mask: np.ndarray) -> float:
+        if self.weights is None:
+            return float(np.sum(values, where=mask))
+        return float(np.sum(values * self.weights, where=mask))
+
+
+def _whole(value: float) -> float:
+    """A weighted count as an int when it is whole (request counts usually are)."""
+    return int(value) if float(value).is_integer() else value
+
+
+def _schedule_groups(registry: Registry, model: Model, days: np.ndarray | None, *, region: str, service_tier: str,
+                     on: dt.date, day_range: tuple[int, int] | None) -> list[tuple[PriceSchedule, np.ndarray | None]]:
+    """The schedules that price the log, each with the rows it prices (None: every row). Without timestamps, the
+    one in force on ``on``; with them, per day the first schedule in force (as ``Registry.schedule`` picks), and
+    no group for a day no schedule covers."""
+    if days is None:
+        try:
+            return [(registry.schedule(model.id, region, service_tier, on), None)]
+        except NoPriceError:
+            return []
+    candidates = [s for s in model.prices if s.region == region and s.service_tier == service_tier]
+    assigned = np.full(len(days), -1, dtype=np.int16)
+    first_day, last_day = day_range or (int(days.min()), int(days.max()))
+    groups: list[tuple[PriceSchedule, np.ndarray | None]] = []
+    for k, schedule in enumerate(candidates):
+        start = _day_number(schedule.effective_from, first_day)
+        stop = _day_number(schedule.effective_to, last_day + 1)
+        if stop <= first_day or start > last_day:
+            continue
+        if start <= first_day and stop > last_day and not groups:
+            return [(schedule, None)]  # every request falls in this one period: no subsetting
+        inside = (assigned < 0) & (days >= start) & (days < stop)
+        if inside.any():
+            assigned[inside] = k
+            groups.append((schedule, np.flatnonzero(inside)))
+    return groups
 
 
 def _price_on_model(registry: Registry, model: Model, columns: dict[str, np.ndarray], days: np.ndarray | None, *,
                     region: str, service_tier: str, on: dt.date, currency: str,
-                    day_range: tuple[int, int] | None = None) -> _ModelPricing:
-    """Price every request on ``model`` at the schedule in force on its day: one pass per (period, tier)."""
+                    day_range: tuple[int, int] | None = None, weights: np.ndarray | None = None) -> _ModelPricing:
+    """Price every request on ``model`` at the schedule in force on its day: one pass per (period, tier).
+    ``weights``: requests per row (None: one each), for the tier counts only — costs are per request."""
     n = len(columns["prompt_tokens"])
-    candidates = [s for s in model.prices if s.region == region and s.service_tier == service_tier]
-    if days is None:
-        try:
-            groups = [(registry.schedule(model.id, region, service_tier, on), None)]
-        except NoPriceError:
-            groups = []
-    else:
-        # the first schedule in force wins, as Registry.schedule does; a day no schedule covers has no price
-        assigned = np.full(n, -1, dtype=np.int16)
-        first_day, last_day = day_range or (int(days.min()), int(days.max()))
-        groups = []
-        for k, schedule in enumerate(candidates):
-            start = _day_number(schedule.effective_from, first_day)
-            stop = _day_number(schedule.effective_to, last_day + 1)
-            if stop <= first_day or start > last_day:
-                continue
-            if start <= first_day and stop > last_day and not groups:
-                groups = [(schedule, None)]  # every request falls in this one period: no subsetting
-                assigned[:] = k
-                break
-            inside = (assigned < 0) & (days >= start) & (days < stop)
-            if inside.any():
-                assigned[inside] = k
-                groups.append((schedule, np.flatnonzero(inside)))
+    groups = _schedule_groups(registry, model, days, region=region, service_tier=service_tier, on=on,
+                              day_range=day_range)
     total = np.full(n, np.nan)
     fit = np.zeros(n, dtype=np.int8)
     no_schedule = np.ones(n, dtype=bool)
@@ -106,17 +143,16 @@ def _price_on_model(registry: Registry, model: Model, columns: dict[str, np.ndar
         part = columns if rows is None else {k: v[rows] for k, v in columns.items()}
         costs, codes, tiers = request_totals(
             registry, model.id, part["prompt_tokens"], part["output_tokens"], part["cached_tokens"],
-            part["reasoning_tokens"], currency=currency, schedule=schedule, check=False,
+            part["reasoning_tokens"], part["cache_write_tokens"], part["cache_write_1h_tokens"], currency=currency,
+            schedule=schedule, check=False,
         )
         if rows is None:
             result.total, result.fit = total, fit = costs, codes
             no_schedule[:] = False
         else:
             total[rows], fit[rows], no_schedule[rows] = costs, codes, False
-        ok = codes == FIT_OK
-        counts = [int(ok.sum())] if len(schedule.tiers) == 1 else np.bincount(tiers[ok], minlength=len(schedule.tiers))
-        for label, count in zip(tier_labels(schedule), counts, strict=False):
-            result.tier_counts[label] = result.tier_counts.get(label, 0) + int(count)
+        _count_tiers(result, schedule, codes == FIT_OK, tiers, weights if rows is None or weights is None
+                     else weights[rows])
         result.schedules.append(schedule)
     if no_schedule.any():
         # no price on those days; still say whether they would have fitted
@@ -124,6 +160,19 @@ def _price_on_model(registry: Registry, model: Model, columns: dict[str, np.ndar
         fit[rows] = fit_codes(model, columns["prompt_tokens"][rows],
                               columns["output_tokens"][rows] + columns["reasoning_tokens"][rows])
     return result
+
+
+def _count_tiers(result: _ModelPricing, schedule: PriceSchedule, ok: np.ndarray, tiers: np.ndarray,
+                 weights: np.ndarray | None) -> None:
+    """Add the requests each tier of ``schedule`` priced (weighted by ``weights``) to ``result.tier_counts``."""
+    if len(schedule.tiers) == 1:
+        counts = [int(ok.sum()) if weights is None else float(weights[ok].sum())]
+    else:
+        counts = np.bincount(tiers[ok], weights=None if weights is None else weights[ok],
+                             minlength=len(schedule.tiers))
+    for label, count in zip(tier_labels(schedule), counts, strict=False):
+        count = int(count) if weights is None else float(count)
+        result.tier_counts[label] = result.tier_counts.get(label, 0) + count
 
 
 @dataclass(frozen=True)
@@ -150,7 +199,19 @@ class ReplayResult:
     """First and last day of the log (UTC); None when it has no timestamps (then priced on ``priced_on``)."""
     priced_on: dt.date | None
     unknown_recorded: dict[str, int]
-    """Recorded model names the registry does not know, with their request counts."""
+    """Recorded model names the registry does not know, with their row counts."""
+    rows: int = 0
+    """Rows of the log (``requests`` counts the requests they stand for; the same for a log of requests)."""
+    weights: np.ndarray | None = None
+    """Requests per row, for a log of aggregated buckets (None: one request a row)."""
+    recorded_names: dict[str, str] = field(default_factory=dict)
+    """Recorded names that are not registry ids or aliases, resolved by a rule: name → model id."""
+    as_recorded: dict[str, float] = field(default_factory=dict)
+    """The log on the models it was recorded on: ``cost`` (registry prices), ``rows`` and ``requests`` it covers
+    (out of ``rows_total``), and where the log has a cost column, ``export_cost`` over those same rows,
+    ``export_rows``, ``cost_on_export_rows`` and ``difference_share`` = (ours − export's) / export's."""
+    approximation: str | None = None
+    """Said wherever the result is shown when rows are aggregated: the tier split is from averages."""
 
     @property
     def not_fitting(self) -> pd.DataFrame:
@@ -159,7 +220,8 @@ class ReplayResult:
     def distribution(self, bins: int = 40) -> pd.DataFrame:
         """Histogram of the per-request cost of each model on shared log-spaced bins: model, cost_low, cost_high,
         requests, share (of that model's priced requests). Bounded in size whatever the log's length."""
-        finite = {m: c[np.isfinite(c) & (c > 0)] for m, c in self.costs.items()}
+        kept = {m: np.isfinite(c) & (c > 0) for m, c in self.costs.items()}
+        finite = {m: c[kept[m]] for m, c in self.costs.items()}
         present = [c for c in finite.values() if len(c)]
         if not present:
             return pd.DataFrame(columns=["model", "cost_low", "cost_high", "requests", "share"])
@@ -171,8 +233,9 @@ class ReplayResult:
         edges[0], edges[-1] = low, high  # exact ends: the cheapest and dearest requests stay inside the bins
         rows = []
         for model, values in finite.items():
-            counts = np.histogram(values, bins=edges)[0] if len(values) else np.zeros(bins, dtype=int)
-            share = counts / len(values) if len(values) else np.zeros(bins)
+            weights = None if self.weights is None else self.weights[kept[model]]
+            counts = np.histogram(values, bins=edges, weights=weights)[0] if len(values) else np.zeros(bins, dtype=int)
+            share = counts / counts.sum() if len(values) and counts.sum() else np.zeros(bins)
             rows.append(pd.DataFrame({"model": model, "cost_low": edges[:-1], "cost_high": edges[1:],
                                       "requests": counts, "share": share}))
         return pd.concat(rows, ignore_index=True)
@@ -213,11 +276,32 @@ def percentiles(values: np.ndarray, qs: Iterable[float]) -> list[float]:
     return result
 
 
+def weighted_percentiles(values: np.ndarray, weights: np.ndarray, qs: Iterable[float]) -> list[float]:
+    """Percentiles of ``values`` where value i counts ``weights[i]`` times, with ``np.percentile``'s linear
+    interpolation: for whole weights, exactly the percentiles of the expanded array (a value repeated w times)."""
+    order = np.argsort(values, kind="stable")
+    ordered, cumulative = values[order], np.cumsum(weights[order])
+    last = len(ordered) - 1
+    result = []
+    for q in qs:
+        position = q / 100 * (cumulative[-1] - 1)
+        low = np.floor(position)
+        at_low = ordered[min(int(np.searchsorted(cumulative, low, side="right")), last)]
+        at_high = ordered[min(int(np.searchsorted(cumulative, low + 1, side="right")), last)]
+        result.append(float(at_low + (position - low) * (at_high - at_low)))
+    return result
+
+
 SUMMARY_COLUMNS = [
     "model", "name", "provider", "country", "requests", "priced", "not_fitting", "no_price", "total_cost",
     "cost_median", "cost_p95", "cost_max", "tier_shares", "recorded_cost", "saving", "saving_share",
-    "compared_requests", "currency",
+    "compared_requests", "currency", "rows", "compared_rows",
 ]
+"""``requests`` are weighted by each row's request count; ``rows`` and ``compared_rows`` count rows, so a saving
+always says how many rows of the log it covers."""
+
+APPROXIMATION = ("rows are aggregated: each is priced as its request count of requests of the row's average size, "
+                 "so the tier split and the limits are approximations from averages")
 
 
 def replay(
@@ -238,127 +322,199 @@ def replay(
     and ``saving`` = (cost on the recorded models − cost on this model) over the requests both price, so a positive
     saving means this model would have been cheaper (``saving_share`` = saving / recorded cost).
     """
-    model_ids = [registry.resolve_id(m) for m in (models or seed_models(registry))]
-    model_ids = list(dict.fromkeys(model_ids))
+    model_ids = list(dict.fromkeys(registry.resolve_id(m) for m in (models or seed_models(registry))))
     n = len(usage)
     if n == 0:
         raise AnalyticsError("the log has no requests")
     columns = {c: np.asarray(usage[c], dtype=np.float64) if c in usage else np.zeros(n) for c in TOKEN_COLUMNS}
+    counting = _Counting(_weights(usage))
     days = _day_numbers(usage)
     day = on or today()
     options = {"region": region, "service_tier": service_tier, "on": day, "currency": currency}
-
     day_range = None if days is None else (int(days.min()), int(days.max()))
-    pricings = {m: _price_on_model(registry, registry.model(m), columns, days, day_range=day_range, **options)
-                for m in model_ids}
-
-    recorded_cost = None
-    unknown_recorded: dict[str, int] = {}
-    if "model" in usage:
-        recorded = usage["model"]
-        if isinstance(recorded.dtype, pd.CategoricalDtype):
-            codes, names = recorded.cat.codes.to_numpy(), list(recorded.cat.categories)
-        else:
-            codes, names = pd.factorize(recorded, use_na_sentinel=True)
-        # each request's cost on its recorded model, chosen element-wise from the models already priced
-        unknown_column = np.full(n, np.nan)
-        choices: list[np.ndarray] = []
-        extra: dict[int, str] = {}
-        for code, name in enumerate(names):
-            try:
-                canonical = registry.resolve_id(str(name))
-            except AnalyticsError:
-                unknown_recorded[str(name)] = int(np.count_nonzero(codes == code))
-                canonical = None
-            if canonical is not None and canonical not in pricings:
-                extra[code] = canonical  # priced below, on its own rows only
-            choices.append(pricings[canonical].total if canonical in pricings else unknown_column)
-        choices.append(unknown_column)  # the empty name (code -1)
-        index = np.where(codes < 0, len(choices) - 1, codes)
-        if len(choices) <= 32:  # np.choose's limit
-            recorded_cost = np.choose(index, choices)
-        else:
-            recorded_cost = np.full(n, np.nan)
-            for code, choice in enumerate(choices[:-1]):
-                if choice is not unknown_column:
-                    np.copyto(recorded_cost, choice, where=index == code)
-        for code, canonical in extra.items():
-            rows = np.flatnonzero(codes == code)
-            subset = {k: v[rows] for k, v in columns.items()}
-            other = _price_on_model(registry, registry.model(canonical), subset,
-                                    None if days is None else days[rows], **options)
-            recorded_cost[rows] = other.total
-        blank = int(np.count_nonzero(codes < 0))
-        if blank:
-            unknown_recorded["(empty)"] = blank
-    recorded_ok = None if recorded_cost is None else np.isfinite(recorded_cost)
+    pricings = {m: _price_on_model(registry, registry.model(m), columns, days, day_range=day_range,
+                                   weights=counting.weights, **options) for m in model_ids}
+    recorded_cost, unknown_recorded, recorded_names = _recorded_costs(registry, usage, pricings, columns, days,
+                                                                      options)
 
     summary_rows, tier_rows, unpriced_parts = [], [], []
     reasons: list[str] = []  # the categories of the unpriced table's reason column
-    for model_id, pricing in pricings.items():
-        entry = registry.entry(model_id)
-        total = pricing.total
-        priced_mask = np.isfinite(total)
-        priced_count = int(np.count_nonzero(priced_mask))
-        not_fitting_mask = pricing.fit != FIT_OK
-        no_price_mask = ~(priced_mask | not_fitting_mask)
-        if priced_count:
-            priced = total[priced_mask] if priced_count < n else total
-            median, p95 = percentiles(priced, (50, 95))
-            row_stats = {"total_cost": float(priced.sum()), "cost_median": float(median), "cost_p95": float(p95),
-                         "cost_max": float(priced.max())}
-        else:
-            row_stats = {"total_cost": np.nan, "cost_median": np.nan, "cost_p95": np.nan, "cost_max": np.nan}
-        counts = dict(pricing.tier_counts)
-        counts[NOT_FITTING] = int(np.count_nonzero(not_fitting_mask))
-        counts[NO_PRICE] = int(np.count_nonzero(no_price_mask))
-        shares = []
-        for label, count in counts.items():
-            if count or label not in (NOT_FITTING, NO_PRICE):
-                tier_rows.append({"model": model_id, "tier": label, "requests": count, "share": count / n})
-            if count and label not in (NOT_FITTING, NO_PRICE):
-                shares.append(f"{label}: {count / n:.1%}")
-        compared, recorded, saving, saving_share = 0, np.nan, np.nan, np.nan
-        if recorded_ok is not None:
-            both = recorded_ok & priced_mask
-            compared = int(np.count_nonzero(both))
-            if compared:
-                recorded = float(np.sum(recorded_cost, where=both))
-                saving = recorded - float(np.sum(total, where=both))
-                saving_share = saving / recorded if recorded else np.nan
-        summary_rows.append({
-            "model": model_id, "name": entry.model.name, "provider": entry.provider.name,
-            "country": entry.provider.country, "requests": n, "priced": priced_count,
-            "not_fitting": counts[NOT_FITTING], "no_price": counts[NO_PRICE], **row_stats,
-            "tier_shares": " · ".join(shares), "recorded_cost": recorded, "saving": saving,
-            "saving_share": saving_share, "compared_requests": compared, "currency": currency,
-        })
-        part = _unpriced_rows(entry.model, len(summary_rows) - 1, pricing, not_fitting_mask | no_price_mask,
-                              reasons)
+    for code, (model_id, pricing) in enumerate(pricings.items()):
+        row, tiers, unpriced = _summarise_model(registry.entry(model_id), pricing, recorded_cost, currency, counting)
+        summary_rows.append(row)
+        tier_rows.extend(tiers)
+        part = _unpriced_rows(registry.model(model_id), code, pricing, unpriced, reasons)
         if part is not None:
             unpriced_parts.append(part)
 
-    period = None
-    if day_range is not None:
-        epoch = dt.date(1970, 1, 1)
-        period = (epoch + dt.timedelta(days=day_range[0]), epoch + dt.timedelta(days=day_range[1]))
+    file_rows = np.asarray(usage["row"], dtype=np.int64) if "row" in usage else None
     return ReplayResult(
         summary=pd.DataFrame(summary_rows, columns=SUMMARY_COLUMNS),
         tiers=pd.DataFrame(tier_rows, columns=["model", "tier", "requests", "share"]),
-        unpriced=_unpriced_frame(unpriced_parts, model_ids, reasons, columns, days),
+        unpriced=_unpriced_frame(unpriced_parts, model_ids, reasons, columns, days, file_rows, counting.weights),
         costs={m: p.total for m, p in pricings.items()},
         recorded_cost=recorded_cost,
-        requests=n,
+        requests=counting.count(np.ones(n, dtype=bool)),
         currency=currency,
         region=region,
         service_tier=service_tier,
-        period=period,
+        period=_period(day_range),
         priced_on=None if days is not None else day,
         unknown_recorded=unknown_recorded,
+        rows=n,
+        weights=counting.weights,
+        recorded_names=recorded_names,
+        as_recorded=_as_recorded(registry, usage, recorded_cost, counting, currency),
+        approximation=APPROXIMATION if counting.weights is not None else None,
     )
 
 
-UNPRICED_COLUMNS = ["row", "model", "kind", "reason", "prompt_tokens", "output_tokens", "reasoning_tokens", "day"]
+def _weights(usage: pd.DataFrame) -> np.ndarray | None:
+    """Requests per row, or None for a log of single requests (the plain, faster path)."""
+    if "requests" not in usage:
+        return None
+    weights = np.asarray(usage["requests"], dtype=np.float64)
+    return None if np.all(weights == 1) else weights
+
+
+def _as_recorded(registry: Registry, usage: pd.DataFrame, recorded_cost: np.ndarray | None, counting: _Counting,
+                 currency: str) -> dict[str, float]:
+    """The log's cost on the models it was recorded on, the rows and requests that covers, and beside it the
+    export's own cost over those same rows when the log has one (``export_cost``, USD)."""
+    if recorded_cost is None:
+        return {}
+    known = np.isfinite(recorded_cost)
+    found: dict[str, float] = {"cost": counting.add(recorded_cost, known), "rows": int(np.count_nonzero(known)),
+                               "requests": counting.count(known), "rows_total": len(usage)}
+    if "export_cost" in usage:
+        export = np.asarray(usage["export_cost"], dtype=np.float64) * registry.convert(1.0, "USD", currency)
+        both = known & np.isfinite(export)
+        ours, theirs = counting.add(recorded_cost, both), float(np.sum(export, where=both))
+        found.update({"export_rows": int(np.count_nonzero(both)), "export_cost": theirs,
+                      "cost_on_export_rows": ours, "difference_share": (ours - theirs) / theirs if theirs else np.nan})
+    return found
+
+
+def _recorded_costs(registry: Registry, usage: pd.DataFrame, pricings: dict[str, _ModelPricing],
+                    columns: dict[str, np.ndarray], days: np.ndarray | None, options: dict[str, Any]
+                    ) -> tuple[np.ndarray | None, dict[str, int], dict[str, str]]:
+    """Each request's cost on the model it was recorded on (NaN where that model is unknown), reusing the models
+    already priced and pricing the others on their own rows only; the unknown recorded names with their row counts;
+    and the names resolved by a rule (``names``). (None, {}, {}) for a log without a model column."""
+    if "model" not in usage:
+        return None, {}, {}
+    recorded = usage["model"]
+    if isinstance(recorded.dtype, pd.CategoricalDtype):
+        codes, names = recorded.cat.codes.to_numpy(), list(recorded.cat.categories)
+    else:
+        codes, names = pd.factorize(recorded, use_na_sentinel=True)
+    unknown: dict[str, int] = {}
+    resolved_by_rule: dict[str, str] = {}
+    resolved = resolve_many(registry, [str(name) for name in names])
+    unknown_column = np.full(len(usage), np.nan)
+    choices: list[np.ndarray] = []
+    extra: dict[int, str] = {}
+    for code, name in enumerate(names):
+        canonical = resolved[str(name)]
+        if canonical is None:
+            unknown[str(name)] = int(np.count_nonzero(codes == code))
+        elif str(name) != canonical and str(name) not in registry.aliases:
+            resolved_by_rule[str(name)] = canonical
+        if canonical is not None and canonical not in pricings:
+            extra[code] = canonical  # priced below, on its own rows only
+        choices.append(pricings[canonical].total if canonical in pricings else unknown_column)
+    choices.append(unknown_column)  # the empty name (code -1)
+    recorded_cost = _choose(np.where(codes < 0, len(choices) - 1, codes), choices, unknown_column)
+    for code, canonical in extra.items():
+        rows = np.flatnonzero(codes == code)
+        subset = {k: v[rows] for k, v in columns.items()}
+        other = _price_on_model(registry, registry.model(canonical), subset, None if days is None else days[rows],
+                                **options)
+        recorded_cost[rows] = other.total
+    blank = int(np.count_nonzero(codes < 0))
+    if blank:
+        unknown["(empty)"] = blank
+    return recorded_cost, unknown, resolved_by_rule
+
+
+def _choose(index: np.ndarray, choices: list[np.ndarray], unknown_column: np.ndarray) -> np.ndarray:
+    """``choices[index[i]][i]`` for every request: ``np.choose`` up to its limit of 32 choices, else one copy per
+    choice."""
+    if len(choices) <= 32:
+        return np.choose(index, choices)
+    chosen = np.full(len(index), np.nan)
+    for code, choice in enumerate(choices[:-1]):
+        if choice is not unknown_column:
+            np.copyto(chosen, choice, where=index == code)
+    return chosen
+
+
+def _summarise_model(entry: ModelEntry, pricing: _ModelPricing, recorded_cost: np.ndarray | None, currency: str,
+                     counting: _Counting) -> tuple[dict[str, Any], list[dict[str, Any]], np.ndarray]:
+    """One model's summary row, its tier rows, and the mask of the requests it could not price."""
+    total = pricing.total
+    n = len(total)
+    requests = counting.count(np.ones(n, dtype=bool))
+    priced_mask = np.isfinite(total)
+    not_fitting_mask = pricing.fit != FIT_OK
+    no_price_mask = ~(priced_mask | not_fitting_mask)
+    counts = {**pricing.tier_counts, NOT_FITTING: counting.count(not_fitting_mask),
+              NO_PRICE: counting.count(no_price_mask)}
+    model_id = entry.model.id
+    tier_rows = [{"model": model_id, "tier": label, "requests": _whole(count), "share": count / requests}
+                 for label, count in counts.items() if count or label not in (NOT_FITTING, NO_PRICE)]
+    shares = [f"{label}: {count / requests:.1%}" for label, count in counts.items()
+              if count and label not in (NOT_FITTING, NO_PRICE)]
+    row = {
+        "model": model_id, "name": entry.model.name, "provider": entry.provider.name,
+        "country": entry.provider.country, "requests": requests, "priced": counting.count(priced_mask),
+        "not_fitting": counts[NOT_FITTING], "no_price": counts[NO_PRICE],
+        **_cost_stats(total, priced_mask, counting), "tier_shares": " · ".join(shares),
+        **_saving(total, priced_mask, recorded_cost, counting), "currency": currency, "rows": n,
+    }
+    return row, tier_rows, not_fitting_mask | no_price_mask
+
+
+def _cost_stats(total: np.ndarray, priced_mask: np.ndarray, counting: _Counting) -> dict[str, float]:
+    """Total, median, p95 and max cost per request over the priced requests (NaN when none is priced)."""
+    if not priced_mask.any():
+        return {"total_cost": np.nan, "cost_median": np.nan, "cost_p95": np.nan, "cost_max": np.nan}
+    priced = total[priced_mask] if not priced_mask.all() else total
+    if counting.weights is None:
+        median, p95 = percentiles(priced, (50, 95))
+    else:
+        median, p95 = weighted_percentiles(priced, counting.weights[priced_mask], (50, 95))
+    return {"total_cost": counting.add(total, priced_mask), "cost_median": float(median), "cost_p95": float(p95),
+            "cost_max": float(priced.max())}
+
+
+def _saving(total: np.ndarray, priced_mask: np.ndarray, recorded_cost: np.ndarray | None, counting: _Counting
+            ) -> dict[str, Any]:
+    """Recorded cost against this model's over the requests both price (none compared: NaN), and the requests and
+    rows that covers."""
+    compared, compared_rows, recorded, saving, saving_share = 0, 0, np.nan, np.nan, np.nan
+    if recorded_cost is not None:
+        both = np.isfinite(recorded_cost) & priced_mask
+        compared, compared_rows = counting.count(both), int(np.count_nonzero(both))
+        if compared_rows:
+            recorded = counting.add(recorded_cost, both)
+            saving = recorded - counting.add(total, both)
+            saving_share = saving / recorded if recorded else np.nan
+    return {"recorded_cost": recorded, "saving": saving, "saving_share": saving_share,
+            "compared_requests": compared, "compared_rows": compared_rows}
+
+
+def _period(day_range: tuple[int, int] | None) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of the log, from day numbers since 1970-01-01."""
+    if day_range is None:
+        return None
+    epoch = dt.date(1970, 1, 1)
+    return epoch + dt.timedelta(days=day_range[0]), epoch + dt.timedelta(days=day_range[1])
+
+
+UNPRICED_COLUMNS = ["row", "model", "kind", "reason", "prompt_tokens", "output_tokens", "reasoning_tokens", "day",
+                    "requests"]
+"""``row`` is the row of the file (from 1); ``requests`` how many requests the row stands for."""
 
 
 def _empty_unpriced() -> pd.DataFrame:
@@ -387,13 +543,14 @@ def _unpriced_rows(model: Model, model_code: int, pricing: _ModelPricing, unpric
 
 
 def _unpriced_frame(parts: list[dict[str, np.ndarray]], model_ids: list[str], reasons: list[str],
-                    columns: dict[str, np.ndarray], days: np.ndarray | None) -> pd.DataFrame:
+                    columns: dict[str, np.ndarray], days: np.ndarray | None, file_rows: np.ndarray | None = None,
+                    weights: np.ndarray | None = None) -> pd.DataFrame:
     """One table of every unpriced request × model, built once from the per-model codes (categorical columns)."""
     if not parts:
         return _empty_unpriced()
     rows = np.concatenate([p["rows"] for p in parts])
     return pd.DataFrame({
-        "row": rows + 1,
+        "row": rows + 1 if file_rows is None else file_rows[rows],
         "model": pd.Categorical.from_codes(np.concatenate([p["model"] for p in parts]), model_ids),
         "kind": pd.Categorical.from_codes(np.concatenate([p["kind"] for p in parts]).astype(np.int8),
                                           [NOT_FITTING, NO_PRICE]),
@@ -401,6 +558,7 @@ def _unpriced_frame(parts: list[dict[str, np.ndarray]], model_ids: list[str], re
         "prompt_tokens": columns["prompt_tokens"][rows], "output_tokens": columns["output_tokens"][rows],
         "reasoning_tokens": columns["reasoning_tokens"][rows],
         "day": (days[rows] * 86_400).astype("datetime64[s]") if days is not None else None,
+        "requests": np.ones(len(rows), dtype=np.int64) if weights is None else weights[rows],
     }, columns=UNPRICED_COLUMNS)
 
 

@@ -204,54 +204,66 @@ def import_genai_prices(bundled: Registry, provider_ids: list[str] | None = None
     chosen = sorted(chosen, key=lambda p: p not in PROVIDER_COUNTRY)
     rewritten = {ImportedProvider(p, None).file_name for p in chosen}
     taken = _taken_names(bundled, out, rewritten) if out else {*bundled.entries, *bundled.aliases}
-    results = []
-    for their_id in chosen:
-        their_provider = by_id[their_id]
-        result = ImportedProvider(their_id, None)
-        source = next((u for u in their_provider.pricing_urls or [] if re.match(r"^https?://", u)), FALLBACK_SOURCE)
-        models = []
-        for their_model in their_provider.models:
-            model_id = slug(their_model.id)
-            if (their_id, their_model.id) in covered:
-                bundled_id = covered[(their_id, their_model.id)]
-                result.skipped.append((their_model.id, f"in the bundled registry as {bundled_id}"))
-                continue
-            if model_id in taken:
-                result.skipped.append((their_model.id, f"id {model_id!r} is already used (bundled or imported)"))
-                continue
-            if not re.match(ID_PATTERN, model_id):
-                result.skipped.append((their_model.id, "no usable id"))
-                continue
-            if not their_model.context_window:
-                result.skipped.append((their_model.id, "genai-prices records no context window"))
-                continue
-            aliases = [their_model.id] if their_model.id != model_id and their_model.id not in taken else []
-            document = _model_document(their_provider, their_model, model_id, aliases, source, day,
-                                       version or "unknown")
-            if not any(t.get("input_mtok") and t.get("output_mtok") for s in document["prices"]
-                       for t in s["tiers"]):
-                result.skipped.append((their_model.id, "no input and output price (free or not priced by token)"))
-                continue
-            try:
-                Model.model_validate(document)
-            except ValidationError as exc:
-                first = exc.errors()[0]
-                result.skipped.append((their_model.id, f"does not fit our schema: {first['msg']}"))
-                continue
-            models.append(document)
-            result.imported.append(model_id)
-            taken.update([model_id, *aliases])
-        if models:
-            result.document = {
-                "id": f"genai-prices-{slug(their_id)}",
-                "name": f"{their_provider.name} (imported from genai-prices {version})"[:120],
-                "country": PROVIDER_COUNTRY.get(their_id, UNKNOWN_COUNTRY),
-                "url": source,
-                "models": models,
-            }
-            Provider.model_validate(result.document)
-        results.append(result)
-    return results
+    return [_import_provider(by_id[their_id], covered, taken, day, version or "unknown") for their_id in chosen]
+
+
+def _import_provider(their_provider: Any, covered: dict[tuple[str, str], str], taken: set[str], day: dt.date,
+                     version: str) -> ImportedProvider:
+    """One genai-prices provider as a provider document: each model imported, or skipped with the reason; the ids
+    it takes are added to ``taken``."""
+    their_id = their_provider.id
+    result = ImportedProvider(their_id, None)
+    source = next((u for u in their_provider.pricing_urls or [] if re.match(r"^https?://", u)), FALLBACK_SOURCE)
+    models = []
+    for their_model in their_provider.models:
+        model_id = slug(their_model.id)
+        aliases = [their_model.id] if their_model.id != model_id and their_model.id not in taken else []
+        reason = _skip_reason(their_id, their_model, model_id, covered, taken)
+        document = None
+        if reason is None:
+            document = _model_document(their_provider, their_model, model_id, aliases, source, day, version)
+            reason = _unusable(document)
+        if reason is not None:
+            result.skipped.append((their_model.id, reason))
+            continue
+        models.append(document)
+        result.imported.append(model_id)
+        taken.update([model_id, *aliases])
+    if models:
+        result.document = {
+            "id": f"genai-prices-{slug(their_id)}",
+            "name": f"{their_provider.name} (imported from genai-prices {version})"[:120],
+            "country": PROVIDER_COUNTRY.get(their_id, UNKNOWN_COUNTRY),
+            "url": source,
+            "models": models,
+        }
+        Provider.model_validate(result.document)
+    return result
+
+
+def _skip_reason(their_id: str, their_model: Any, model_id: str, covered: dict[tuple[str, str], str],
+                 taken: set[str]) -> str | None:
+    """Why a genai-prices model is not imported, before its document is built (None: build it)."""
+    if (their_id, their_model.id) in covered:
+        return f"in the bundled registry as {covered[(their_id, their_model.id)]}"
+    if model_id in taken:
+        return f"id {model_id!r} is already used (bundled or imported)"
+    if not re.match(ID_PATTERN, model_id):
+        return "no usable id"
+    if not their_model.context_window:
+        return "genai-prices records no context window"
+    return None
+
+
+def _unusable(document: dict[str, Any]) -> str | None:
+    """Why a built model document is not imported (None: it is)."""
+    if not any(t.get("input_mtok") and t.get("output_mtok") for s in document["prices"] for t in s["tiers"]):
+        return "no input and output price (free or not priced by token)"
+    try:
+        Model.model_validate(document)
+    except ValidationError as exc:
+        return f"does not fit our schema: {exc.errors()[0]['msg']}"
+    return None
 
 
 def _clean(value: Any) -> Any:

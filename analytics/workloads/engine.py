@@ -16,8 +16,11 @@ rounded):
   is chosen by ``Pi`` (cliff: the whole request at that tier's rates), cached tokens at the cache-read rate (the
   input rate where none is known), output and reasoning at the output (reasoning) rate. The billed output of a
   step is ``output + reasoning``; ``output_tokens`` in results includes reasoning.
-- Tool calls (steps 1..N−1) are charged at the model provider's fee for ``tool``; where no fee is known they are
-  counted as ``unpriced_tool_calls``, never priced at 0. ``tool: null`` is a tool run on your side (no fee).
+- Tool calls (steps 1..N−1) are charged at the model provider's fee for ``tool``. Where no fee is known they are
+  priced at the workload's ``assumed_tool_fee`` when it sets one (``assumed_fee_tool_calls``, cost component
+  ``assumed_tool_fees``: visible, never mixed with the provider's fees); otherwise they are counted as
+  ``unpriced_tool_calls``, never priced at 0, and the cost is a lower bound (``lower_bound``: the true cost is at
+  least that). ``tool: null`` is a tool run on your side (no fee).
 - The first step whose ``Pi + output + reasoning`` exceeds the context window, or whose ``Pi`` exceeds the input
   cap (or whose output + reasoning exceeds ``max_output_tokens``), is reported (``exceeds_context_at_step``: the
   earliest such step of any role); steps that do not fit cost NaN ("cannot run"), never 0, and so does the task.
@@ -39,14 +42,15 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import Field, ValidationError, model_validator
 
-from analytics.core.errors import AnalyticsError, NoPriceError, Problem, RegistryError, UnknownModelError
+from analytics.core.errors import (
+    AnalyticsError,
+    NoPriceError,
+)
 from analytics.core.pricing import (
     FIT_OK,
     FIT_OVER_CONTEXT_WINDOW,
@@ -56,320 +60,11 @@ from analytics.core.pricing import (
     prompt_cap,
     tier_index,
 )
-from analytics.core.registry import DATA_DIR, Registry
-from analytics.core.safeyaml import MAX_YAML_BYTES, parse_yaml_text, read_yaml_file
-from analytics.core.schema import Strict
-from analytics.core.scores import select_scores
+from analytics.core.registry import Registry
+from analytics.core.schema import Model, PriceSchedule
 
-WORKLOADS_DIR = DATA_DIR / "workloads"
-"""The bundled presets: ``data/workloads/<name>.yaml``."""
-SCHEMA_FILE = WORKLOADS_DIR / "workload.schema.json"
-SCHEMA_COMMENT = "# yaml-language-server: $schema=./workload.schema.json"
-MAX_TOTAL_STEPS = 20_000
-"""Σ steps over the roles of a workload file (one instance each; ``count`` is not limited by this): a small file must
-not ask for minutes of pricing. The engine itself takes any ``Workload`` (what-ifs stretch loops beyond it)."""
-MIXED = "mixed"
-"""The ``model`` of a result where every role runs on its own model."""
-
-
-
-def _tokens(default: Any = ...) -> Any:
-    """A token count: finite, non-negative, an expected value (may be fractional)."""
-    return Field(default=default, ge=0, allow_inf_nan=False, le=1e12)
-
-
-
-class WorkloadError(RegistryError):
-    """A workload file that cannot be used: every problem names the file, the role and the field."""
-
-
-# -- the YAML types ---------------------------------------------------------------------------------------------
-
-
-class Role(Strict):
-    """One kind of agent in the workload: ``count`` instances of a loop of ``steps`` LLM calls on ``model``."""
-
-    name: str = Field(min_length=1, max_length=80)
-    """Unique within the workload; children name it as their ``parent``."""
-    model: str = Field(min_length=1, max_length=120)
-    """A registry model id or alias (``kimi-k2.5``); a comparison may run every role on one model instead."""
-    parent: str | None = None
-    """The role this one reports to (its returns are appended to the parent's context after the parent's
-    step 1); null for a top-level role."""
-    count: int = Field(default=1, ge=1, le=1_000_000)
-    """Instances of this role per task (in total, not per parent instance)."""
-    parallelism: int = Field(default=1, ge=1, le=1_000_000)
-    """Instances running at once; they run in waves of ``ceil(count / parallelism)``."""
-    steps: int = Field(ge=1, le=100_000)
-    """LLM calls in one instance's loop."""
-    system_prompt_tokens: float = _tokens()
-    """System prompt (instructions, tool definitions): the stable prefix the cache can serve at step 1."""
-    task_tokens: float = _tokens()
-    """The task handed to one instance (the user's question, a document, a sub-task)."""
-    reasoning_tokens_per_step: float = _tokens(0)
-    """Thinking tokens per call, billed as output (at the reasoning rate where one is known)."""
-    output_tokens_per_step: float = _tokens()
-    """Visible output per call (answer, tool-call arguments)."""
-    tool_result_tokens_per_step: float = _tokens(0)
-    """Tokens a tool returns after each step but the last, appended to the context."""
-    tool_calls_per_step: float = Field(default=0, ge=0, allow_inf_nan=False, le=1e6)
-    """Tool calls after each step but the last (expected value; may be fractional)."""
-    tool: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
-    """Which provider tool fee applies (``web_search``); null for tools you run yourself (no provider fee)."""
-    tool_latency_s: float = Field(default=0, ge=0, allow_inf_nan=False, le=1e6)
-    """Seconds the tool takes after each step but the last."""
-    keep_reasoning_in_context: bool = False
-    """Whether the reasoning of a step stays in the context of the next steps."""
-    cache_hit_rate: float = Field(default=0, ge=0, le=1)
-    """Share of the re-sent prefix read from the provider's prompt cache (0–1)."""
-    returns_tokens: float = _tokens(0)
-    """Tokens one instance hands back to its parent."""
-
-
-class Workload(Strict):
-    """An agent workload: what one task runs, and how many tasks a month."""
-
-    name: str = Field(min_length=1, max_length=120)
-    description: str = ""
-    tasks_per_month: float = Field(default=1000, ge=0, allow_inf_nan=False, le=1e12)
-    """Tasks run per month, for the monthly projection."""
-    success_rate: float | None = Field(default=None, gt=0, le=1)
-    """Chance one attempt solves the task (0–1]; null when unknown (a benchmark score may stand in as a proxy)."""
-    max_attempts: int = Field(default=1, ge=1, le=100)
-    """Attempts allowed per task (retries after a failure)."""
-    roles: list[Role] = Field(min_length=1, max_length=200)
-
-    @model_validator(mode="after")
-    def _role_tree(self) -> Workload:
-        problems = role_tree_problems(self.roles)
-        if problems:
-            raise ValueError("\n".join(problems))
-        return self
-
-    def role(self, name: str) -> Role:
-        for role in self.roles:
-            if role.name == name:
-                return role
-        raise KeyError(name)
-
-    def children(self, name: str | None) -> list[Role]:
-        return [r for r in self.roles if r.parent == name]
-
-
-def short_name(name: object, limit: int = 40) -> str:
-    """A role name for a message: long names are cut, so one error stays one readable line."""
-    text = str(name)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def role_tree_problems(roles: list[Role]) -> list[str]:
-    """Unique names, known parents, no cycles, and ≥ 2 steps for a role with children (returns arrive after
-    step 1, so a one-step parent could never read them)."""
-    problems: list[str] = []
-    names = [r.name for r in roles]
-    for name in sorted({n for n in names if names.count(n) > 1}):
-        problems.append(f"role name {short_name(name)!r} is used twice — give each role its own name")
-    known = set(names)
-    parent_of = {r.name: r.parent for r in roles}
-    for i, role in enumerate(roles):
-        if role.parent is not None and role.parent not in known:
-            choices = ", ".join(short_name(n) for n in sorted(known)[:10]) + (", …" if len(known) > 10 else "")
-            problems.append(f"roles[{i}] ({short_name(role.name)}).parent: no role named "
-                            f"{short_name(role.parent)!r} — use one of {choices} or null for a top-level role")
-    reported: set[str] = set()
-    for role in roles:
-        seen: list[str] = []
-        current: str | None = role.name
-        while current is not None and current in parent_of and current not in seen:
-            seen.append(current)
-            current = parent_of[current]
-        if current is not None and current in seen:
-            loop = seen[seen.index(current):]
-            if not reported & set(loop):
-                problems.append(f"roles form a cycle: {' → '.join(short_name(n) for n in [*loop, current])} — "
-                                "one of them must have parent: null")
-                reported |= set(loop)
-    for i, role in enumerate(roles):
-        if role.steps < 2 and any(r.parent == role.name for r in roles):
-            problems.append(f"roles[{i}] ({short_name(role.name)}).steps: a role with children needs at least 2 steps "
-                            "(children's returns are appended after step 1) — raise steps")
-    return problems
-
-
-# -- loading ------------------------------------------------------------------------------------------------------
-
-
-def _problems(exc: ValidationError, raw: Any, file: str) -> list[Problem]:
-    problems = []
-    for err in exc.errors():
-        loc = list(err["loc"])
-        where = ".".join(str(p) for p in loc)
-        if len(loc) >= 2 and loc[0] == "roles" and isinstance(loc[1], int):
-            roles = raw.get("roles") if isinstance(raw, dict) else None
-            name = None
-            if isinstance(roles, list) and loc[1] < len(roles) and isinstance(roles[loc[1]], dict):
-                name = roles[loc[1]].get("name")
-            where = f"roles[{loc[1]}]" + (f" ({short_name(name)})" if name else "")
-            if loc[2:]:
-                where += "." + ".".join(str(p) for p in loc[2:])
-        message = err["msg"].removeprefix("Value error, ")
-        if not loc and err["type"] == "value_error":
-            for line in message.splitlines():
-                where, sep, text = line.partition(": ")
-                if sep and where.startswith("roles["):
-                    problems.append(Problem(file, text, field=where))
-                else:
-                    problems.append(Problem(file, line))
-            continue
-        if err["type"] not in ("value_error", "assertion_error") and "input" in err:
-            shown = repr(err["input"])
-            if len(shown) <= 60:
-                message += f" (got {shown})"
-        hint = {
-            "extra_forbidden": "unknown field: check its spelling against data/workloads/workload.schema.json",
-            "missing": "this field is required: add it",
-            "greater_than_equal": "must not be negative",
-        }.get(err["type"])
-        problems.append(Problem(file, message, field=where or None, hint=hint))
-    return problems
-
-
-def workload_from_data(raw: Any, name: str) -> Workload:
-    """Validate parsed YAML; a ``WorkloadError`` lists every problem with file, role and field."""
-    if not isinstance(raw, dict):
-        raise WorkloadError([Problem(name, f"expected a YAML mapping at the top, got {type(raw).__name__}",
-                                     hint="start with name:, roles: … (see data/workloads/*.yaml)")])
-    try:
-        workload = Workload.model_validate(raw)
-    except ValidationError as exc:
-        raise WorkloadError(_problems(exc, raw, name)) from None
-    total = sum(role.steps for role in workload.roles)
-    if total > MAX_TOTAL_STEPS:
-        raise WorkloadError([Problem(name, f"the roles have {total:,} steps in all, over the {MAX_TOTAL_STEPS:,} "
-                                           "a workload may ask for", field="roles",
-                                     hint="shorten the loops (steps); instances (count) are not limited")])
-    return workload
-
-
-def parse_workload(text: str, name: str = "uploaded workload") -> Workload:
-    """A workload from YAML text (an upload): size-bounded, no Python tags, no alias bombs."""
-    return workload_from_data(parse_yaml_text(text, name), name)
-
-
-def workload_from_bytes(data: bytes, name: str = "uploaded workload") -> Workload:
-    """A workload from an uploaded file's bytes, with the checks ``safeyaml.read_yaml_file`` makes on a path:
-    the size bound before decoding, strict UTF-8, no NUL bytes."""
-    if len(data) > MAX_YAML_BYTES:
-        raise WorkloadError([Problem(name, f"file is {len(data) / 1e6:.1f} MB, over the "
-                                           f"{MAX_YAML_BYTES // (1024 * 1024)} MiB bound", hint="split it or trim it")])
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise WorkloadError([Problem(name, f"not UTF-8 text (byte {exc.start})", hint="save the file as UTF-8")]) \
-            from None
-    if "\x00" in text:
-        raise WorkloadError([Problem(name, "binary file (contains NUL bytes)", hint="give a YAML text file")])
-    return parse_workload(text, name)
-
-
-def preset_names() -> list[str]:
-    """The bundled presets, by file stem, in a stable order."""
-    return sorted(p.stem for p in WORKLOADS_DIR.glob("*.yaml"))
-
-
-def preset_path(name: str) -> Path:
-    return WORKLOADS_DIR / f"{name}.yaml"
-
-
-def load_workload(file_or_preset: str | Path) -> Workload:
-    """A preset by name (``agent-swarm``) or a YAML file by path."""
-    text = str(file_or_preset)
-    path = Path(text)
-    if not path.suffix and "/" not in text and preset_path(text).is_file():
-        path = preset_path(text)
-    elif not path.is_file():
-        presets = ", ".join(preset_names())
-        raise WorkloadError([Problem(text, "no such workload file or preset", hint=f"presets: {presets}")])
-    return workload_from_data(read_yaml_file(path, text), text)
-
-
-def workload_yaml(workload: Workload) -> str:
-    """The workload as YAML (with the schema comment), e.g. to download an edited workload."""
-    import yaml
-
-    data = workload.model_dump(mode="json")
-    return SCHEMA_COMMENT + "\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-
-
-def workload_json_schema() -> dict:
-    """The JSON Schema of a workload file (``data/workloads/workload.schema.json``)."""
-    schema = Workload.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["description"] = ("An agent workload (analytics/workloads.py). Generated by "
-                             "`python -m analytics workload-schema`; do not edit by hand.")
-    return schema
-
-
-def check_models(workload: Workload, registry: Registry, file: str = "workload",
-                 models: Iterable[str] = ()) -> None:
-    """Every role's model (and every model to compare) is in the registry; else one error with suggestions."""
-    problems = []
-    for i, role in enumerate(workload.roles):
-        try:
-            registry.resolve_id(role.model)
-        except UnknownModelError as exc:
-            problems.append(Problem(file, str(exc), field=f"roles[{i}] ({short_name(role.name)}).model"))
-    for model in models:
-        try:
-            registry.resolve_id(model)
-        except UnknownModelError as exc:
-            problems.append(Problem(file, str(exc), field="--model"))
-    if problems:
-        raise WorkloadError(problems)
-
-
-# -- speeds -------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SpeedAssumption:
-    """Serving speed used for latency: from the registry where it is known, else a default the user sees."""
-
-    output_tokens_per_s: float = 50.0
-    time_to_first_token_s: float = 1.0
-    source: str = "default assumption"
-
-
-DEFAULT_SPEED = SpeedAssumption()
-"""Used where the registry has no measured speed; shown on the page and in ``--help``, and overridable."""
-
-
-def model_speed(registry: Registry, model_id: str, default: SpeedAssumption = DEFAULT_SPEED,
-                overrides: Mapping[str, SpeedAssumption] | None = None) -> SpeedAssumption:
-    """The speed of ``model_id``: an override, else the registry's (each missing figure from ``default``)."""
-    model_id = registry.resolve_id(model_id)
-    if overrides and model_id in overrides:
-        return overrides[model_id]
-    speed = registry.model(model_id).speed
-    if speed is None or (speed.output_tokens_per_s is None and speed.time_to_first_token_s is None):
-        return default
-    return SpeedAssumption(
-        output_tokens_per_s=speed.output_tokens_per_s or default.output_tokens_per_s,
-        time_to_first_token_s=(speed.time_to_first_token_s if speed.time_to_first_token_s is not None
-                               else default.time_to_first_token_s),
-        source=speed.source,
-    )
-
-
-def speed_table(registry: Registry, model_ids: Iterable[str], default: SpeedAssumption = DEFAULT_SPEED) -> pd.DataFrame:
-    """One row per model: the speed used for latency and where it comes from."""
-    rows = []
-    for model_id in dict.fromkeys(registry.resolve_id(m) for m in model_ids):
-        speed = model_speed(registry, model_id, default)
-        rows.append({"model": model_id, "output_tokens_per_s": speed.output_tokens_per_s,
-                     "time_to_first_token_s": speed.time_to_first_token_s, "source": speed.source})
-    return pd.DataFrame(rows, columns=["model", "output_tokens_per_s", "time_to_first_token_s", "source"])
-
+from .model import MIXED, AssumedToolFee, Role, Workload, check_models, main_role
+from .speeds import DEFAULT_SPEED, SpeedAssumption, model_speed
 
 # -- the engine ---------------------------------------------------------------------------------------------------
 
@@ -390,11 +85,11 @@ STEP_COLUMNS = [
     "role", "model", "count", "step", "prompt_tokens", "cached_tokens", "cache_write_tokens", "output_tokens",
     "reasoning_tokens", "tool_calls", "tier_index", "tier_up_to", "tier_switch", "fits", "limit",
     "input_cost", "cached_input_cost", "cache_write_cost", "output_cost", "reasoning_cost", "tool_fee_cost",
-    "unpriced_tool_calls", "cost", "latency_s",
+    "assumed_tool_fee_cost", "unpriced_tool_calls", "assumed_fee_tool_calls", "cost", "latency_s",
 ]
 """Per step of ONE instance of a role (multiply by ``count`` for the task)."""
 
-COMPONENTS = ("input", "cached_input", "cache_write", "output", "reasoning", "tool_fees")
+COMPONENTS = ("input", "cached_input", "cache_write", "output", "reasoning", "tool_fees", "assumed_tool_fees")
 """The cost components of a result's ``breakdown`` (``output`` and ``reasoning`` merge in the CLI's JSON)."""
 
 
@@ -477,74 +172,91 @@ def run_role(workload: Workload, role: Role, registry: Registry, model_id: str |
     n = role.steps
     speed = model_speed(registry, model_id, settings.default_speed, settings.speed_overrides)
     completion = t["output"] + t["reasoning"]
-    latency = (speed.time_to_first_token_s + completion / speed.output_tokens_per_s + t["tool_latency"])
-
-    over_window = t["prompt"] + completion > model.context_window
-    over_cap = t["prompt"] > prompt_cap(model)
-    codes = fit_codes(model, t["prompt"], completion)
-    fits = ~(over_window | over_cap | (codes != FIT_OK))
-
-    limits = np.full(n, "", dtype=object)
-    bad = np.flatnonzero(~fits)
-    if bad.size:  # the reason in words for the first step that does not fit; the later ones point back to it
-        first = int(bad[0])
-        limits[bad] = f"does not fit (from step {first + 1})"
-        limits[first] = describe_fit(model, int(codes[first]) or FIT_OVER_CONTEXT_WINDOW, t["prompt"][first],
-                                     completion[first])
+    fits, limits = _fits(model, t["prompt"], completion)
+    fee = registry.tool_fee(model_id, role.tool, settings.on) if role.tool else None
+    fee_known = role.tool is None or fee is not None
+    assumed = None if fee_known else workload.assumed_tool_fee
     columns: dict[str, Any] = {
         "role": np.full(n, role.name, dtype=object), "model": np.full(n, model_id, dtype=object),
         "count": np.full(n, role.count), "step": t["step"], "prompt_tokens": t["prompt"],
         "cached_tokens": t["cached"], "output_tokens": t["output"], "reasoning_tokens": t["reasoning"],
-        "tool_calls": t["tool_calls"], "fits": fits, "latency_s": latency,
+        "tool_calls": t["tool_calls"], "fits": fits,
+        "latency_s": speed.time_to_first_token_s + completion / speed.output_tokens_per_s + t["tool_latency"],
+        "unpriced_tool_calls": t["tool_calls"] if not fee_known and assumed is None else np.zeros(n),
+        "assumed_fee_tool_calls": t["tool_calls"] if assumed is not None else np.zeros(n),
     }
-    fee = registry.tool_fee(model_id, role.tool, settings.on) if role.tool else None
-    fee_known = role.tool is None or fee is not None
-    columns["unpriced_tool_calls"] = np.zeros(n) if fee_known else t["tool_calls"]
-
-    def frame() -> pd.DataFrame:
-        columns["limit"] = limits
-        return pd.DataFrame(columns, columns=STEP_COLUMNS)
-
     try:
         schedule = registry.schedule(model_id, settings.region, settings.service_tier, settings.on)
     except NoPriceError as exc:
         nan = np.full(n, np.nan)
         columns.update(cache_write_tokens=np.zeros(n), tier_index=np.full(n, -1), tier_up_to=nan,
                        tier_switch=np.zeros(n, dtype=bool), input_cost=nan, cached_input_cost=nan,
-                       cache_write_cost=nan, output_cost=nan, reasoning_cost=nan, tool_fee_cost=nan, cost=nan)
-        return RoleRun(role, model_id, frame(), fee_known, speed, no_price=str(exc))
+                       cache_write_cost=nan, output_cost=nan, reasoning_cost=nan, tool_fee_cost=nan,
+                       assumed_tool_fee_cost=nan, cost=nan)
+        return RoleRun(role, model_id, _step_frame(columns, limits), fee_known, speed, no_price=str(exc))
+    columns.update(_priced_columns(registry, model, role, t, schedule, fee, assumed, fits, limits, settings))
+    return RoleRun(role, model_id, _step_frame(columns, limits), fee_known, speed)
 
+
+def _fits(model: Model, prompt: np.ndarray, completion: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which steps fit the model (window, input cap, output cap), and the limit text per step: the reason in
+    words for the first step that does not fit; the later ones point back to it."""
+    over_window = prompt + completion > model.context_window
+    over_cap = prompt > prompt_cap(model)
+    codes = fit_codes(model, prompt, completion)
+    fits = ~(over_window | over_cap | (codes != FIT_OK))
+    limits = np.full(len(prompt), "", dtype=object)
+    bad = np.flatnonzero(~fits)
+    if bad.size:
+        first = int(bad[0])
+        limits[bad] = f"does not fit (from step {first + 1})"
+        limits[first] = describe_fit(model, int(codes[first]) or FIT_OVER_CONTEXT_WINDOW, prompt[first],
+                                     completion[first])
+    return fits, limits
+
+
+def _priced_columns(registry: Registry, model: Model, role: Role, t: dict[str, np.ndarray], schedule: PriceSchedule,
+                    fee: Any, assumed: AssumedToolFee | None, fits: np.ndarray, limits: np.ndarray,
+                    settings: Settings) -> dict[str, Any]:
+    """The priced step columns: tier, cache writes, cost per component (NaN where a step does not fit or has no
+    price: never 0); tool calls at the provider's ``fee``, else at the ``assumed`` one in its own column; a step
+    beyond every priced tier gets its limit text in ``limits``."""
+    n = role.steps
     index = tier_index(schedule, t["prompt"])
     writes = np.zeros(n)
     if role.cache_hit_rate > 0:
         has_write_rate = np.array([tier.cache_write_mtok is not None for tier in schedule.tiers] + [False])
         writes = _uncached_part(t["prompt"], t["cached"], has_write_rate[index])
     costs = price_requests(
-        registry, model_id, t["prompt"], t["output"], t["cached"], t["reasoning"], writes,
+        registry, model.id, t["prompt"], t["output"], t["cached"], t["reasoning"], writes,
         currency=settings.currency, schedule=schedule,
     )
+    tool_cost, assumed_cost = np.zeros(n), np.zeros(n)
     if fee is not None:
-        per_call = registry.convert(fee.per_thousand_calls / 1000, fee.currency, settings.currency)
-        tool_cost = t["tool_calls"] * per_call
-    else:
-        tool_cost = np.zeros(n)
+        tool_cost = t["tool_calls"] * registry.convert(fee.per_thousand_calls / 1000, fee.currency, settings.currency)
+    elif assumed is not None:
+        assumed_cost = t["tool_calls"] * registry.convert(assumed.per_thousand_calls / 1000, assumed.currency,
+                                                          settings.currency)
     nan_unless_fits = np.where(fits, 1.0, np.nan)
     components = {
         "input_cost": costs.input, "cached_input_cost": costs.cached_input, "cache_write_cost": costs.cache_write,
         "output_cost": costs.output, "reasoning_cost": costs.reasoning, "tool_fee_cost": tool_cost,
+        "assumed_tool_fee_cost": assumed_cost,
     }
     components = {k: v * nan_unless_fits for k, v in components.items()}
     unpriced = np.flatnonzero(fits & (costs.fit != FIT_OK))  # beyond every priced tier: no price, not 0
     if unpriced.size:
         first = int(unpriced[0])
         limits[unpriced] = f"no price (from step {first + 1})"
-        limits[first] = describe_fit(model, int(costs.fit[first]), t["prompt"][first], completion[first])
-    columns.update(
-        cache_write_tokens=writes, tier_index=index, tier_up_to=costs.tier_up_to,
-        tier_switch=np.concatenate([[False], index[1:] != index[:-1]]), **components,
-        cost=sum(components.values()),
-    )
-    return RoleRun(role, model_id, frame(), fee_known, speed)
+        limits[first] = describe_fit(model, int(costs.fit[first]), t["prompt"][first],
+                                     t["output"][first] + t["reasoning"][first])
+    return {"cache_write_tokens": writes, "tier_index": index, "tier_up_to": costs.tier_up_to,
+            "tier_switch": np.concatenate([[False], index[1:] != index[:-1]]), **components,
+            "cost": sum(components.values())}
+
+
+def _step_frame(columns: dict[str, Any], limits: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({**columns, "limit": limits}, columns=STEP_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -591,7 +303,8 @@ class WorkloadResult:
     def breakdown(self) -> dict[str, float]:
         """Cost per task by component (``COMPONENTS``)."""
         names = {"input": "input_cost", "cached_input": "cached_input_cost", "cache_write": "cache_write_cost",
-                 "output": "output_cost", "reasoning": "reasoning_cost", "tool_fees": "tool_fee_cost"}
+                 "output": "output_cost", "reasoning": "reasoning_cost", "tool_fees": "tool_fee_cost",
+                 "assumed_tool_fees": "assumed_tool_fee_cost"}
         return {k: self._task_sum(col) for k, col in names.items()}
 
     @cached_property
@@ -626,7 +339,19 @@ class WorkloadResult:
 
     @cached_property
     def unpriced_tool_calls(self) -> float:
+        """Provider tool calls per task with no known fee and none assumed: not in the cost."""
         return self._task_sum("unpriced_tool_calls")
+
+    @cached_property
+    def assumed_fee_tool_calls(self) -> float:
+        """Provider tool calls per task with no known fee, priced at the workload's assumed fee."""
+        return self._task_sum("assumed_fee_tool_calls")
+
+    @cached_property
+    def lower_bound(self) -> bool:
+        """True when the cost leaves out unpriced tool calls: the true cost is at least ``cost_per_task``
+        (and the monthly and per-success figures are lower bounds too). False for a cost that cannot run."""
+        return self.unpriced_tool_calls > 0 and math.isfinite(self.cost_per_task)
 
     @cached_property
     def monthly_cost(self) -> float:
@@ -715,9 +440,14 @@ class WorkloadResult:
             "monthly_cost": self.monthly_cost,
             "cost_per_successful_task": self.cost_per_successful_task,
             "unpriced_tool_calls": self.unpriced_tool_calls,
+            "lower_bound": self.lower_bound,
+            "assumed_fee_tool_calls": self.assumed_fee_tool_calls,
+            "assumed_tool_fee": (self.workload.assumed_tool_fee.model_dump()
+                                 if self.workload.assumed_tool_fee is not None else None),
             "breakdown": {
                 "input": b["input"], "cached_input": b["cached_input"], "cache_write": b["cache_write"],
                 "output": b["output"] + b["reasoning"], "tool_fees": b["tool_fees"],
+                "assumed_tool_fees": b["assumed_tool_fees"],
             },
         }
 
@@ -735,7 +465,8 @@ class WorkloadResult:
             "prompt_tokens": self.prompt_tokens, "cached_tokens": self.cached_tokens,
             "cache_write_tokens": self.cache_write_tokens, "output_tokens": self.output_tokens,
             "reasoning_tokens": self.reasoning_tokens, "tool_calls": self.tool_calls,
-            "unpriced_tool_calls": self.unpriced_tool_calls,
+            "unpriced_tool_calls": self.unpriced_tool_calls, "assumed_fee_tool_calls": self.assumed_fee_tool_calls,
+            "lower_bound": self.lower_bound,
             **{f"{k}_cost": v for k, v in b.items()},
             "exceeds_context_at_step": self.exceeds_context_at_step or math.nan,
             "limit": "; ".join(f"{e['role']}: {e['reason']}" for e in self.exceeds_context) or
@@ -771,13 +502,23 @@ def run_workload(workload: Workload, registry: Registry, model: str | None = Non
 
 
 def compare(workload: Workload, registry: Registry, models: Iterable[str] = (), settings: Settings = Settings(),
-            **kwargs: Any) -> list[WorkloadResult]:
-    """One result per model (every role on it); no models: one ``mixed`` result."""
+            *, success_rate: float | None = None, success_rates: Mapping[str, tuple[float, str] | None] | None = None,
+            tasks_per_month: float | None = None) -> list[WorkloadResult]:
+    """One result per model (every role on it); no models: one ``mixed`` result.
+
+    ``success_rate`` replaces the workload's for every model; ``success_rates``, per model id, a (rate, label)
+    that replaces it for that model (``whatifs.benchmark_proxies`` gives one; a model it lacks keeps the other)."""
     models = list(models)
     if not models:
-        return [run_workload(workload, registry, None, settings, **kwargs)]
+        return [run_workload(workload, registry, None, settings, tasks_per_month=tasks_per_month,
+                             success_rate=success_rate)]
     check_models(workload, registry, workload.name, models)
-    return [run_workload(workload, registry, m, settings, **kwargs) for m in models]
+    results = []
+    for model in models:
+        rate, label = (success_rates or {}).get(registry.resolve_id(model)) or (success_rate, None)
+        results.append(run_workload(workload, registry, model, settings, tasks_per_month=tasks_per_month,
+                                    success_rate=rate, success_proxy=label))
+    return results
 
 
 def results_table(results: Iterable[WorkloadResult]) -> pd.DataFrame:
@@ -791,179 +532,18 @@ def breakdown_table(results: Iterable[WorkloadResult]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["model", "component", "cost"])
 
 
-# -- what-ifs ------------------------------------------------------------------------------------------------------
-
-
-def main_role(workload: Workload) -> Role:
-    """The role a per-step view follows by default: the one making the most calls per task (count × steps;
-    the first such role on a tie)."""
-    return max(workload.roles, key=lambda r: r.count * r.steps)
-
-
 def cumulative_cost(result: WorkloadResult, role: str | None = None) -> pd.DataFrame:
-    """Running cost of ``role`` (all its instances: count × one instance) step by step, with tier switches."""
+    """Running cost of ``role`` (all its instances: count × one instance) step by step, with tier switches;
+    ``unpriced_tool_calls`` (all instances) where a step's tool calls have no known fee (the cost leaves them
+    out: a lower bound)."""
     name = role or main_role(result.workload).name
     run = next((r for r in result.roles if r.role.name == name), None)
     if run is None:
         raise AnalyticsError(f"no role named {name!r} in workload {result.workload.name!r}")
     frame = run.steps[["role", "model", "step", "prompt_tokens", "tier_index", "tier_up_to", "tier_switch",
-                       "fits", "cost"]].copy()
+                       "fits", "cost", "unpriced_tool_calls"]].copy()
     frame["model"] = result.model
+    frame["unpriced_tool_calls"] = frame["unpriced_tool_calls"] * run.role.count
     frame["step_cost"] = frame["cost"] * run.role.count
     frame["cumulative_cost"] = frame["step_cost"].cumsum(skipna=False)
     return frame.drop(columns="cost")
-
-
-def with_role_changes(workload: Workload, changes: Mapping[str, Mapping[str, Any]]) -> Workload:
-    """A copy with some fields of some roles changed (validated again)."""
-    roles = [role.model_copy(update=dict(changes.get(role.name, {}))).model_dump() for role in workload.roles]
-    return Workload.model_validate({**workload.model_dump(), "roles": roles})
-
-
-SENSITIVITY_PARAMETERS = (
-    "steps", "count", "system_prompt_tokens", "task_tokens", "output_tokens_per_step", "reasoning_tokens_per_step",
-    "tool_result_tokens_per_step", "tool_calls_per_step", "cache_hit_rate", "returns_tokens",
-)
-"""The role fields a tornado chart varies (on every role at once)."""
-
-
-def _scaled(workload: Workload, parameter: str, factor: float) -> Workload:
-    changes: dict[str, dict[str, Any]] = {}
-    for role in workload.roles:
-        value = getattr(role, parameter) * factor
-        if parameter in ("steps", "count"):
-            floor = 2 if parameter == "steps" and workload.children(role.name) else 1
-            value = max(floor, round(value))
-        elif parameter == "cache_hit_rate":
-            value = min(1.0, value)
-        changes[role.name] = {parameter: value}
-    return with_role_changes(workload, changes)
-
-
-def sensitivity(workload: Workload, registry: Registry, model: str | None = None, settings: Settings = Settings(),
-                swing: float = 0.5, metric: str = "cost_per_task") -> pd.DataFrame:
-    """Tornado data: ``metric`` with each parameter at ×(1 − swing) and ×(1 + swing) on every role, the rest at
-    base; sorted by the width of the swing, widest first. ``metric`` is a ``WorkloadResult`` attribute."""
-    if not 0 < swing < 1:
-        raise AnalyticsError(f"swing must be between 0 and 1, got {swing}")
-    base = getattr(run_workload(workload, registry, model, settings), metric)
-    rows = []
-    for parameter in SENSITIVITY_PARAMETERS:
-        low = getattr(run_workload(_scaled(workload, parameter, 1 - swing), registry, model, settings), metric)
-        high = getattr(run_workload(_scaled(workload, parameter, 1 + swing), registry, model, settings), metric)
-        rows.append({"parameter": parameter, "base": base, "low": low, "high": high,
-                     "low_delta": low - base, "high_delta": high - base,
-                     "range": abs(high - low) if np.isfinite(high - low) else math.inf})
-    frame = pd.DataFrame(rows)
-    return frame.sort_values("range", ascending=False, kind="stable").reset_index(drop=True)
-
-
-@dataclass(frozen=True)
-class BreakEven:
-    """Cost per task of two models as one role's step count grows; where the cheaper one changes."""
-
-    role: str
-    model_a: str
-    model_b: str
-    table: pd.DataFrame
-    """steps, cost_a, cost_b, cheaper ("a", "b", "tie" or "" where one cannot run)."""
-    crossings: list[int]
-    """Step counts at which the cheaper model changes (the first step count of the new order)."""
-
-
-def break_even(workload: Workload, registry: Registry, model_a: str, model_b: str, role: str | None = None,
-               max_steps: int | None = None, settings: Settings = Settings()) -> BreakEven:
-    """Cost per task on ``model_a`` vs ``model_b`` for 1..``max_steps`` steps of ``role`` (others unchanged).
-
-    The role's prefix of steps does not depend on its length, so one run at ``max_steps`` gives every length:
-    cost(N) = rest of the task + count × (Σ_{i ≤ N} step cost − tool fees of step N, which has no tool call).
-    """
-    name = role or main_role(workload).name
-    target = workload.role(name)
-    longest = max_steps or max(2 * target.steps, 10)
-    floor = 2 if workload.children(name) else 1
-    stretched = with_role_changes(workload, {name: {"steps": max(longest, floor)}})
-    curves = {}
-    for key, model in (("a", model_a), ("b", model_b)):
-        result = run_workload(stretched, registry, model, settings)
-        run = next(r for r in result.roles if r.role.name == name)
-        rest = sum(r.role.count * r.instance_cost for r in result.roles if r.role.name != name)
-        steps = run.steps
-        running = steps["cost"].cumsum(skipna=False).to_numpy()
-        # the tool call after step N is not made when N is the last step
-        last_fee = steps["tool_fee_cost"].to_numpy()
-        curves[key] = rest + target.count * (running - last_fee)
-    counts = np.arange(1, longest + 1)
-    table = pd.DataFrame({"steps": counts, "cost_a": curves["a"][:longest], "cost_b": curves["b"][:longest]})
-    diff = table["cost_a"] - table["cost_b"]
-    table["cheaper"] = np.select([diff < 0, diff > 0, diff == 0], ["a", "b", "tie"], default="")
-    table = table[table["steps"] >= floor].reset_index(drop=True)
-    crossings = []
-    previous = ""
-    for steps_n, cheaper in zip(table["steps"], table["cheaper"], strict=True):
-        if cheaper in ("a", "b"):
-            if previous and cheaper != previous:
-                crossings.append(int(steps_n))
-            previous = cheaper
-    return BreakEven(name, registry.resolve_id(model_a), registry.resolve_id(model_b), table, crossings)
-
-
-def benchmark_proxies(registry: Registry, models: Iterable[str], condition: str = "tools",
-                      reporters: Iterable[str] | str | None = None) -> dict[str, tuple[float, str] | None]:
-    """Per model, its HLE score (chosen by ``scores.select_scores``: best under ``condition`` from ``reporters``)
-    as a stand-in success rate: (score / 100, a label that says it is a proxy); None where none is reported."""
-    table = select_scores(registry, condition, reporters, "best").set_index("model")
-    out: dict[str, tuple[float, str] | None] = {}
-    for model in models:
-        model_id = registry.resolve_id(model)
-        score = table["score"].get(model_id) if model_id in table.index else None
-        if score is None or not np.isfinite(score) or score <= 0:
-            out[model_id] = None
-            continue
-        row = table.loc[model_id]
-        out[model_id] = (float(score) / 100,
-                         f"HLE {float(score):g}% ({row['condition']}, {row['reporter']}) as a proxy")
-    return out
-
-
-# -- editing as a table ------------------------------------------------------------------------------------------
-
-ROLE_FIELDS = tuple(Role.model_fields)
-"""The columns of a role table, in the YAML's order."""
-_INTEGER_FIELDS = ("count", "parallelism", "steps")
-_OPTIONAL_TEXT = ("parent", "tool")
-
-
-def roles_frame(workload: Workload) -> pd.DataFrame:
-    """One row per role, one column per field: what a table editor shows."""
-    return pd.DataFrame([role.model_dump() for role in workload.roles], columns=list(ROLE_FIELDS))
-
-
-def _cell(field_name: str, value: Any) -> Any:
-    """A table cell back to a YAML value: empty text and NaN are null; whole numbers stay whole."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    if isinstance(value, str):
-        value = value.strip()
-        if field_name in _OPTIONAL_TEXT and value in ("", "none", "null", "None"):
-            return None
-        return value
-    if isinstance(value, np.generic):
-        value = value.item()
-    if field_name in _INTEGER_FIELDS and isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def workload_from_frame(base: Workload, frame: pd.DataFrame, name: str = "edited workload",
-                        **fields: Any) -> Workload:
-    """``base`` with its roles replaced by the rows of ``frame`` (and top-level ``fields`` changed); validated,
-    a ``WorkloadError`` naming the role and field otherwise. Rows left wholly empty are dropped."""
-    roles = []
-    for record in frame.to_dict("records"):
-        row = {k: _cell(k, v) for k, v in record.items() if k in ROLE_FIELDS}
-        if all(v is None for v in row.values()):
-            continue
-        roles.append({k: v for k, v in row.items() if v is not None or k in _OPTIONAL_TEXT})
-    raw = {**base.model_dump(mode="json"), **fields, "roles": roles}
-    return workload_from_data(raw, name)

@@ -25,6 +25,7 @@ def page_list() -> list[st.Page]:
     return [
         st.Page("pages/overview.py", title="Overview", icon="🏠", default=True),
         st.Page("pages/prices.py", title="Prices", icon="💲"),
+        st.Page("pages/calculator.py", title="Calculator", icon="🧮"),
         st.Page("pages/blended.py", title="Blended price", icon="⚖️"),
         st.Page("pages/context_tiers.py", title="Context tiers", icon="📏"),
         st.Page("pages/cost_vs_hle.py", title="Cost vs HLE", icon="🎯"),

@@ -58,7 +58,7 @@ def test_shared_sidebar_currency_converts_the_overview_table(registry):
 
 
 def test_shared_sidebar_date_takes_the_schedule_in_force():
-    at = open_page()
+    at = open_page("pages/prices.py")
     at.date_input(key="on").set_value(dt.date(2026, 1, 1)).run()
     assert row(at, "Kimi K2.5").isna()["input_per_mtok"]  # not yet released: unknown, not 0
     assert row(at, "Gemini 3 Pro")["input_per_mtok"] == pytest.approx(2.00)
@@ -80,7 +80,7 @@ def test_as_of_date_before_a_release_means_no_price_not_zero():
     """Kimi K2.5's price applies from 2026-01-27: on 2026-01-01 it has no price (shown as unknown, not $0)."""
     at = open_page("pages/prices.py", query={"on": "2026-01-01"})
     kimi = row(at, "Kimi K2.5")
-    assert kimi["status"] == "no price"
+    assert kimi["status"] == "not released until 2026-01-27"
     assert kimi.isna()["input_per_mtok"]
 
 
@@ -91,7 +91,7 @@ def test_ratio_1_to_1_moves_kimi_from_1_20_to_1_80():
     at = open_page("pages/blended.py")
     assert row(at, "Kimi K2.5")["blended_per_mtok"] == pytest.approx(1.20)
     assert titles(at) == ["Blended price per 1M tokens at 3:1"]
-    at.radio(key="ratio").set_value("1:1").run()
+    at.radio(key="blend").set_value("1:1").run()
     kimi = row(at, "Kimi K2.5")
     assert kimi["blended_per_mtok"] == pytest.approx(1.80)
     assert kimi["change_vs_3to1"] == pytest.approx(0.60)
@@ -102,11 +102,11 @@ def test_ratio_1_to_1_moves_kimi_from_1_20_to_1_80():
 
 def test_custom_ratio_and_an_invalid_one():
     at = open_page("pages/blended.py")
-    at.radio(key="ratio").set_value("custom").run()
-    at.text_input(key="custom").set_value("5:1").run()
+    at.radio(key="blend").set_value("custom").run()
+    at.text_input(key="custom_ratio").set_value("5:1").run()
     # (5 × 0.60 + 3.00) / 6 = 1.00
     assert row(at, "Kimi K2.5")["blended_per_mtok"] == pytest.approx(1.00)
-    at.text_input(key="custom").set_value("five to one").run()
+    at.text_input(key="custom_ratio").set_value("five to one").run()
     assert at.warning and "3:1" in at.warning[0].value
     assert row(at, "Kimi K2.5")["blended_per_mtok"] == pytest.approx(1.20)
 
@@ -212,9 +212,14 @@ def scores(at):
 
 def test_cost_vs_hle_condition_reporters_pick_and_ratio():
     at = open_page("pages/cost_vs_hle.py")
-    assert scores(at).loc["Qwen3-Max-Thinking", "score"] == pytest.approx(58.3)   # the seed report's, with tools
+    assert scores(at).loc["Qwen3-Max-Thinking", "score"] == pytest.approx(49.8)   # the Qwen team's own, by default
+    at.multiselect(key="reporters").set_value(["seed-report"]).run()
+    at.selectbox(key="subset").set_value("any").run()
+    assert "Qwen3-Max-Thinking" not in scores(at).index  # the seed's 58.3 is disputed: left out by default
+    at.toggle(key="disputed").set_value(True).run()
+    assert scores(at).loc["Qwen3-Max-Thinking", "score"] == pytest.approx(58.3)   # the seed report's, marked
+    assert scores(at).loc["Qwen3-Max-Thinking", "disputed"] == "disputed"
     at.multiselect(key="reporters").set_value(["vendor"]).run()
-    assert scores(at).loc["Qwen3-Max-Thinking", "score"] == pytest.approx(49.8)   # the Qwen team's own
     at.radio(key="condition").set_value("no-tools").run()
     assert scores(at).loc["Qwen3-Max-Thinking", "score"] == pytest.approx(30.2)
     assert set(scores(at)["condition"]) == {"no-tools"}
@@ -235,8 +240,10 @@ def test_cost_vs_hle_subset():
 
 
 def test_cost_vs_hle_pick_latest_takes_the_newest_report():
-    """Gemini 3 Pro's best is 45.8 (with tools); its newest report is the press's 38.3 without tools (2026-01-29)."""
-    at = open_page("pages/cost_vs_hle.py")
+    """Gemini 3 Pro's best is 45.8 (with tools); its newest report by 2026-01-29 is the press's 38.3 without tools
+    (published that day)."""
+    at = open_page("pages/cost_vs_hle.py", query={"on": "2026-01-29", "condition": "best", "subset": "any"})
+    at.multiselect(key="reporters").set_value(["vendor", "third-party", "press", "seed-report"]).run()
     assert scores(at).loc["Gemini 3 Pro", "score"] == pytest.approx(45.8)
     at.radio(key="pick").set_value("latest").run()
     assert scores(at).loc["Gemini 3 Pro", "score"] == pytest.approx(38.3)
@@ -248,7 +255,9 @@ def test_cost_vs_hle_lists_models_without_a_score_and_the_frontier():
     missing = table(at, 0)
     assert "no score reported" in set(missing["status"])
     frontier = table(at, 1)
-    assert frontier["name"].tolist() == ["DeepSeek V3.2", "Kimi K2.5", "Qwen3-Max-Thinking"]
+    # with tools, the labs' own figures published by 2026-01-28: Gemini 3 Flash 43.5 at (3 × 0.5 + 3) / 4 = 1.125,
+    # Kimi K2.5 50.2 (full set) at 1.20
+    assert frontier["name"].tolist() == ["Gemini 3 Flash (preview)", "Kimi K2.5"]
     assert len(at.get("plotly_chart")) == 2 and titles(at)[1] == "HLE without tools vs with tools"
 
 
@@ -257,12 +266,12 @@ def test_cost_vs_hle_lists_models_without_a_score_and_the_frontier():
 @pytest.mark.parametrize(
     ("page", "query", "check"),
     [
-        ("pages/blended.py", {"ratio": "1:1"}, lambda at: row(at, "Kimi K2.5")["blended_per_mtok"] == 1.8),
-        ("pages/blended.py", {"ratio": "custom", "custom": "5:1", "cache": "50"},
+        ("pages/blended.py", {"blend": "1:1"}, lambda at: row(at, "Kimi K2.5")["blended_per_mtok"] == 1.8),
+        ("pages/blended.py", {"blend": "custom", "custom_ratio": "5:1", "cache": "50"},
          lambda at: titles(at) == ["Blended price per 1M tokens at 5:1"]),
         ("pages/context_tiers.py", {"output": "4000", "scale": "linear"},
          lambda at: "4,000 output tokens" in titles(at)[0]),
-        ("pages/cost_vs_hle.py", {"condition": "no-tools", "reporters": "vendor"},
+        ("pages/cost_vs_hle.py", {"condition": "no-tools", "reporters": "vendor", "subset": "any"},
          lambda at: scores(at).loc["Qwen3-Max-Thinking", "score"] == 30.2),
         ("pages/prices.py", {"region": "cn-mainland", "currency": "CNY"},
          lambda at: row(at, "Qwen3-Max-Thinking")["input_per_mtok"] == pytest.approx(2.5)),
@@ -278,14 +287,14 @@ def test_query_params_reproduce_a_view(page, query, check):
 
 
 def test_a_bad_query_param_falls_back_to_the_default():
-    at = open_page("pages/blended.py", query={"ratio": "<script>", "cache": "999"})
+    at = open_page("pages/blended.py", query={"blend": "<script>", "cache": "999"})
     assert not at.exception
     assert titles(at) == ["Blended price per 1M tokens at 3:1"]
 
 
 def test_typed_text_is_escaped_before_it_reaches_markdown():
     """A ratio typed into the URL is echoed in a warning: it must stay text, not become an image or a link."""
-    at = open_page("pages/blended.py", query={"ratio": "custom", "custom": "![x](http://evil.example/a.png)"})
+    at = open_page("pages/blended.py", query={"blend": "custom", "custom_ratio": "![x](http://evil.example/a.png)"})
     assert not at.exception
     assert at.warning
     message = at.warning[0].value

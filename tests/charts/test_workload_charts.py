@@ -19,7 +19,8 @@ from analytics.charts.workloads import (
     workload_sensitivity,
 )
 from analytics.core.errors import AnalyticsError
-from analytics.workloads.engine import Settings, Workload, compare
+from analytics.workloads.engine import Settings, compare
+from analytics.workloads.model import Workload
 
 ON = "2026-02-01"
 NAMES = {"workload-cost-breakdown", "workload-cumulative-cost", "workload-sensitivity", "workload-latency",

@@ -49,6 +49,16 @@ def test_models_table_says_unknown(capsys):
     assert "qwen3-max-thinking" in out and "unknown" in out
 
 
+def test_tables_are_drawn_by_rich_on_a_terminal_and_plain_when_piped(capsys, monkeypatch):
+    _, piped, _ = run(capsys, "models", "--on", "2026-11-29")
+    assert piped.splitlines()[1].startswith("----") and "\x1b[" not in piped  # format_table's plain text
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setenv("COLUMNS", "250")  # a wide terminal: rich folds cells to fit a narrow one
+    _, drawn, _ = run(capsys, "models", "--on", "2026-11-29")
+    assert "─" in drawn and "----" not in drawn  # rich's rule under the header
+    assert "qwen3-max-thinking" in drawn and "unknown" in drawn
+
+
 def test_price_gemini_above_200k(capsys):
     """The issue's acceptance example: 250,000 prompt tokens → the > 200K tier: 250,000 × 4 / 1e6 + 2,000 × 18 / 1e6
     = 1.0 + 0.036 = 1.036."""
@@ -67,6 +77,16 @@ def test_price_accepts_k_suffix_and_cached(capsys):
     data = run_json(capsys, "price", "kimi-k2.5", "--input", "100k", "--cached", "80k", "--output", "2k",
                     "--on", "2026-01-28")
     assert data["cost"] == pytest.approx(0.026)
+
+
+@pytest.mark.parametrize(("flag", "expected"), [("--cache-write-1h", 1.0), ("--cache-write", 0.625)])
+def test_price_bills_1h_and_5m_cache_writes(capsys, flag, expected):
+    """The whole 100,000-token prompt written to Claude Opus 4.5's cache: at the 1-hour rate (10 per 1M) 1.00,
+    at the 5-minute rate (6.25 per 1M) 0.625."""
+    data = run_json(capsys, "price", "claude-opus-4.5", "--input", "100000", "--output", "0", flag, "100000")
+    assert data["cost"] == pytest.approx(expected)
+    code, out, _ = run(capsys, "price", "claude-opus-4.5", "--input", "100000", "--output", "0", flag, "100000")
+    assert code == 0 and out.startswith(f"claude-opus-4.5: {expected:g} USD")
 
 
 def test_blended_json(capsys):

@@ -60,7 +60,7 @@ def test_blend_ratio_control_redraws_the_chart_and_updates_the_url(page, app_url
     after = svg_texts(chart(page, "blended-prices", has_text="at 1:1").locator(".barlayer text"))
     assert "$1.80" in after  # (0.60 + 3.00) / 2
     assert after != before
-    assert parse_qs(urlparse(page.url).query).get("ratio") == ["1:1"]
+    assert parse_qs(urlparse(page.url).query).get("blend") == ["1:1"]  # Blended's own key (it offers "custom")
     assert_no_streamlit_error(page)
     assert console_errors == []
 
@@ -93,7 +93,7 @@ def test_condition_control_changes_the_cost_vs_hle_markers(page, app_url, consol
 @pytest.mark.parametrize(
     ("path", "query", "chart_name", "expected"),
     [
-        ("blended", "ratio=10:1&cache=50", "blended-prices", "at 10:1"),
+        ("blended", "blend=10:1&cache=50", "blended-prices", "at 10:1"),
         ("context_tiers", "output=4000&scale=linear", "context-tiers", "4,000 output tokens"),
         ("cost_vs_hle", "condition=no-tools&reporters=vendor&ratio=1:1", "cost-vs-hle", "(1:1)"),
         ("prices", "history=output", "price-history", "Output price history"),
@@ -125,7 +125,7 @@ def test_the_shared_link_sets_the_controls_too(page, app_url, console_errors):
 
 FRESH_LINKS = [
     # (deep link, the chart it must show, text in that chart, the page's title in the router's list)
-    ("blended?ratio=1:1", "blended-prices", "at 1:1", "Blended price"),
+    ("blended?blend=1:1", "blended-prices", "at 1:1", "Blended price"),
     ("context_tiers?output=4000", "context-tiers", "4,000 output tokens", "Context tiers"),
 ]
 
@@ -153,3 +153,23 @@ def test_a_shared_link_works_as_the_first_request_of_a_fresh_server(page, consol
         proc.terminate()
         proc.wait(timeout=10)
         proc.log_file.close()
+
+
+def test_an_unknown_path_says_page_not_found_and_links_to_the_calculator(page, app_url, console_errors):
+    """Not silently the Overview: the router shows "Page not found" with a link per task; the link to the
+    Calculator opens it, with every model priced (screenshot: calculator.png)."""
+    page.goto(f"{app_url}/pricess")
+    expect(page.get_by_role("heading", name="🧭 Page not found")).to_be_visible(timeout=45_000)
+    expect(page.get_by_text("There is no page at /pricess")).to_be_visible()
+    assert page.get_by_role("heading", name="💸 LLM cost-performance").count() == 0
+    page.keyboard.press("Escape")  # Streamlit's own "page not found" dialog, shown over ours
+    page.get_by_role("link", name="Price one request").click()
+    expect(page.get_by_role("heading", name="🧮 Calculator")).to_be_visible(timeout=45_000)
+    table = page.locator(".st-key-table-calculator [data-testid='stDataFrame']")
+    expect(table).to_be_visible(timeout=45_000)
+    expect(page.get_by_text("can take this request")).to_be_visible()
+    wait_for_app(page)
+    assert_no_streamlit_error(page)
+    full_screenshot(page, "calculator")
+    # Streamlit logs its own dialog's message as a console error; nothing else may appear
+    assert [e for e in console_errors if "does not seem to exist" not in e] == []

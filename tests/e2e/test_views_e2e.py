@@ -30,12 +30,12 @@ def point_labels(page) -> list[str]:
 def test_today_plots_current_models_and_no_disputed_figure(page, app_url, console_errors):
     page.goto(f"{app_url}/cost_vs_hle")
     wait_for_app(page)
-    wait_for_chart(page, "cost-vs-hle", has_text="disputed figures: left out")
+    wait_for_chart(page, "cost-vs-hle", has_text="Claude Opus 5")
     labels = point_labels(page)
     assert len(labels) >= 15, labels
     assert not any("disputed" in label for label in labels), labels
     assert not {"Gemini 3 Pro", "Kimi K2.5"} & set(labels), "retired models are never plotted as live"
-    assert {"Claude Opus 5.5", "Gemini 3.1 Pro (preview)", "Kimi K2.6"} <= set(labels) or len(labels) >= 15
+    assert {"Claude Opus 5.5", "Kimi K2.6", "DeepSeek V4 Pro"} <= set(labels), labels
     assert_no_streamlit_error(page)
     full_screenshot(page, "today-cost-vs-hle")
     assert console_errors == []
@@ -49,8 +49,8 @@ def test_one_click_opens_the_seed_view_as_the_report_had_it(page, app_url, conso
     assert overview.count() >= 1, "the Overview says which seed models have been retired"
     page.locator("[data-testid='stSidebar'] a").filter(has_text="seed report's view").first.click()
     wait_for_app(page)
-    wait_for_chart(page, "cost-vs-hle", has_text="disputed figures: included")
-    assert "view=seed" in page.url and "on=2026-01-28" in page.url
+    wait_for_chart(page, "cost-vs-hle", has_text="Qwen3-Max-Thinking (disputed)")
+    assert "view=seed" in page.url
     labels = point_labels(page)
     plain = {label.replace(" (disputed)", "") for label in labels}
     assert plain == SEED_NAMES, labels

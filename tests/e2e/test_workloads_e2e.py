@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
     assert_no_streamlit_error,
@@ -77,8 +78,8 @@ def test_changing_the_preset_redraws_the_charts(page, app_url, console_errors):
 
 
 def test_a_shared_link_reproduces_the_view(page, app_url, console_errors):
-    # models appear in the link by name, as on every page of the dashboard
-    query = "workload=coding-agent&volume=20000&models=Claude+Opus+4.5&models=Kimi+K2.5"
+    # models appear in the link by id, as on every page of the dashboard
+    query = "workload=coding-agent&volume=20000&models=claude-opus-4.5&models=kimi-k2.5"
     open_workloads(page, app_url, query)
     wait_for_chart(page, "workload-cost-breakdown", has_text="Coding agent")
     wait_for_chart(page, "workload-monthly", has_text="20,000 tasks a month")
@@ -176,4 +177,23 @@ def test_editing_a_role_reprices_and_downloads_the_edited_yaml(page, app_url, co
     assert text.startswith("# yaml-language-server: $schema=./workload.schema.json")
     assert "steps: 10\n" in text
     screenshot(page, "workloads-edited")
+
+    # nothing lost: visit another page and come back through the sidebar; the edit is still there, badged
+    nav = page.locator("[data-testid='stSidebarNav']")
+    nav.get_by_text("Prices", exact=True).click()
+    expect(page.get_by_role("heading", name="💲 Prices")).to_be_visible(timeout=45_000)
+    nav.get_by_text("Agent workloads", exact=True).click()
+    page.wait_for_function(last_tick, timeout=45_000)
+    expect(page.get_by_text("✏️ edited", exact=True)).to_be_visible()  # the badge
+    wait_for_chart(page, "workload-cost-breakdown", has_text="(edited)")
+    expect(page.get_by_role("button", name="Reset to the original")).to_be_visible()
+    assert_no_streamlit_error(page)
+    full_screenshot(page, "workloads-edited-kept")
+
+    # the downloaded YAML uploads again as a workload of its own, with the edit in it
+    _upload(page, saved)
+    expect(page.get_by_role("button", name="Reset to the original")).to_have_count(0, timeout=45_000)  # a file now
+    wait_for_chart(page, "workload-cost-breakdown", has_text="Research loop")
+    page.wait_for_function(last_tick, timeout=45_000)
+    assert_no_streamlit_error(page)
     assert console_errors == []

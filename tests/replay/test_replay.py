@@ -17,18 +17,9 @@ from analytics.core.presets import SEED_MODELS
 from analytics.core.pricing import price_requests, request_totals
 from analytics.core.registry import load_registry
 from analytics.replay.engine import NO_PRICE, NOT_FITTING, replay
-from analytics.replay.usage import (
-    MAX_COLUMNS,
-    UsageLogError,
-    apply_mapping,
-    load_usage,
-    parse_mapping,
-    read_usage,
-    sample_csv,
-    sample_log,
-    suggest_mapping,
-    validate_usage,
-)
+from analytics.replay.reading import MAX_COLUMNS, UsageLogError, read_usage
+from analytics.replay.samples import sample_csv, sample_log
+from analytics.replay.usage import apply_mapping, load_usage, parse_mapping, suggest_mapping, validate_usage
 
 pytestmark = pytest.mark.usefixtures("seed_day")
 """These tests check the seed report's figures: they run on its day (its models have been retired since)."""
@@ -304,7 +295,7 @@ def test_missing_required_column_names_it_and_the_columns_found():
         load_usage(csv_bytes("prompt_tokens,completion\n10,5\n"), "log.csv")
     text = problems_of(excinfo)
     assert "log.csv: output_tokens: missing required column 'output_tokens'" in text
-    assert "the file's columns: prompt_tokens, completion" in text and "--map output_tokens=COLUMN" in text
+    assert "the file's columns: prompt_tokens, completion" in text and "--map output_tokens=EXPRESSION" in text
 
 
 def test_negative_tokens_name_the_column_and_the_row():
@@ -334,7 +325,7 @@ def test_empty_required_cell_is_an_error():
 
 
 def test_cached_above_prompt_is_an_error_that_explains_the_convention():
-    with pytest.raises(UsageLogError, match="prompt_tokens include the cached tokens"):
+    with pytest.raises(UsageLogError, match="prompt_tokens include the cached and written tokens"):
         load_usage(csv_bytes("prompt_tokens,cached_tokens,output_tokens\n100,200,5\n"), "log.csv")
 
 
@@ -356,8 +347,8 @@ def test_unix_seconds_and_milliseconds_are_timestamps():
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary file, not CSV text"),
     (b"prompt_tokens,output_tokens\n1,2\n3,4,5,6\n", "malformed CSV"),
     # regression: pandas took the first column of a row wider than the header as an index, shifting the values
-    (b"prompt_tokens,output_tokens\n2026-01-10,300,200\n", "row 1 \\(line 2\\) has more fields than the header"),
-    (b"prompt_tokens,output_tokens\n1,2,3\n4,5,6\n", "has more fields than the header"),
+    (b"prompt_tokens,output_tokens\n2026-01-10,300,200\n", "row 1 \\(line 2\\) has 3 fields, the header 2"),
+    (b"prompt_tokens,output_tokens\n1,2,3\n4,5,6\n", "row 1 \\(line 2\\) has 3 fields, the header 2"),
     (b"prompt_tokens,output_tokens\n1,2\n\xff\xfe,3\n", "not UTF-8 text"),
 ])
 def test_malformed_files_give_one_clear_error(data, message):
@@ -403,12 +394,12 @@ def test_column_mapping():
     mapping = parse_mapping(["prompt_tokens=input", "output_tokens=out", "timestamp=when"])
     usage = load_usage(data, "mapped.csv", mapping)
     assert list(usage.columns) == ["prompt_tokens", "output_tokens", "cached_tokens", "reasoning_tokens",
-                                   "timestamp"]
-    with pytest.raises(UsageLogError, match="the file has no column 'nope' to map to prompt_tokens"):
+                                   "cache_write_tokens", "cache_write_1h_tokens", "timestamp", "row"]
+    with pytest.raises(UsageLogError, match="prompt_tokens = nope: the file has no column 'nope'"):
         load_usage(data, "mapped.csv", {"prompt_tokens": "nope", "output_tokens": "out"})
     with pytest.raises(UsageLogError, match="cannot map to 'tokens'"):
         apply_mapping(pd.DataFrame({"a": [1]}), {"tokens": "a"})
-    with pytest.raises(AnalyticsError, match="write CANONICAL=COLUMN"):
+    with pytest.raises(AnalyticsError, match="write CANONICAL=EXPRESSION"):
         parse_mapping(["prompt_tokens"])
 
 

@@ -10,7 +10,8 @@ import yaml
 from analytics.core.errors import AnalyticsError, RegistryError
 from analytics.core.registry import bundled_registry
 from analytics.core.safeyaml import MAX_YAML_BYTES, parse_yaml_text
-from analytics.workloads.engine import Settings, parse_workload, run_workload
+from analytics.workloads.engine import Settings, run_workload
+from analytics.workloads.model import parse_workload
 from tests.robustness.conftest import deadline
 
 

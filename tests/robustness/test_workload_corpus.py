@@ -14,7 +14,8 @@ import yaml
 
 from analytics.core.errors import AnalyticsError, RegistryError
 from analytics.core.registry import bundled_registry
-from analytics.workloads.engine import Settings, compare, load_workload
+from analytics.workloads.engine import Settings, compare
+from analytics.workloads.model import load_workload
 from tests.robustness.conftest import LEAKS, ROOT, assert_clean_cli_error, deadline, run_cli
 
 API_SECONDS = 20

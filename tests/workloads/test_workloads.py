@@ -17,30 +17,22 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from analytics.core.errors import RegistryError
-from analytics.workloads.engine import (
+from analytics.workloads.engine import Settings, compare, cumulative_cost, results_table, run_workload
+from analytics.workloads.model import (
     MIXED,
     SCHEMA_COMMENT,
     SCHEMA_FILE,
-    SENSITIVITY_PARAMETERS,
-    Settings,
-    SpeedAssumption,
     Workload,
     WorkloadError,
-    benchmark_proxies,
-    break_even,
-    compare,
-    cumulative_cost,
     load_workload,
     parse_workload,
     preset_names,
     preset_path,
-    results_table,
-    run_workload,
-    sensitivity,
-    speed_table,
     workload_from_data,
     workload_yaml,
 )
+from analytics.workloads.speeds import SpeedAssumption, speed_table
+from analytics.workloads.whatifs import SENSITIVITY_PARAMETERS, benchmark_proxies, break_even, sensitivity
 
 ON = dt.date(2026, 2, 1)
 SETTINGS = Settings(on=ON)
@@ -466,7 +458,7 @@ def registry_():
 
 
 def test_roles_table_round_trip_and_edits():
-    from analytics.workloads.engine import roles_frame, workload_from_frame
+    from analytics.workloads.editing import roles_frame, workload_from_frame
 
     w = load_workload("agent-swarm")
     frame = roles_frame(w)
@@ -481,7 +473,7 @@ def test_roles_table_round_trip_and_edits():
 def test_roles_table_errors_name_the_role_and_field():
     import pandas as pd
 
-    from analytics.workloads.engine import roles_frame, workload_from_frame
+    from analytics.workloads.editing import roles_frame, workload_from_frame
 
     w = load_workload("agent-swarm")
     frame = roles_frame(w)
@@ -499,7 +491,7 @@ def test_roles_table_errors_name_the_role_and_field():
 
 
 def test_upload_bytes_are_checked_like_a_file():
-    from analytics.workloads.engine import workload_from_bytes
+    from analytics.workloads.model import workload_from_bytes
 
     good = workload_yaml(load_workload("chat-turn")).encode("utf-8")
     assert workload_from_bytes(good, "chat.yaml").name == "Chat turn"
@@ -519,7 +511,7 @@ def test_long_role_names_are_cut_in_messages():
 
 def test_a_workload_file_bounds_its_total_steps():
     """20 roles × 100,000 steps fit in 3 KB of YAML but would take minutes to price: refused, naming the bound."""
-    from analytics.workloads.engine import MAX_TOTAL_STEPS
+    from analytics.workloads.model import MAX_TOTAL_STEPS
 
     raw = _raw(*[role(name=f"r{i}", steps=100_000) for i in range(20)])
     with pytest.raises(WorkloadError, match=r"roles: the roles have 2,000,000 steps in all, over the 20,000"):
