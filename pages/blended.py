@@ -10,6 +10,7 @@ from analytics.charts.blended import blend_formula, blend_worked_example, blende
 from analytics.core.errors import AnalyticsError
 from analytics.core.presets import RATIO_PRESETS, headline_models
 from analytics.core.pricing import parse_ratio
+from pages.ui.cache import cached
 from pages.ui.common import as_of, currency, md_escape, money_column, registry, show_chart, show_table
 from pages.ui.url import MAX_PROMPT_TOKENS
 
@@ -42,7 +43,7 @@ except AnalyticsError as exc:
     ratio = "3:1"
 cache_hit = cache_pct / 100
 
-fig, data = blended_prices(reg, ratio, cache_hit, prompt, currency=cur, on=on)
+fig, data = cached(blended_prices, reg, ratio, cache_hit, prompt, currency=cur, on=on)
 show_chart(fig, data, "blended-prices")
 
 table = data[["name", "provider", "blended_per_mtok", "input_per_mtok", "output_per_mtok", "cache_read_per_mtok",
@@ -71,7 +72,7 @@ st.code(blend_formula(ratio, cache_hit), language=None)
 priced = data[data["blended_per_mtok"].notna()]
 if not priced.empty:
     # work the sum for the first headline model with a price (each provider's flagship on the as-of date)
-    worked = next((m for m in headline_models(reg, on) if m in set(priced["model"])), priced["model"].iloc[0])
-    example = blend_worked_example(reg, worked, ratio, cache_hit, prompt, currency=cur, on=on)
+    worked = next((m for m in cached(headline_models, reg, on) if m in set(priced["model"])), priced["model"].iloc[0])
+    example = cached(blend_worked_example, reg, worked, ratio, cache_hit, prompt, currency=cur, on=on)
     st.code(example, language=None)
 st.caption(f"Prices in force on {on.isoformat()}, global standard tier, prompt of {prompt:,} tokens.")

@@ -9,6 +9,7 @@ import streamlit as st
 from analytics.charts.prices import price_history
 from analytics.core.catalog import OPEN_WEIGHTS, filter_prices, price_choices, price_history_data, price_table
 from analytics.core.errors import AnalyticsError, RegistryError
+from pages.ui.cache import cached
 from pages.ui.common import (
     YOUR_PRICES_KEY,
     apply_your_prices,
@@ -71,7 +72,7 @@ chosen_countries = c4.multiselect("Country", choices.countries, key="country", b
                                   placeholder="all countries")
 weights = c5.selectbox("Open weights", OPEN_WEIGHTS, key="weights", bind="query-params")
 
-table = filter_prices(price_table(reg, region=region, service_tier=service_tier, on=on, currency=cur),
+table = filter_prices(cached(price_table, reg, region=region, service_tier=service_tier, on=on, currency=cur),
                       chosen_providers, chosen_countries, weights)
 
 yours = reg.overlay_label() is not None
@@ -112,14 +113,14 @@ st.caption(f"{len(shown)} models · {md_escape(region)} · {service_tier} · in 
 
 st.subheader("Price history")
 price_kind = st.radio("Price", ["input", "output"], horizontal=True, key="history", bind="query-params")
-schedules = price_history_data(reg, table["id"].tolist(), cur, region, service_tier, on)
+schedules = cached(price_history_data, reg, table["id"].tolist(), cur, region, service_tier, on)
 with_history = schedules.loc[schedules["changes"] > 1, "model"].unique().tolist()
 if not with_history:
     st.info(f"No model shown above has a recorded {md_escape(region)} / {service_tier} price change: each has one "
             "price, from the day it took effect.")
 else:
-    fig, data = price_history(reg, price=price_kind, models=with_history, currency=cur, region=region,
-                              service_tier=service_tier, on=on)
+    fig, data = cached(price_history, reg, price=price_kind, models=with_history, currency=cur, region=region,
+                       service_tier=service_tier, on=on)
     show_chart(fig, data, "price-history")
     st.caption("Each schedule of these models, as the registry records it (a change can be in a later tier or a "
                "cache price, not only the first-tier rates drawn above):")

@@ -560,8 +560,14 @@ def bundled_registry() -> Registry:
 
 
 def bundled_folders() -> tuple[str, ...]:
-    """The bundled registry's folder, plus the folders in ``LLM_COSTS_REGISTRY`` layered on top."""
-    return tuple(str(Path(f).resolve()) for f in (DATA_DIR, *env_layers()))
+    """The bundled registry's folder, plus the folders in ``LLM_COSTS_REGISTRY`` layered on top (resolved)."""
+    return _resolved((str(DATA_DIR), *map(str, env_layers())))
+
+
+@lru_cache(maxsize=16)
+def _resolved(folders: tuple[str, ...]) -> tuple[str, ...]:
+    """Absolute paths, resolved once per list (a page asks on every run; resolving stats every path component)."""
+    return tuple(str(Path(f).resolve()) for f in folders)
 
 
 @dataclass(frozen=True)

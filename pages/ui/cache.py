@@ -29,19 +29,49 @@ MAX_ENTRIES = 256
 
 
 @st.cache_resource(max_entries=MAX_ENTRIES, show_spinner=False)
-def _built(key: tuple, _build: Callable[..., Any], _args: tuple, _kwargs: dict) -> Any:
-    """``key`` names the builder and its inputs; the callable and the arguments themselves are not hashed again."""
+def _built(key: str, _build: Callable[..., Any], _args: tuple, _kwargs: dict) -> Any:
+    """``key`` is a digest of the builder's name and its inputs: Streamlit hashes one short string, not the
+    arguments (hashing a frame or a figure's inputs its own way costs more than a cached rerun)."""
     del key
     return _build(*_args, **_kwargs)
 
 
-def cached(build: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+def cached(build: Callable[..., T], *args: Any, made_of: Any = None, **kwargs: Any) -> T:
     """``build(*args, **kwargs)``, built once per distinct input (see the module docstring). Arguments must be
     values that say what they are — numbers, text, dates, tuples, lists, dicts, frozen dataclasses, pydantic models,
-    DataFrames — or the registry of this run; anything else is refused rather than guessed at."""
-    key = (build.__module__, build.__qualname__, tuple(input_key(a) for a in args),
-           tuple(sorted((name, input_key(value)) for name, value in kwargs.items())))
-    return _built(key, build, args, kwargs)
+    DataFrames — or the registry of this run; anything else is refused rather than guessed at.
+
+    ``made_of`` describes the arguments that are not plain values (numbers, text, dates, the registry, and tuples,
+    lists and dicts of them) by what they were computed from — for a figure drawn from workload results, the
+    inputs of the run that made them. They are then not keyed themselves (a list of results cannot say what it
+    is; a frame can, but hashing it costs more than the cached figure saves), so ``made_of`` must determine them.
+    """
+    described = made_of is not None
+    key = (build.__module__, build.__qualname__, input_key(made_of) if described else None,
+           tuple(_argument_key(a, described) for a in args),
+           tuple(sorted((name, _argument_key(value, described)) for name, value in kwargs.items())))
+    return _built(_digest(repr(key).encode()), build, args, kwargs)
+
+
+_DESCRIBED = ("made_of",)
+"""Stands in the key for an argument that ``made_of`` describes."""
+_PLAIN = (str, int, float, bool, dt.date, enum.Enum, type(None), Registry)
+
+
+def _argument_key(value: Any, described: bool) -> Any:
+    if described and not _plain(value):
+        return _DESCRIBED
+    return input_key(value)
+
+
+def _plain(value: Any) -> bool:
+    if isinstance(value, _PLAIN):
+        return True
+    if isinstance(value, (tuple, list, set, frozenset)):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(_plain(k) and _plain(v) for k, v in value.items())
+    return False
 
 
 def input_key(value: Any) -> Any:
@@ -60,9 +90,9 @@ def input_key(value: Any) -> Any:
         return ("dict", tuple(sorted((input_key(k), input_key(v)) for k, v in value.items())))
     if isinstance(value, BaseModel):
         return (type(value).__qualname__, _digest(value.model_dump_json().encode()))
-    if isinstance(value, pd.DataFrame):
-        hashed = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
-        return ("frame", tuple(map(str, value.columns)), tuple(map(str, value.dtypes)), _digest(hashed))
+    if isinstance(value, pd.DataFrame):  # every cell's repr: exact (floats round-trip), and quick on a small frame
+        cells = repr((value.index.tolist(), value.to_numpy(dtype=object).tolist())).encode()
+        return ("frame", tuple(map(str, value.columns)), tuple(map(str, value.dtypes)), _digest(cells))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         if not type(value).__dataclass_params__.frozen:  # type: ignore[attr-defined]
             raise TypeError(f"cached(): {type(value).__qualname__} is a mutable dataclass; pass a frozen one")
@@ -72,4 +102,4 @@ def input_key(value: Any) -> Any:
 
 
 def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=12).hexdigest()
+    return hashlib.blake2b(data, digest_size=16).hexdigest()

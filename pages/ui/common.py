@@ -19,9 +19,15 @@ import streamlit as st
 
 from analytics import export
 from analytics.core.clock import today
-from analytics.core.errors import AnalyticsError, RegistryError
+from analytics.core.errors import AnalyticsError, LayerError, RegistryError
 from analytics.core.presets import SEED_DATE, SEED_MODELS, SEED_VIEW
-from analytics.core.registry import LiveRegistry, Registry, bundled_folders, overrides_from_bytes
+from analytics.core.registry import (
+    REGISTRY_VARIABLE,
+    LiveRegistry,
+    Registry,
+    bundled_folders,
+    overrides_from_bytes,
+)
 from analytics.formatting import PRICE_DIGITS, SYMBOLS, money
 
 VIEW_KEY = "view"
@@ -64,6 +70,8 @@ def _stop_on_load_error(exc: AnalyticsError) -> None:
     if isinstance(exc, RegistryError):
         st.error(f"The registry cannot be loaded ({len(exc.problems)} problem(s)):\n\n"
                  + "\n".join(f"- {md_escape(p)}" for p in exc.problems[:20]), icon="🚫")
+    elif isinstance(exc, LayerError):  # the only layers a page loads come from the environment variable
+        st.error(md_escape(f"{REGISTRY_VARIABLE}: {exc}"), icon="🚫")
     else:
         st.error(md_escape(exc), icon="🚫")
     st.stop()
