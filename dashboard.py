@@ -11,10 +11,10 @@ st.set_page_config(page_title="LLM cost-performance", page_icon="💸", layout="
 pages = page_list()
 page = st.navigation(pages)
 
-from pages.ui.common import registry, shared_sidebar  # noqa: E402 - after st.navigation, see the docstring
+from pages.ui.common import refresh_registry, shared_sidebar  # noqa: E402 - after st.navigation, see the docstring
 from pages.ui.guide import page_not_found, unknown_path  # noqa: E402
 
-shared_sidebar(registry())
+shared_sidebar(refresh_registry())
 missing = unknown_path(pages)
 if missing is not None:
     page_not_found(missing)

@@ -16,6 +16,7 @@ from analytics.charts.blended import (
 from analytics.core.errors import AnalyticsError
 from analytics.core.presets import RATIO_PRESETS, headline_models
 from analytics.core.pricing import parse_ratio
+from pages.ui.cache import cached
 from pages.ui.common import as_of, currency, md_escape, money_column, registry, show_chart, show_table
 from pages.ui.url import MAX_PROMPT_TOKENS
 
@@ -50,7 +51,7 @@ except AnalyticsError as exc:
     ratio = "3:1"
 cache_hit = cache_pct / 100
 
-fig, data = blended_prices(reg, ratio, cache_hit, prompt, currency=cur, on=on, x_scale=scale)
+fig, data = cached(blended_prices, reg, ratio, cache_hit, prompt, currency=cur, on=on, x_scale=scale)
 show_chart(fig, data, "blended-prices")
 missing = data[data["blended_per_mtok"].isna()]
 if not missing.empty:
@@ -82,8 +83,9 @@ show_table(
 
 st.subheader("How it is computed")
 st.code(blend_formula(ratio, cache_hit), language=None, wrap_lines=True)
-worked = worked_example_model(data, headline_models(reg, on))  # one with a cache-read price: the slider moves it
+# one with a cache-read price: the slider moves it
+worked = worked_example_model(data, cached(headline_models, reg, on))
 if worked is not None:
-    st.code(blend_worked_example(reg, worked, ratio, cache_hit, prompt, currency=cur, on=on), language=None,
+    st.code(cached(blend_worked_example, reg, worked, ratio, cache_hit, prompt, currency=cur, on=on), language=None,
             wrap_lines=True)
 st.caption(f"Prices in force on {on.isoformat()}, global standard tier, prompt of {prompt:,} tokens.")

@@ -13,6 +13,7 @@ import streamlit as st
 from analytics.core import catalog
 from analytics.core.errors import AnalyticsError
 from analytics.formatting import money
+from pages.ui.cache import cached as cached_build
 from pages.ui.common import (
     as_of,
     currency,
@@ -71,9 +72,8 @@ sort = row3[2].selectbox("Sort by", list(SORTS), key="sort", bind="query-params"
 models = model_picker(reg, "Models (empty: every model)", [], container=row3[3], placeholder="every model")
 
 try:
-    table = catalog.request_cost_table(reg, prompt, output, cached, reasoning, write_5m, write_1h,
-                                       models=models or None, region=region, service_tier=service_tier, on=on,
-                                       currency=cur)
+    table = cached_build(catalog.request_cost_table, reg, prompt, output, cached, reasoning, write_5m, write_1h,
+                         models=models or None, region=region, service_tier=service_tier, on=on, currency=cur)
 except AnalyticsError as exc:
     st.error(md_escape(exc), icon="🚫")
     st.stop()

@@ -9,6 +9,7 @@ import streamlit as st
 from analytics.charts.context_tiers import context_tiers
 from analytics.core.presets import headline_models
 from analytics.core.tiers import crossovers, window_ends
+from pages.ui.cache import cached
 from pages.ui.common import as_of, currency, model_picker, money_column, registry, show_chart, show_table
 from pages.ui.url import MAX_OUTPUT_TOKENS
 
@@ -24,19 +25,20 @@ output_tokens = c1.number_input("Output tokens per request", min_value=0, max_va
                                 step=500, key="output", bind="query-params")
 cache_pct = c2.slider("Cache-hit share of prompt", 0, 100, 0, step=5, format="%d%%", key="cache",
                       bind="query-params")
-chosen = model_picker(reg, "Models (ids)", headline_models(reg, on), container=c3,
+headline = cached(headline_models, reg, on)
+chosen = model_picker(reg, "Models (ids)", headline, container=c3,
                       help="Default: each provider's flagship that day")
 scale = c4.radio("Cost axis", ["log", "linear"], horizontal=True, key="scale", bind="query-params")
-models = chosen or headline_models(reg, on)
+models = chosen or headline
 cache_hit = cache_pct / 100
 
-fig, curves = context_tiers(reg, output_tokens, cache_hit, models, currency=cur, on=on, y_scale=scale)
+fig, curves = cached(context_tiers, reg, output_tokens, cache_hit, models, currency=cur, on=on, y_scale=scale)
 show_chart(fig, curves, "context-tiers")
 
 left, right = st.container(), st.container()  # stacked: side by side, both tables lose columns off the edge
 with left:
     st.subheader("Where each window ends")
-    ends = window_ends(reg, models, output_tokens, cache_hit, currency=cur, on=on)
+    ends = cached(window_ends, reg, models, output_tokens, cache_hit, currency=cur, on=on)
     show_table(
         ends[["name", "max_prompt_tokens", "cost_at_end", "tier_bounds", "status"]],
         "window-ends",
@@ -51,7 +53,7 @@ with left:
     )
 with right:
     st.subheader("Crossovers")
-    table = crossovers(reg, models, output_tokens, cache_hit, currency=cur, on=on)
+    table = cached(crossovers, reg, models, output_tokens, cache_hit, currency=cur, on=on)
     if table.empty:
         st.info("No two of these models swap places between 1K tokens and the end of the shorter window.")
     else:

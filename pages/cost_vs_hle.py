@@ -22,6 +22,7 @@ from analytics.core.scores import (
     SUBSETS,
     readable_scores,
 )
+from pages.ui.cache import cached
 from pages.ui.common import (
     as_of,
     currency,
@@ -85,8 +86,8 @@ else:
                                           "left out by default; drawn with an open marker when included")
 
 models = view_models()
-fig, data = cost_vs_hle(reg, ratio, condition, reporters or "any", pick, subset, currency=cur, on=on,
-                        include_disputed=include_disputed, models=models)
+fig, data = cached(cost_vs_hle, reg, ratio, condition, reporters or "any", pick, subset, currency=cur, on=on,
+                    include_disputed=include_disputed, models=models)
 left, right = st.columns([2, 1], gap="medium")
 with left:
     show_chart(fig, data, "cost-vs-hle")
@@ -128,8 +129,8 @@ show_table(
 )
 
 st.subheader("HLE without tools vs with tools")
-bars, bar_data = hle_conditions(reg, reporters or "any", pick, subset, on=on, include_disputed=include_disputed,
-                                models=models)
+bars, bar_data = cached(hle_conditions, reg, reporters or "any", pick, subset, on=on,
+                        include_disputed=include_disputed, models=models)
 show_chart(bars, bar_data, "hle-conditions")
 st.caption("Each bar is picked under the same reporter and pick policy as above. Labs, rivals, the press and "
            "the seed report do not always agree: keep only 'vendor' to see each lab's own figures.")

@@ -11,6 +11,7 @@ from analytics.charts.history import capability_price_history
 from analytics.core.history import DEFAULT_BANDS
 from analytics.core.presets import RATIO_PRESETS
 from analytics.core.scores import CONDITION_LABELS, CONDITIONS
+from pages.ui.cache import cached
 from pages.ui.common import as_of, currency, registry, show_chart, show_table, unknown_as_text
 
 BAND_CHOICES = [20, 25, 30, 35, 40, 45, 50, 55, 60]
@@ -32,7 +33,7 @@ condition = c2.selectbox("Condition", CONDITIONS, key="condition", bind="query-p
 ratio = c3.selectbox("Blend ratio (input:output)", list(RATIO_PRESETS), key="ratio", bind="query-params",
                      help="; ".join(RATIO_PRESETS.values()))
 
-fig, data = capability_price_history(reg, bands or None, ratio, condition, currency=cur, on=on)
+fig, data = cached(capability_price_history, reg, bands or None, ratio, condition, currency=cur, on=on)
 show_chart(fig, data, "capability-price-history")
 
 st.subheader("Each step, and the score behind it")

@@ -11,6 +11,7 @@ from analytics.charts.cost_vs_hle import cost_vs_hle
 from analytics.core.catalog import price_table, seed_models_now
 from analytics.core.presets import SEED_DATE, SEED_MODELS, SEED_VIEW, headline_models
 from analytics.core.scores import results_frame
+from pages.ui.cache import cached
 from pages.ui.common import (
     ON_KEY,
     VIEW_KEY,
@@ -39,12 +40,12 @@ st.markdown(
 task_guide()
 
 with st.container():
-    shown_ids = view_models() or headline_models(reg, on)
+    shown_ids = view_models() or cached(headline_models, reg, on)
     if seed_view():
         st.subheader(f"The seed report's models, as they stood on {on.isoformat()}")
     else:
         st.subheader(f"Each provider's flagship on {on.isoformat()}")
-    table = price_table(reg, on=on, currency=cur)
+    table = cached(price_table, reg, on=on, currency=cur)
     order = {m: i for i, m in enumerate(shown_ids)}
     seed = table[table["id"].isin(shown_ids)].assign(_o=lambda d: d["id"].map(order)).sort_values("_o")
     seed = seed.assign(link=http_only(seed["source"]), where=source_label(seed["source"]))
@@ -72,7 +73,7 @@ with st.container():
     st.subheader("What became of the seed report's models")
     st.markdown(f"The *seed report* is the January 2026 market report the project grew from: it compared "
                 f"{len(SEED_MODELS)} models on {SEED_DATE:%Y-%m-%d}. Where each stands on {on.isoformat()}:")
-    now = seed_models_now(reg, on)
+    now = cached(seed_models_now, reg, on)
     show_table(now[["name", "provider", "lifecycle", "successor_name"]], "overview-seed-now",
                column_config={"name": "Seed model", "provider": "Provider", "lifecycle": "Status",
                               "successor_name": "Replaced by"})
@@ -83,14 +84,14 @@ with st.container():
                                for r in retired.itertuples()) + ".")
     st.page_link("pages/cost_vs_hle.py", label="Open the seed report's comparison as it stood", icon="📄",
                  query_params={VIEW_KEY: SEED_VIEW, ON_KEY: SEED_DATE.isoformat()})
-    hle = results_frame(reg)
+    hle = cached(results_frame, reg)
     if not hle.empty:
         st.caption(f"HLE scores: {len(hle)} reports from {hle['reporter'].nunique()} reporters, published "
                    f"{hle['date'].min().isoformat()} to {hle['date'].max().isoformat()}.")
 
 st.subheader("Cost vs HLE at a glance")
 left, right = st.columns([3, 1], gap="large")
-fig, data = cost_vs_hle(reg, currency=cur, on=on, models=view_models())
+fig, data = cached(cost_vs_hle, reg, currency=cur, on=on, models=view_models())
 with left:
     show_chart(fig, data, "cost-vs-hle")
 with right:

@@ -18,6 +18,7 @@ from analytics.core.catalog import (
 )
 from analytics.core.errors import AnalyticsError, RegistryError
 from analytics.formatting import tier_prices_text
+from pages.ui.cache import cached
 from pages.ui.common import (
     YOUR_PRICES_KEY,
     apply_your_prices,
@@ -86,7 +87,7 @@ priced_only = c7.toggle("Hide models without a price", key="priced", bind="query
                         help="Retired or not yet released on the date chosen, or no schedule for this region and "
                              "service tier")
 
-table = filter_prices(price_table(reg, region=region, service_tier=service_tier, on=on, currency=cur),
+table = filter_prices(cached(price_table, reg, region=region, service_tier=service_tier, on=on, currency=cur),
                       chosen_providers, chosen_countries, weights, CONTEXT_CHOICES[min_context],
                       priced_only)
 
@@ -132,14 +133,14 @@ st.caption(f"{len(shown)} models · {md_escape(region)} · {service_tier} · in 
 
 st.subheader("Price history")
 price_kind = st.radio("Price", ["input", "output"], horizontal=True, key="history", bind="query-params")
-schedules = price_history_data(reg, table["id"].tolist(), cur, region, service_tier, on)
+schedules = cached(price_history_data, reg, table["id"].tolist(), cur, region, service_tier, on)
 changed = drawn_price_changes(schedules, price_kind)
 if not changed:
     st.info(f"No model shown above has a recorded {md_escape(region)} / {service_tier} change of its first-tier "
             f"{price_kind} price.")
 else:
-    fig, data = price_history(reg, price=price_kind, models=changed, currency=cur, region=region,
-                              service_tier=service_tier, on=on)
+    fig, data = cached(price_history, reg, price=price_kind, models=changed, currency=cur, region=region,
+                       service_tier=service_tier, on=on)
     show_chart(fig, data, "price-history")
 several = schedules[schedules["changes"] > 1]
 if not several.empty:

@@ -30,6 +30,7 @@ from analytics.replay.usage import (
 )
 from pages.ui.common import (
     as_of,
+    ask_for_upload,
     currency,
     md_escape,
     model_picker,
@@ -159,7 +160,7 @@ else:
                           help=f"A generated {fmt.title}", width="stretch")
         kept = kept_upload("replay") if uploaded is None else None  # a log uploaded before visiting another page
         if uploaded is None and kept is None:
-            st.info("Upload a usage log, or use a generated sample to see what the replay shows.")
+            ask_for_upload("Upload a usage log, or use a generated sample to see what the replay shows.")
             st.stop()
         if uploaded is not None and uploaded.size > MAX_BYTES:
             st.error(f"{uploaded.name} is {uploaded.size / 1024 / 1024:,.1f} MB: the limit is "

@@ -42,8 +42,10 @@ from analytics.workloads.model import (
 )
 from analytics.workloads.speeds import DEFAULT_SPEED, SpeedAssumption, speed_table
 from analytics.workloads.whatifs import benchmark_proxies, break_even, crossing_pair, sensitivity
+from pages.ui.cache import cached
 from pages.ui.common import (
     as_of,
+    ask_for_upload,
     currency,
     md_escape,
     model_picker,
@@ -117,7 +119,7 @@ if source == UPLOAD:
     data, file_name = (upload.getvalue(), upload.name) if upload is not None else (
         (kept.data, kept.name) if kept is not None else (None, ""))
     if data is None:
-        st.info(f"Upload a workload YAML. Meanwhile the page shows the preset “{base.name}”.", icon="📄")
+        ask_for_upload(f"Upload a workload YAML. Meanwhile the page shows the preset “{base.name}”.")
     else:
         try:
             uploaded = workload_from_bytes(data, file_name)
@@ -141,7 +143,7 @@ top[1].markdown(f"**{md_escape(base.name)}**  \n{md_escape(base.description)}")
 
 models = model_picker(
     reg, "Models to compare (every role runs on each; empty: each role on its own model)",
-    [m for m in headline_models(reg, on) if m in names])
+    [m for m in cached(headline_models, reg, on) if m in names])
 
 origin = editor_origin(label, base)  # the last valid edit kept for this session, or the workload itself
 with st.expander("✏️ Edit the roles" + (" (edited)" if edited_workload(label) else ""), expanded=False):
@@ -176,8 +178,8 @@ with st.expander("✏️ Edit the roles" + (" (edited)" if edited_workload(label
                                key=f"attempts-{editor_key(label)}")
 
 try:
-    candidate = workload_from_frame(origin, edited, name=shown_name, success_rate=entered_success or None,
-                                    max_attempts=int(attempts))
+    candidate = cached(workload_from_frame, origin, edited, name=shown_name, success_rate=entered_success or None,
+                       max_attempts=int(attempts))
     check_models(candidate, reg, shown_name)
     keep_edit(label, base, candidate)
 except RegistryError as exc:
@@ -227,8 +229,9 @@ with st.expander("⚙️ Volume, success rate and latency assumptions", expanded
 
 settings = Settings(on=on, currency=cur, default_speed=SpeedAssumption(tps, ttft, "default you set"))
 
-proxies = benchmark_proxies(reg, chosen) if success_mode == HLE and chosen else None
-results = compare(workload, reg, chosen, settings, tasks_per_month=volume, success_rates=proxies)
+proxies = cached(benchmark_proxies, reg, chosen) if success_mode == HLE and chosen else None
+results = cached(compare, workload, reg, chosen, settings, tasks_per_month=volume, success_rates=proxies)
+made_of = (workload, chosen, settings, volume, proxies)  # what ``results`` was computed from: its cache key
 if success_mode == HLE and not chosen:
     st.info("The HLE proxy needs models to compare; with each role on its own model the entered rate is used.")
 
@@ -281,16 +284,17 @@ st.caption("Unknown means the task cannot run on that model as described (a step
            "is missing: never 0. ≥ marks a lower bound: tool calls without a known fee are counted, not priced, "
            "unless you assume a fee.")
 
-show_chart(breakdown_figure(reg, results, settings, edits), table, "workload-cost-breakdown")
+show_chart(cached(breakdown_figure, reg, results, settings, edits, made_of=made_of), table,
+           "workload-cost-breakdown")
 
 roles = [r.name for r in workload.roles]
 role = st.selectbox("Follow the loop of role", roles, index=roles.index(main_role(workload).name),
                     key=f"role-{label}", help="Also the role whose loop length the break-even below varies")
-fig, steps = cumulative_figure(reg, results, settings, role, edits)
+fig, steps = cached(cumulative_figure, reg, results, settings, role, edits, made_of=made_of)
 show_chart(fig, steps, "workload-cumulative-cost")
 
-show_chart(latency_figure(reg, results, settings, edits), table[["model", "wall_time_s", "serial_time_s", "speedup"]],
-           "workload-latency")
+show_chart(cached(latency_figure, reg, results, settings, edits, made_of=made_of),
+           table[["model", "wall_time_s", "serial_time_s", "speedup"]], "workload-latency")
 with st.expander("Speeds used for latency"):
     speeds = speed_table(reg, chosen or {r.model for r in workload.roles}, settings.default_speed)
     st.dataframe(speeds, hide_index=True, width="stretch", column_config={
@@ -298,39 +302,56 @@ with st.expander("Speeds used for latency"):
         "time_to_first_token_s": st.column_config.NumberColumn("Time to first token (s)"),
         "source": st.column_config.TextColumn("From", help="the registry's measured speed, or the default you set "
                                                            "above")})
-fig, monthly = monthly_figure(reg, results, settings, volume, edits)
+fig, monthly = cached(monthly_figure, reg, results, settings, volume, edits, made_of=made_of)
 show_chart(fig, monthly, "workload-monthly")
 
 # -- what-ifs -------------------------------------------------------------------------------------------------------
-st.subheader("What moves the cost")
-tornado_model = st.selectbox("Model", compared, format_func=lambda m: names.get(m, "Roles' own models"),
-                             key="tornado_model")
-frame = sensitivity(workload, reg, None if tornado_model == MIXED else tornado_model, settings)
-show_chart(tornado_figure(reg, frame, workload, tornado_model, settings, edits=edits), frame, "workload-sensitivity")
+# The two what-ifs are fragments: choosing their models or the loop length reruns that section only, not the page.
+@st.fragment
+def _what_moves_the_cost(workload: Workload, compared: list[str], settings: Settings, edits: list[str]) -> None:
+    st.subheader("What moves the cost")
+    tornado_model = st.selectbox("Model", compared, format_func=lambda m: names.get(m, "Roles' own models"),
+                                 key="tornado_model")
+    what_if = (workload, None if tornado_model == MIXED else tornado_model, settings)
+    frame = cached(sensitivity, workload, reg, *what_if[1:])
+    show_chart(cached(tornado_figure, reg, frame, workload, tornado_model, settings, edits=edits, made_of=what_if),
+               frame, "workload-sensitivity")
 
-st.subheader("Break-even between two models")
-pair = [m for m in BREAK_EVEN_MODELS if m in names] or list(names)[:2]
-if "model_a" not in st.session_state and "model_b" not in st.session_state:
-    # by default a pair whose lines actually cross on this workload (the compared models first)
-    candidates = [*(chosen if len(chosen) >= 2 else headline_models(reg, on)), *seed_models(reg)]
-    pair = list(crossing_pair(workload, reg, candidates, role, None, settings, preferred=tuple(pair)) or pair)
-b1, b2, b3 = st.columns(3)
-model_a = b1.selectbox("Model A", list(names), index=list(names).index(pair[0]), format_func=names.get,
-                       key="model_a")
-model_b = b2.selectbox("Model B", list(names), index=list(names).index(pair[1]), format_func=names.get,
-                       key="model_b")
-longest = b3.slider("Longest loop (steps)", 2, 300, max(10, 2 * workload.role(role).steps), key=f"longest-{label}")
-if model_a == model_b:
-    st.info("Pick two different models.")
-else:
-    result = break_even(workload, reg, model_a, model_b, role, longest, settings)
-    show_chart(break_even_figure(reg, result, workload, settings, edits), result.table, "workload-break-even")
+
+@st.fragment
+def _break_even(workload: Workload, role: str, settings: Settings, edits: list[str]) -> None:
+    st.subheader("Break-even between two models")
+    pair = [m for m in BREAK_EVEN_MODELS if m in names] or list(names)[:2]
+    if "model_a" not in st.session_state and "model_b" not in st.session_state:
+        # by default a pair whose lines actually cross on this workload (the compared models first)
+        candidates = [*(chosen if len(chosen) >= 2 else headline_models(reg, on)), *seed_models(reg)]
+        crossing = cached(crossing_pair, workload, reg, candidates, role, None, settings, preferred=tuple(pair),
+                          made_of=(workload, tuple(candidates), role, settings, tuple(pair)))
+        pair = list(crossing or pair)
+    b1, b2, b3 = st.columns(3)
+    model_a = b1.selectbox("Model A", list(names), index=list(names).index(pair[0]), format_func=names.get,
+                           key="model_a")
+    model_b = b2.selectbox("Model B", list(names), index=list(names).index(pair[1]), format_func=names.get,
+                           key="model_b")
+    longest = b3.slider("Longest loop (steps)", 2, 300, max(10, 2 * workload.role(role).steps),
+                        key=f"longest-{label}")
+    if model_a == model_b:
+        st.info("Pick two different models.")
+        return
+    pair_inputs = (workload, model_a, model_b, role, longest, settings)
+    result = cached(break_even, workload, reg, *pair_inputs[1:])
+    show_chart(cached(break_even_figure, reg, result, workload, settings, edits, made_of=pair_inputs), result.table,
+               "workload-break-even")
     if result.crossings:
         st.caption(f"The cheaper model changes at {', '.join(str(s) for s in result.crossings)} steps of "
                    f"“{role}”.")
 
+
+_what_moves_the_cost(workload, compared, settings, edits)
+_break_even(workload, role, settings, edits)
+
 # -- download and share ----------------------------------------------------------------------------------------------
-st.download_button("⬇ Download this workload as YAML", workload_yaml(workload),
+st.download_button("⬇ Download this workload as YAML", lambda: workload_yaml(workload),  # made on click
                    file_name=f"{(workload.name or 'workload').lower().replace(' ', '-')[:40]}.yaml",
                    mime="application/x-yaml", key="download_workload", on_click="ignore")
 st.caption("Share this view: the address bar keeps the preset, the models, the volume, the assumed tool fee and the "

@@ -14,11 +14,30 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from analytics.formatting import SYMBOLS
 
-TEMPLATE = "plotly_white"
-"""Set explicitly: importing streamlit changes plotly's default template for the whole process."""
+_WHITE_LAYOUT = ("annotationdefaults", "autotypenumbers", "colorway", "font", "hoverlabel", "hovermode",
+                 "paper_bgcolor", "plot_bgcolor", "shapedefaults", "title", "xaxis", "yaxis")
+"""What of plotly_white's layout a 2-D chart uses (not its 3-D scene, map, polar, ternary or colour-scale parts)."""
+_DRAWN_TRACES = ("bar", "scatter", "scattergl")
+
+
+def _template() -> go.layout.Template:
+    """plotly_white, cut to what these charts draw: its 2-D layout and its defaults for bar and scatter traces.
+
+    The same look for every chart here, at a quarter of the cost: the whole plotly_white holds defaults for 24
+    trace types and every kind of axis, and plotly validates and copies all of it into each figure (about 19 ms of
+    a figure's build) and sends it to the browser with each chart (about 6 KB)."""
+    white = pio.templates["plotly_white"]
+    layout = {k: v for k, v in white.layout.to_plotly_json().items() if k in _WHITE_LAYOUT}
+    return go.layout.Template(layout=layout, data={t: white.data[t] for t in _DRAWN_TRACES})
+
+
+TEMPLATE = "llm-costs"
+"""Set explicitly on every figure: importing streamlit changes plotly's default template for the whole process."""
+pio.templates[TEMPLATE] = _template()  # plotly's own registry of named templates, filled once at import
 COUNTRY_COLORS = {"CN": "#d62728", "US": "#1f77b4"}
 """The seed report's colours: Chinese models red, US models blue."""
 OTHER_COLOR = "#7f7f7f"

@@ -2,7 +2,8 @@
 
 ``load_registry`` validates everything and raises one ``RegistryError`` listing every problem, each naming the
 file, the model id and the field; ``bundled_registry`` loads the bundled data once per process (cached by the
-files' sizes and modification times).
+files' sizes and modification times); ``LiveRegistry`` serves a long-running server whose files may be edited
+while it runs (reloaded whole, or the last good one kept with the problems).
 
 Layers: folders given after the first (``--registry DIR``, ``LLM_COSTS_REGISTRY``) add their providers, benchmark
 results and FX rates, and may hold ``overrides.yaml`` — a company's own prices (``overlay.py``), applied over the
@@ -12,9 +13,13 @@ registry file is a ``LayerError``, never silently skipped.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
+import hashlib
 import os
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -491,18 +496,36 @@ def _check_references(registry: Registry, result_files: dict[tuple[str, int], st
 
 
 def _signature(folder: Path) -> tuple:
+    """Every registry file of ``folder`` as (path, size, modification time, inode): an edit changes the size or the
+    time, an editor that saves by renaming a new file over the old one changes the inode."""
     check_layer(folder)
     items = []
     for sub in (folder / "providers", folder / "benchmarks"):
-        for path in _yaml_files(sub):
-            stat = path.stat()
-            items.append((str(path), stat.st_size, stat.st_mtime_ns))
+        try:
+            entries = sorted(os.scandir(sub), key=lambda e: e.name)
+        except OSError:  # no such folder
+            continue
+        for entry in entries:
+            if entry.name.endswith((".yaml", ".yml")) and entry.is_file():
+                stat = entry.stat()
+                items.append((entry.path, stat.st_size, stat.st_mtime_ns, stat.st_ino))
     for name in ("fx.yaml", OVERRIDES_FILE):
-        path = folder / name
-        if path.is_file():
-            stat = path.stat()
-            items.append((str(path), stat.st_size, stat.st_mtime_ns))
+        try:
+            stat = (folder / name).stat()
+        except OSError:
+            continue
+        items.append((str(folder / name), stat.st_size, stat.st_mtime_ns, stat.st_ino))
     return tuple(items)
+
+
+def _digest(signatures: tuple) -> str:
+    return hashlib.blake2b(repr(signatures).encode(), digest_size=8).hexdigest()
+
+
+def registry_signature(folders: Iterable[Path | str]) -> str:
+    """A short digest of every registry file's path, size, modification time and inode: it changes when any
+    registry file is edited, added, removed or replaced. Cheap (no file is read): a key for caches."""
+    return _digest(tuple(_signature(Path(f)) for f in folders))
 
 
 @lru_cache(maxsize=8)
@@ -534,3 +557,139 @@ def bundled_registry() -> Registry:
         return cached_registry([DATA_DIR, *env_layers()])
     except LayerError as exc:
         raise LayerError(f"{REGISTRY_VARIABLE}: {exc}") from None
+
+
+def bundled_folders() -> tuple[str, ...]:
+    """The bundled registry's folder, plus the folders in ``LLM_COSTS_REGISTRY`` layered on top (resolved)."""
+    return _resolved((str(DATA_DIR), *map(str, env_layers())))
+
+
+@lru_cache(maxsize=16)
+def _resolved(folders: tuple[str, ...]) -> tuple[str, ...]:
+    """Absolute paths, resolved once per list (a page asks on every run; resolving stats every path component)."""
+    return tuple(str(Path(f).resolve()) for f in folders)
+
+
+@dataclass(frozen=True)
+class RegistrySnapshot:
+    """The registry a long-running process uses now, and why it may not be what the files say."""
+
+    registry: Registry
+    version: str
+    """``registry_signature`` of the files it was loaded from."""
+    loaded_at: dt.datetime
+    error: RegistryError | None = None
+    """The files changed and no longer validate: ``registry`` is the last good one, loaded at ``loaded_at``."""
+
+
+class LiveRegistry:
+    """The registry of a long-running process (the dashboard server), whose files may be edited while it runs.
+
+    ``refresh()`` looks at the files' signature and, when it changed, loads them anew — whole or not at all:
+    - files are taken once they have been left alone for ``settle_s`` (a file is not read while it is being
+      written: until then the previous registry is kept);
+    - the new registry is kept only if the signature is the same after the load as before it, so a registry is
+      always one state of the files, never some files read before an edit and others after it (a file written
+      while it was read is read again).
+    When the edited files do not validate, the last good registry is kept and the snapshot carries the problems.
+    Thread-safe; keeps the last few versions so that one page run can finish with the version it started with
+    (``get``) while another session loads a newer one.
+    """
+
+    KEPT_VERSIONS = 4
+    LOAD_ATTEMPTS = 3
+    SETTLE_S = 0.5
+    STABLE_S = 0.05
+    FIRST_LOAD_WAIT_S = 10.0
+    """With no registry yet, how long to wait for files that keep changing before giving up."""
+
+    def __init__(self, roots: Iterable[Path | str] | Path | str = DATA_DIR, *, settle_s: float = SETTLE_S):
+        if isinstance(roots, (str, Path)):
+            roots = [roots]
+        self.folders = tuple(str(Path(r).resolve()) for r in roots)
+        self.settle_ns = int(settle_s * 1e9)
+        self._lock = threading.Lock()
+        self._versions: dict[str, RegistrySnapshot] = {}
+        self._current: RegistrySnapshot | None = None
+        self._failed: tuple[str, RegistryError] | None = None
+
+    def _look(self) -> tuple[str, int]:
+        """The files' version, and how long ago (ns) the newest of them was modified."""
+        signatures = tuple(_signature(Path(f)) for f in self.folders)
+        newest = max((item[2] for folder in signatures for item in folder), default=0)
+        return _digest(signatures), time.time_ns() - newest
+
+    def refresh(self) -> RegistrySnapshot:
+        """The registry to use now. Raises ``RegistryError`` (or ``LayerError``, for a layer folder that cannot be
+        read) only when no version of the files has ever loaded."""
+        try:
+            version, age_ns = self._look()
+        except LayerError as exc:  # a layer folder removed or unreadable under a running server
+            if self._current is None:
+                raise
+            return dataclasses.replace(self._current, error=RegistryError([Problem("registry layer", str(exc))]))
+        current = self._current
+        if current is not None and current.version == version:
+            return current
+        with self._lock:
+            deadline = time.monotonic() + self.FIRST_LOAD_WAIT_S
+            attempts = 0
+            while attempts < self.LOAD_ATTEMPTS or (self._current is None and time.monotonic() < deadline):
+                attempts += 1
+                current = self._current
+                if current is not None and current.version == version:
+                    return current
+                if self._failed is not None and self._failed[0] == version:
+                    if current is None:
+                        raise self._failed[1]
+                    return dataclasses.replace(current, error=self._failed[1])
+                if age_ns < self.settle_ns:
+                    if current is not None:  # being written: keep the registry we have
+                        return current
+                    time.sleep((self.settle_ns - age_ns) / 1e9)  # none yet: wait until the files settle
+                    version, age_ns = self._look()
+                    continue
+                # Look once more a moment later: a file being truncated can show its new size with its old
+                # modification time for a few milliseconds (seen on ext4), which the age alone would take as settled.
+                time.sleep(self.STABLE_S)
+                again, age_ns = self._look()
+                if again != version:
+                    version = again
+                    continue
+                try:
+                    registry = load_registry([Path(f) for f in self.folders])
+                except (RegistryError, LayerError) as exc:
+                    after, age_ns = self._look()
+                    if after != version:  # written while read: look again
+                        version = after
+                        continue
+                    error = exc if isinstance(exc, RegistryError) else RegistryError([Problem("registry layer",
+                                                                                              str(exc))])
+                    self._failed = (version, error)
+                    if current is None:
+                        raise
+                    return dataclasses.replace(current, error=error)
+                after, age_ns = self._look()
+                if after != version:  # written while read: this load may mix two states of the files
+                    version = after
+                    continue
+                snapshot = RegistrySnapshot(registry, version, dt.datetime.now())
+                self._current, self._failed = snapshot, None
+                self._versions[version] = snapshot
+                while len(self._versions) > self.KEPT_VERSIONS:
+                    del self._versions[next(iter(self._versions))]
+                return snapshot
+            # the files kept changing under every attempt: keep what we have, try again on the next refresh
+            if self._current is None:
+                raise RegistryError([Problem(", ".join(self.folders), "the registry files kept changing while "
+                                             "they were read", hint="try again once they are saved")])
+            return self._current
+
+    def version_of(self, registry: Registry) -> str | None:
+        """The version a kept registry was loaded as (by identity), or None."""
+        return next((v for v, snapshot in self._versions.items() if snapshot.registry is registry), None)
+
+    def get(self, version: str | None) -> Registry | None:
+        """The registry of ``version`` if it is still kept (a page run that started with it finishes with it)."""
+        snapshot = self._versions.get(version) if version else None
+        return snapshot.registry if snapshot is not None else None

@@ -20,9 +20,15 @@ import streamlit as st
 from analytics import export
 from analytics.charts.base import for_screen, provenance_of
 from analytics.core.clock import today
-from analytics.core.errors import AnalyticsError, RegistryError
+from analytics.core.errors import AnalyticsError, LayerError, RegistryError
 from analytics.core.presets import SEED_DATE, SEED_MODELS, SEED_VIEW
-from analytics.core.registry import Registry, bundled_registry, overrides_from_bytes
+from analytics.core.registry import (
+    REGISTRY_VARIABLE,
+    LiveRegistry,
+    Registry,
+    bundled_folders,
+    overrides_from_bytes,
+)
 from analytics.formatting import PRICE_DIGITS, SYMBOLS, money
 
 VIEW_KEY = "view"
@@ -37,40 +43,81 @@ YOUR_PRICES_KEY = "your-prices-upload"
 for the session so that every page prices with it; never written to disk."""
 
 
+REGISTRY_VERSION = "registry-version"
+"""Session state: the registry version this session's current run uses (set by the router at the start of each
+run), so that the sidebar and the page of one run use the same registry even if its files change in between."""
+
+
 @st.cache_resource(max_entries=4, show_spinner="Loading the registry…")
-def _registry(signature: str) -> Registry:
-    del signature
-    return bundled_registry()
+def _live_registry(folders: tuple[str, ...]) -> LiveRegistry:
+    """One watcher per registry folder list, shared by every session (it holds no user data)."""
+    return LiveRegistry(folders)
+
+
+def _live() -> LiveRegistry:
+    return _live_registry(bundled_folders())
 
 
 @st.cache_resource(max_entries=16, ttl=3600, show_spinner="Applying your prices…")
-def _with_your_prices(digest: str, name: str, _data: bytes) -> Registry:
-    """The bundled registry with an uploaded overrides file applied; keyed by the file's hash (content, not
-    session: two sessions with the same file share it, read-only)."""
-    del digest
-    return overrides_from_bytes(_registry("bundled"), _data, name)
+def _with_your_prices(registry_version: str, digest: str, name: str, _base: Registry, _data: bytes) -> Registry:
+    """A registry with an uploaded overrides file applied; keyed by the registry's version and the file's hash
+    (content, not session: two sessions with the same file share it, read-only)."""
+    del registry_version, digest
+    return overrides_from_bytes(_base, _data, name)
+
+
+def _stop_on_load_error(exc: AnalyticsError) -> None:
+    """No version of the registry files has ever loaded: an error box, and the page stops."""
+    if isinstance(exc, RegistryError):
+        st.error(f"The registry cannot be loaded ({len(exc.problems)} problem(s)):\n\n"
+                 + "\n".join(f"- {md_escape(p)}" for p in exc.problems[:20]), icon="🚫")
+    elif isinstance(exc, LayerError):  # the only layers a page loads come from the environment variable
+        st.error(md_escape(f"{REGISTRY_VARIABLE}: {exc}"), icon="🚫")
+    else:
+        st.error(md_escape(exc), icon="🚫")
+    st.stop()
+
+
+def refresh_registry() -> Registry:
+    """The router's first step on every run: reload the registry if its files changed (whole, or not at all), pin
+    the version this run uses, and say so above the page when the edited files do not validate — the pages go on
+    with the last good registry. Returns the registry of this run (``registry()``)."""
+    try:
+        snapshot = _live().refresh()
+    except AnalyticsError as exc:  # a layer that cannot be read, or files that never validated
+        _stop_on_load_error(exc)
+        raise AssertionError("unreachable") from exc  # st.stop() raises
+    st.session_state[REGISTRY_VERSION] = snapshot.version
+    if snapshot.error is not None:
+        st.error(f"The registry files changed on disk and no longer validate: the dashboard goes on with the "
+                 f"registry loaded at {snapshot.loaded_at:%H:%M:%S} until they are fixed.\n\n"
+                 + "\n".join(f"- {md_escape(p)}" for p in snapshot.error.problems[:20]), icon="🚫")
+    return registry()
 
 
 def base_registry() -> Registry:
-    """The bundled registry with the ``LLM_COSTS_REGISTRY`` layers, loaded and validated once per server process;
-    a layer that cannot be loaded is an error box on every page and the page stops (never silently the bundled
-    prices)."""
+    """The bundled registry with the ``LLM_COSTS_REGISTRY`` layers: the version the router pinned for this run,
+    shared read-only by every session. A layer that cannot be loaded is an error box on every page and the page
+    stops (never silently the bundled prices)."""
+    live = _live()
+    pinned = live.get(st.session_state.get(REGISTRY_VERSION))
+    if pinned is not None:
+        return pinned
     try:
-        return _registry("bundled")
-    except RegistryError as exc:
-        st.error(f"The registry cannot be loaded ({len(exc.problems)} problem(s)):\n\n"
-                 + "\n".join(f"- {md_escape(p)}" for p in exc.problems[:20]), icon="🚫")
-        st.stop()
+        return live.refresh().registry
     except AnalyticsError as exc:
-        st.error(md_escape(exc), icon="🚫")
-        st.stop()
-    raise AssertionError("unreachable")  # st.stop() raises
+        _stop_on_load_error(exc)
+        raise AssertionError("unreachable") from exc
 
 
 def apply_your_prices(reg: Registry, name: str, data: bytes) -> Registry:
-    """``reg`` with the uploaded overrides file applied (cached by content); ``RegistryError`` naming the file,
-    entry and field when it does not validate."""
-    return _with_your_prices(hashlib.sha256(data).hexdigest(), name, data)
+    """``reg`` (the base registry of this run) with the uploaded overrides file applied (cached by the registry's
+    version and the file's content); ``RegistryError`` naming the file, entry and field when it does not
+    validate."""
+    version = _live().version_of(reg)
+    if version is None:
+        raise ValueError("apply_your_prices: pass base_registry(), the registry of this run")
+    return _with_your_prices(version, hashlib.sha256(data).hexdigest(), name, reg, data)
 
 
 def registry() -> Registry:
@@ -88,6 +135,16 @@ def registry() -> Registry:
         st.warning(f"Your prices from {md_escape(name)} no longer apply to the registry and were removed: "
                    "upload the file again on the Prices page to see why.", icon="⚠️")
         return reg
+
+
+def registry_key() -> str:
+    """What the registry of this run is, in a few characters: the version of its files, and the hash of the
+    session's own prices when there are some. Part of every cache key that depends on the registry."""
+    version = _live().version_of(base_registry())
+    upload = st.session_state.get(YOUR_PRICES_KEY)
+    if not upload:
+        return str(version)
+    return f"{version}+{hashlib.sha256(upload[1]).hexdigest()[:16]}"
 
 
 def shared_sidebar(reg: Registry) -> None:
@@ -151,6 +208,18 @@ def model_picker(reg: Registry, label: str, default: Iterable[str], *, container
     return container.multiselect(label, ids, default=[m for m in default if m in names], key=MODELS_KEY,
                                  bind="query-params", placeholder=placeholder,
                                  help=f"{help}. {text}" if help else text)
+
+
+UPLOADS_ARE_NOT_KEPT = ("Uploaded files live only in this browser session: a shared link, a reload or a restarted "
+                       "server does not bring them back, so give the file again.")
+
+
+def ask_for_upload(request: str) -> None:
+    """Where a page waits for a file: what to upload, and that an upload is never part of a link (after a shared
+    link is opened or the server restarts, the rest of the view comes back from the URL; the file must be given
+    again)."""
+    with st.container(key="upload-needed"):
+        st.info(f"{request} {UPLOADS_ARE_NOT_KEPT}", icon="📄")
 
 
 def show_chart(fig, data: pd.DataFrame | None, name: str) -> None:

@@ -45,8 +45,12 @@ def run_page(page: st.Page) -> None:
 
 
 def require_router() -> None:
-    """Every page's first statement: when the router did not start this run, hand the run over to it."""
+    """Every page's first statement: when the router did not start this run, hand the run over to it.
+
+    The flag is used up here: when a page ends its run with ``st.stop()``, ``run_page``'s ``finally`` cannot clear
+    it (once a stop is requested, Streamlit no longer applies session-state writes), and a stale flag would let the
+    session's next direct page run (AppTest's ``switch_page``) pass without the router."""
     if not st.session_state.get(ROUTER_RAN):
         st.navigation(page_list(), position="hidden")
         st.rerun()
-
+    st.session_state[ROUTER_RAN] = False

@@ -33,8 +33,13 @@ def table(at, index: int = 0):
     return at.dataframe[index].value
 
 
-def row(at, name: str, index: int = 0):
-    return table(at, index).set_index("name").loc[name]
+def row(at, name: str, index: int | None = None):
+    """The row of model ``name`` in table ``index``, or in the first table that lists it (a page may show a table of
+    the models it could not plot before its main one)."""
+    if index is not None:
+        return table(at, index).set_index("name").loc[name]
+    frames = [df.value for df in at.dataframe if "name" in df.value]
+    return next(f for f in frames if name in set(f["name"])).set_index("name").loc[name]
 
 
 @pytest.mark.parametrize("page", PAGES)

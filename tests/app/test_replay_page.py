@@ -50,7 +50,7 @@ def test_the_sample_button_shows_the_summary_and_both_charts():
     assert at.radio(key="log").value == "sample"
     specs = _chart_specs(at)
     assert len(specs) == 2
-    titles = [spec["layout"]["title"]["text"] for spec in specs]
+    titles = [spec["layout"]["title"]["text"].replace(" <br>", " ") for spec in specs]  # wrapped for a phone
     assert titles[0].startswith("What the log would have cost on each model (10,000 requests)")
     assert titles[1] == "Distribution of the cost per request"
     bars = specs[0]["data"][0]
