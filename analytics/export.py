@@ -25,6 +25,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.charts.base import TEMPLATE
+from analytics.core.clock import today
 from analytics.core.errors import AnalyticsError
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
@@ -379,7 +380,7 @@ def export_filename(chart_name: str, fmt: str, on: dt.date | None = None, extra:
     fmt = _slug(fmt).lower()
     if fmt not in (*CHART_FORMATS, "json"):
         raise ValueError(f"unknown format {fmt!r}")
-    on = on or dt.date.today()
+    on = on or today()
     parts = [_slug(chart_name) or "chart"]
     if _slug(extra):
         parts.append(_slug(extra))

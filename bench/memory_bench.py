@@ -1,17 +1,24 @@
-"""(6) Memory: the Streamlit server's resident size (VmRSS) idle, with one session and with ten.
+"""(6) Memory: the Streamlit server's resident size (VmRSS) idle, with one session and with ten; and after 1,000
+reruns on every page, against its size after the first 100 (goal: within 10%).
 
-Each session is its own browser context (its own Streamlit session) that opens the Overview and then the Replay
-page with the generated sample (the heaviest page). RSS is read from /proc after the sessions have settled.
+Each browser session is its own browser context (its own Streamlit session) that opens the Overview and then the
+Replay page with the generated sample (the heaviest page). RSS is read from /proc after the sessions have settled.
+The reruns come from a headless session (bench/session_client.py: Streamlit's protocol without a browser, so the
+machine spends its time in the server), page after page, each with a view among 50 (two currencies × 25 days of
+prices): after the first 100 reruns of every page each view has been seen, so what grows after that grows per run.
 """
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from bench.common import print_table
+from bench.goals import MEMORY_GROWTH, word
 from bench.page_list import discover_pages
 
 SESSIONS = 10
@@ -30,7 +37,69 @@ def _settled(pid: int, seconds: float = 2.0) -> float:
     return rss_mib(pid)
 
 
+RERUNS = 1_000
+CHECKPOINT = 100
+DAYS = 25
+
+
+def _views(page, i: int) -> str:
+    """The i-th view of a page: the page's own setup, a currency and a day of prices."""
+    day = dt.date(2026, 1, 1) + dt.timedelta(days=(i // 2) % DAYS)
+    return urlencode({**page.query, "currency": ("CNY", "USD")[i % 2], "on": day.isoformat()})
+
+
+async def _rerun_pages(url: str, pid: int, reruns: int, checkpoint: int) -> dict[str, Any]:
+    from bench.session_client import HeadlessSession
+
+    pages = discover_pages()
+    figures: dict[str, Any] = {"errors": []}
+    async with HeadlessSession(url) as session:
+        await session.run(pages[0].url_path)
+        for i in range(reruns):
+            for page in pages:
+                result = await session.run(page.url_path, _views(page, i))
+                if result.exception and len(figures["errors"]) < 10:
+                    figures["errors"].append(f"{page.title}: {result.exception[:160]}")
+            if i + 1 == checkpoint:
+                await asyncio.sleep(1.0)
+                figures["after_checkpoint_mib"] = rss_mib(pid)
+        await asyncio.sleep(1.0)
+        figures["after_all_mib"] = rss_mib(pid)
+    return figures
+
+
+def run_reruns(quick: bool = False) -> dict[str, Any]:
+    """The server's memory after ``RERUNS`` reruns on every page against after the first ``CHECKPOINT``."""
+    from tests.e2e.conftest import start_server, stop_server
+
+    reruns, checkpoint = (200, 20) if quick else (RERUNS, CHECKPOINT)
+    proc, base = start_server()
+    start = time.perf_counter()
+    try:
+        figures = asyncio.run(_rerun_pages(base, proc.pid, reruns, checkpoint))
+    finally:
+        stop_server(proc)
+    growth = figures["after_all_mib"] / figures["after_checkpoint_mib"] - 1
+    figures.update({"reruns_per_page": reruns, "checkpoint": checkpoint, "growth": growth,
+                    "seconds": time.perf_counter() - start, "goal_met": growth <= MEMORY_GROWTH})
+    print_table(f"(6b) server memory over reruns on every page ({len(discover_pages())} pages, headless session)", [
+        {"after": f"{checkpoint:,} reruns per page", "RSS": f"{figures['after_checkpoint_mib']:,.0f} MiB"},
+        {"after": f"{reruns:,} reruns per page", "RSS": f"{figures['after_all_mib']:,.0f} MiB"},
+        {"after": f"growth (goal ≤ {MEMORY_GROWTH:.0%})",
+         "RSS": f"{growth:+.1%} — {word(figures['goal_met'])} ({figures['seconds']:,.0f} s)"},
+    ])
+    for error in figures["errors"]:
+        print(f"error: {error}")
+    return figures
+
+
 def run(quick: bool = False) -> dict[str, Any]:
+    figures = run_sessions(quick)
+    figures["reruns"] = run_reruns(quick)
+    return figures
+
+
+def run_sessions(quick: bool = False) -> dict[str, Any]:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 

@@ -102,7 +102,8 @@ def run() -> dict[str, Any]:
     from analytics.core.pricing import price_requests, request_totals
     from analytics.core.registry import bundled_registry
     from analytics.replay.engine import replay
-    from analytics.replay.usage import TOKEN_COLUMNS, sample_log, validate_usage
+    from analytics.replay.samples import sample_log
+    from analytics.replay.usage import TOKEN_COLUMNS, validate_usage
 
     registry = bundled_registry()
     models = [m for m in SEED_MODELS if m in registry.entries]
@@ -184,7 +185,8 @@ def run() -> dict[str, Any]:
 
 def run_csv_load() -> dict[str, Any]:
     """Extra: reading and validating the same log from CSV (what the CLI and the page do first)."""
-    from analytics.replay.usage import load_usage, sample_csv
+    from analytics.replay.samples import sample_csv
+    from analytics.replay.usage import load_usage
 
     data = sample_csv(REQUESTS, seed=0)
     runs = timed(lambda: load_usage(data, "bench.csv", max_bytes=len(data) + 1, max_rows=REQUESTS), repeats=3,

@@ -1,7 +1,8 @@
 """``make bench``: every benchmark in one run, each printed as a table, all written to bench/results.json.
 
 Order: the in-process figures first ((1) replay, (2) registry), then the app ones ((3) AppTest reruns,
-(4) Chromium, (5) export, (6) server memory). A section that fails is reported as failed and the run goes on.
+(4) Chromium, (5) export, (6) server memory, (7) server capacity under load). A section that fails is reported as
+failed and the run goes on. It ends with one table: every goal (bench/goals.py), its figure, met or missed.
 Options: ``--only replay,registry`` runs some sections; ``--quick`` fewer repeats (a smoke run).
 """
 
@@ -54,15 +55,82 @@ def _section(name: str, quick: bool):
         return memory_bench.run(quick=quick)
     if name == "load":
         from bench import load
-        figures = load.run_load(sessions=5 if quick else 20, budget_s=240)
-        print(f"\n== (7) load: {figures['sessions']} concurrent browser sessions, every page + a control ==")
-        for key in ("page_loads", "expected_page_loads", "controls_moved", "seconds", "cut_by_budget",
-                    "page_load_s_median", "page_load_s_p95", "server_rss_mb_idle", "server_rss_mb_after_warm_up",
-                    "server_rss_mb_peak", "server_alive"):
-            print(f"  {key:<28} {figures[key]}")
-        print(f"  {'errors':<28} {len(figures['errors'])}")
-        return figures
+        return load.run_capacity(levels=(2, 5) if quick else (5, 10, 20), views=2 if quick else 6,
+                                 budget_s=120 if quick else 240)
     raise ValueError(name)
+
+
+def summary(sections: dict) -> list[dict]:
+    """Every goal of bench/goals.py with its figure from this run, printed as one table."""
+    from bench.common import ms, print_table
+    from bench.goals import (
+        CONTROL_TO_REDRAWN_S,
+        LOAD_SESSIONS,
+        MEMORY_GROWTH,
+        NAVIGATION_TO_FIRST_CHART_S,
+        RERUN_MEDIAN_S,
+        RERUN_P95_S,
+        SERVER_CPU_MS_PER_VIEW,
+        at_most,
+        word,
+    )
+
+    rows: list[dict] = []
+
+    def add(goal: str, figure: str, met: bool | None) -> None:
+        rows.append({"goal": goal, "figure": figure, "": word(met)})
+
+    def worst(pages: dict, key: str) -> tuple[str, float | None]:
+        measured = [(p["title"], p[key]) for p in pages.values() if p.get(key) is not None]
+        return max(measured, key=lambda item: item[1]) if measured else ("", None)
+
+    def missing(pages: dict, key: str) -> bool:
+        return any(p.get(key) is None for p in pages.values())
+
+    apptest = sections.get("apptest", {}).get("pages")
+    if apptest:
+        for key, bound, label in (("median_s", RERUN_MEDIAN_S, "median"), ("p95_s", RERUN_P95_S, "p95")):
+            title, value = worst(apptest, key)
+            add(f"AppTest rerun after a control change, {label} ≤ {bound * 1000:.0f} ms on every page",
+                f"slowest: {title} {ms(value)}", at_most(value, bound))
+    browser = sections.get("browser", {}).get("pages")
+    if browser:
+        for key, bound, label in (("navigation_to_first_chart_s", NAVIGATION_TO_FIRST_CHART_S,
+                                   "navigation → first chart"),
+                                  ("change_to_redrawn_chart_s", CONTROL_TO_REDRAWN_S, "control → redrawn chart")):
+            title, value = worst(browser, key)
+            met = None if missing(browser, key) else at_most(value, bound)
+            add(f"Chromium {label}, median ≤ {bound * 1000:.0f} ms on every page", f"slowest: {title} {ms(value)}",
+                met)
+    load = sections.get("load", {})
+    if "server_cpu_ms_per_view_mean" in load:
+        cpu = load["server_cpu_ms_per_view_mean"]
+        views = load.get("views", {})
+        title, worst_cpu = max(((v["title"], sum(v["cpu_ms"]) / len(v["cpu_ms"])) for v in views.values()
+                                if v["cpu_ms"]), key=lambda item: item[1], default=("", None))
+        add(f"server CPU per page view, mean over the pages ≤ {SERVER_CPU_MS_PER_VIEW:.0f} ms",
+            "n/a" if cpu is None else f"{cpu:,.1f} ms (most: {title} {worst_cpu:,.0f} ms); one core: "
+            f"{load['page_views_per_s_one_core']:,.1f} page views/s", load.get("cpu_goal_met"))
+        top = load.get("levels", {}).get(str(LOAD_SESSIONS))
+        headless = load.get("headless", {}).get(str(LOAD_SESSIONS))
+        add(f"{LOAD_SESSIONS} concurrent browser sessions, 0 errors",
+            "not run" if top is None else f"{len(top['errors'])} errors, {top['page_loads']}/"
+            f"{top['expected_page_loads']} pages, latency median {top['page_load_s_median']} s in the browsers",
+            load.get("sessions_goal_met"))
+        if headless is not None:
+            add(f"{LOAD_SESSIONS} concurrent headless sessions (no goal: the server alone)",
+                f"{len(headless['errors'])} errors, server latency median {headless['latency_s_median']} s, "
+                f"p95 {headless['latency_s_p95']} s; {headless['page_views_per_s']} views/s at "
+                f"{headless['server_core_busy']:.0%} of one core", None)
+    reruns = sections.get("memory", {}).get("reruns")
+    if reruns and "growth" in reruns:
+        add(f"server memory after {reruns['reruns_per_page']:,} reruns on every page within "
+            f"{MEMORY_GROWTH:.0%} of after {reruns['checkpoint']:,}",
+            f"{reruns['after_checkpoint_mib']:,.0f} → {reruns['after_all_mib']:,.0f} MiB ({reruns['growth']:+.1%})",
+            reruns["goal_met"])
+    if rows:
+        print_table("goals (bench/goals.py)", rows)
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         results["sections"].setdefault(name, {})["section_s"] = time.perf_counter() - section_start
         sys.stdout.flush()
 
+    results["goals"] = summary(results["sections"])
     results["total_s"] = time.perf_counter() - started
     out = Path(args.out)
     if args.only and out.is_file():

@@ -11,6 +11,7 @@ from analytics.charts.history import capability_price_history
 from analytics.core.history import DEFAULT_BANDS
 from analytics.core.presets import RATIO_PRESETS
 from analytics.core.scores import CONDITION_LABELS, CONDITIONS
+from pages.ui.cache import cached
 from pages.ui.common import as_of, currency, registry, show_chart, show_table, unknown_as_text
 
 BAND_CHOICES = [20, 25, 30, 35, 40, 45, 50, 55, 60]
@@ -25,18 +26,21 @@ st.caption("For each HLE band, the cheapest model released so far whose score re
 c1, c2, c3 = st.columns([3, 2, 2])
 bands = c1.multiselect("HLE bands (score at least, %)", BAND_CHOICES, default=[int(b) for b in DEFAULT_BANDS],
                        key="bands", bind="query-params", help="none selected: the default bands")
-condition = c2.selectbox("Condition", CONDITIONS, format_func=CONDITION_LABELS.get, key="condition",
-                         bind="query-params", help="best available: the best score whatever the condition")
-ratio = c3.selectbox("Blend ratio (input:output)", list(RATIO_PRESETS), format_func=RATIO_PRESETS.get,
-                     key="ratio", bind="query-params")
+# no format_func on bound widgets: the URL holds what a widget shows, and ?condition= / ?ratio= must hold the same
+# values here as on Cost vs HLE (tools, 10:1), not this page's labels
+condition = c2.selectbox("Condition", CONDITIONS, key="condition", bind="query-params",
+                         help="; ".join(f"{c}: {CONDITION_LABELS[c]}" for c in CONDITIONS))
+ratio = c3.selectbox("Blend ratio (input:output)", list(RATIO_PRESETS), key="ratio", bind="query-params",
+                     help="; ".join(RATIO_PRESETS.values()))
 
-fig, data = capability_price_history(reg, bands or None, ratio, condition, currency=cur, on=on)
+fig, data = cached(capability_price_history, reg, bands or None, ratio, condition, currency=cur, on=on)
 show_chart(fig, data, "capability-price-history")
 
 st.subheader("Each step, and the score behind it")
 show_table(
-    unknown_as_text(data[["band", "date", "name", "country", "score", "condition", "reporter", "blended_per_mtok",
-                          "event"]], ["blended_per_mtok"], cur),
+    # the answer first (band, model, price, when), the evidence after
+    unknown_as_text(data[["band", "name", "blended_per_mtok", "date", "event", "score", "condition", "reporter",
+                          "country"]], ["blended_per_mtok"], cur),
     "capability-price-history",
     column_config={"band": st.column_config.NumberColumn("HLE ≥", format="%g%%"), "date": "Date", "name": "Model",
                    "country": "Country", "score": st.column_config.NumberColumn("HLE", format="%.1f%%"),

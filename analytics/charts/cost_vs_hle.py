@@ -12,30 +12,37 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.core.catalog import blended_table
+from analytics.core.clock import today
 from analytics.core.frontier import frontier_mask
 from analytics.core.registry import Registry
 from analytics.core.scores import (
     CONDITION_LABELS,
     CONDITIONS,
+    DEFAULT_POLICY,
     REPORTER_KINDS,
+    SUBSET_LABELS,
     conditions_table,
+    model_frame_on,
     normalise_reporters,
     select_scores,
+    subset_mix,
 )
 
 from .base import (
-    TOP_LEGEND,
     Provenance,
     country_color,
     esc,
     finish,
     log_ticks,
     money_symbol,
+    money_ticks,
     not_plotted,
 )
 from .spec import (
     CACHE_HIT,
     CURRENCY,
+    DISPUTED,
+    MODELS,
     ON,
     PICK,
     PROMPT,
@@ -62,18 +69,26 @@ _POSITIONS = ["top center", "bottom center", "middle right", "middle left", "top
               "bottom right", "bottom left"]
 
 
+PHONE_PLOT_PX = (280, 360)
+"""The plot's size on a 390-px phone (width, height): labels placed to fit it fit any wider screen too."""
+
+
 def label_positions(x: Iterable[float], y: Iterable[float], labels: Iterable[str], *, x_range: tuple[float, float],
                     y_range: tuple[float, float], width_px: float = 560, height_px: float = 330,
-                    char_px: float = 7.2, line_px: float = 16) -> list[str]:
+                    char_px: float = 7.2, line_px: float = 16, thin: bool = False,
+                    keep: Iterable[bool] | None = None) -> list[str]:
     """A ``textposition`` per point chosen greedily so that labels overlap neither each other nor the markers.
 
     ``x``/``y`` are already in axis units (log10 of the price on a log axis). Boxes are estimated in pixels
     from the axis ranges and the plot size; each label takes the candidate position that overlaps least, in
-    the order of the candidates (above the point first), placing crowded points first.
+    the order of the candidates (above the point first), placing crowded points first. With ``thin``, a label
+    that overlaps another label or marker, or leaves the plot, wherever it goes gets "" (no label: the hover still
+    names it), except where ``keep`` is true (the frontier's points).
     """
     xs, ys, texts = list(x), list(y), list(labels)
     if not xs:
         return []
+    kept = list(keep) if keep is not None else [False] * len(xs)
     x0, x1 = x_range
     y0, y1 = y_range
     px = [(xi - x0) / (x1 - x0) * width_px for xi in xs]
@@ -123,39 +138,55 @@ def label_positions(x: Iterable[float], y: Iterable[float], labels: Iterable[str
             cost += 2 * outside(b) + rank * 0.5  # prefer the earlier candidates when all else is equal
             if cost < best_cost:
                 best, best_cost = position, cost
+        clash = best_cost - _POSITIONS.index(best) * 0.5
+        if thin and clash > 40 and not kept[i]:
+            result[i] = ""
+            continue
         result[i] = best
         chosen[i] = box(i, best)
     return result
 
 
+def _yes(value: bool | str) -> bool:
+    return value if isinstance(value, bool) else str(value).lower() in ("yes", "true", "1")
+
+
 def cost_vs_hle_data(
     registry: Registry,
     ratio: str | tuple[float, float] = "3:1",
-    condition: str = "best",
-    reporters: str | Iterable[str] | None = "any",
-    pick: str = "best",
-    subset: str = "any",
+    condition: str = DEFAULT_POLICY.condition,
+    reporters: str | Iterable[str] | None = DEFAULT_POLICY.reporters,
+    pick: str = DEFAULT_POLICY.pick,
+    subset: str = DEFAULT_POLICY.subset,
     cache_hit: float = 0.0,
     prompt: float | None = None,
     currency: str = "USD",
     on: dt.date | str | None = None,
     region: str = "global",
     service_tier: str = "standard",
+    include_disputed: bool | str = DEFAULT_POLICY.include_disputed,
+    models: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Per model: the chosen HLE score with its provenance, the blended price, and whether it is on the frontier.
 
-    ``status`` is "ok", or why the model is not plotted ("no score reported", "no score under this policy",
-    "no price"). ``on_frontier`` is the Pareto frontier of the plotted models (cheaper and higher scoring).
+    The models are ``models`` or, by default, every model that can be called on ``on`` (retired and unreleased
+    ones are left out); the scores are those published by ``on``. ``status`` is "ok", or why the model is not
+    plotted ("no score reported", "no score under this policy", "no price", or its lifecycle, "retired …").
+    ``on_frontier`` is the Pareto frontier of the plotted models (cheaper and higher scoring).
     """
     pair, _ = parse_ratio_option(ratio)
-    day = parse_day(on)
-    scores = select_scores(registry, condition, reporters, pick, subset)
+    day = parse_day(on) or today()
+    chosen = model_frame_on(registry, day, list(models) if models else None)
+    scores = select_scores(registry, condition, reporters, pick, subset, models=chosen,
+                           include_disputed=_yes(include_disputed), on=day)
     prices = blended_table(registry, pair, parse_prompt(prompt), cache_hit, region=region, service_tier=service_tier,
                            on=day, currency=currency)
     frame = scores.merge(prices[["model", "blended_per_mtok", "input_per_mtok", "output_per_mtok", "tier",
-                                 "status"]].rename(columns={"status": "price_status"}), on="model", how="left")
+                                 "status", "your_prices"]].rename(columns={"status": "price_status"}), on="model",
+                         how="left")
+    no_price = frame["price_status"].where(frame["price_status"] != "ok", "no price").fillna("no price")
     frame["status"] = np.where(frame["status"] != "ok", frame["status"],
-                               np.where(frame["blended_per_mtok"].isna(), "no price", "ok"))
+                               np.where(frame["blended_per_mtok"].isna(), no_price, "ok"))
     frame["on_frontier"] = frontier_mask(frame[frame["status"] == "ok"]).reindex(frame.index, fill_value=False)
     frame["currency"] = currency
     return frame.drop(columns=["price_status"])
@@ -164,104 +195,139 @@ def cost_vs_hle_data(
 def cost_vs_hle(
     registry: Registry,
     ratio: str | tuple[float, float] = "3:1",
-    condition: str = "best",
-    reporters: str | Iterable[str] | None = "any",
-    pick: str = "best",
-    subset: str = "any",
+    condition: str = DEFAULT_POLICY.condition,
+    reporters: str | Iterable[str] | None = DEFAULT_POLICY.reporters,
+    pick: str = DEFAULT_POLICY.pick,
+    subset: str = DEFAULT_POLICY.subset,
     cache_hit: float = 0.0,
     prompt: float | None = None,
     currency: str = "USD",
     on: dt.date | str | None = None,
     region: str = "global",
     service_tier: str = "standard",
+    include_disputed: bool | str = DEFAULT_POLICY.include_disputed,
+    models: Iterable[str] | None = None,
 ) -> tuple[go.Figure, pd.DataFrame]:
-    """The seed report's last figure: blended price (log x) against HLE score, frontier drawn, CN red, US blue."""
+    """The seed report's last figure: blended price (log x) against HLE score, frontier drawn, CN red, US blue.
+    Disputed figures (only with ``include_disputed``) get an open marker and "(disputed)" in the label."""
     _, ratio_label = parse_ratio_option(ratio)
     data = cost_vs_hle_data(registry, ratio, condition, reporters, pick, subset, cache_hit, prompt, currency, on,
-                            region, service_tier)
+                            region, service_tier, include_disputed, models)
     plotted = data[data["status"] == "ok"].reset_index(drop=True)
-    symbol = money_symbol(currency)
     fig = go.Figure()
-
-    if not plotted.empty:
-        logs = np.log10(plotted["blended_per_mtok"].to_numpy(dtype=float))
-        pad = max(0.15, (logs.max() - logs.min()) * 0.12)
-        x_range = (logs.min() - pad, logs.max() + pad)
-        scores = plotted["score"].to_numpy(dtype=float)
-        spread = max(scores.max() - scores.min(), 5.0)
-        y_range = (max(0.0, scores.min() - spread * 0.25), min(100.0, scores.max() + spread * 0.3))
-        positions = label_positions(logs, scores, plotted["name"].astype(str), x_range=x_range, y_range=y_range)
-        plotted["label_position"] = positions
-
-        frontier = plotted[plotted["on_frontier"]].sort_values(["blended_per_mtok", "score"])
-        if len(frontier) >= 1:
-            fig.add_trace(go.Scatter(
-                x=frontier["blended_per_mtok"], y=frontier["score"], mode="lines", line_shape="hv",
-                line={"color": "#555", "dash": "dash", "width": 1.5}, name="Pareto frontier", hoverinfo="skip",
-            ))
-        for (country, cond), group in plotted.groupby(["country", "condition"], sort=True):
-            customdata = np.stack([
-                group["name"].map(esc), group["reporter"].map(esc), group["reporter_kind"].map(esc),
-                group["source"].map(esc), group["date"].map(esc), group["subset"].map(esc),
-                group["blended_per_mtok"].map(lambda v: f"{symbol}{v:,.3g}" if symbol else f"{v:,.3g} {currency}"),
-            ], axis=-1)
-            fig.add_trace(go.Scatter(
-                x=group["blended_per_mtok"], y=group["score"], mode="markers+text",
-                text=group["name"].map(esc), textposition=group["label_position"].tolist(), cliponaxis=False,
-                textfont={"size": 12, "color": country_color(country)},
-                marker={"size": 13, "color": country_color(country), "symbol": CONDITION_SYMBOLS.get(cond, "circle"),
-                        "line": {"width": 1, "color": "white"}},
-                name=f"{COUNTRY_NAMES.get(country, esc(country))} · {CONDITION_LABELS.get(cond, cond)}",
-                customdata=customdata,
-                hovertemplate=(
-                    "<b>%{customdata[0]}</b><br>blended %{customdata[6]} / 1M<br>HLE %{y:.1f}% "
-                    "(%{meta})<br>reporter: %{customdata[1]} (%{customdata[2]})<br>"
-                    "subset: %{customdata[5]}<br>source: %{customdata[3]}<br>date: %{customdata[4]}<extra></extra>"
-                ),
-                meta=CONDITION_LABELS.get(cond, cond),
-            ))
-        ticks = log_ticks(10 ** x_range[0], 10 ** x_range[1])
-        fig.update_xaxes(type="log", range=list(x_range), tickvals=ticks,
-                         ticktext=[f"{symbol}{v:g}" for v in ticks])
-        fig.update_yaxes(range=list(y_range))
-    else:
+    if plotted.empty:
         fig.add_annotation(text="No model has both a price and a score under these settings", showarrow=False,
                            xref="paper", yref="paper", x=0.5, y=0.5, font={"size": 14, "color": "#555"})
-
+    else:
+        _draw_points(fig, plotted, currency)
     fig.update_xaxes(title_text=f"Blended price, {currency} per 1M tokens ({ratio_label} input:output, log scale)")
     fig.update_yaxes(title_text="HLE score (%)", ticksuffix="%")
-    fig.update_layout(legend=TOP_LEGEND)
 
     missing = data[data["status"] != "ok"]
-    settings = {
-        "blend": ratio_label, "condition": CONDITION_LABELS.get(condition, condition),
-        "reporters": ", ".join(normalise_reporters(reporters)) if normalise_reporters(reporters) != REPORTER_KINDS
-        else "any", "pick": pick,
-    }
-    if subset != "any":
-        settings["subset"] = subset
-    if cache_hit:
-        settings["cache hit"] = f"{cache_hit:.0%}"
+    settings = _policy_note(ratio_label, condition, reporters, pick, subset, cache_hit, _yes(include_disputed))
     what = "HLE score against blended price; dashed line: Pareto frontier (cheaper and higher)"
+    mix = subset_mix(data[data["status"] == "ok"])
+    if mix:
+        what += f"<br>Mixed subsets: {mix}"
     if not missing.empty:
         what += f"<br>Not plotted: {not_plotted(missing, limit=2)}"
     # the <br> keeps the footnote inside a half-width chart (the page shows this chart beside two tables)
-    prov = Provenance(f"{what}<br>", registry.as_of(), settings)
+    prov = Provenance(f"{what}<br>", registry.as_of(), settings, overlay=registry.overlay_label())
     finish(fig, f"Cost vs HLE: blended price ({ratio_label}) against HLE score", prov, height=600)
-    fig.update_layout(margin={"t": 110, "b": 140})
     return fig, data
+
+
+def _draw_points(fig: go.Figure, plotted: pd.DataFrame, currency: str) -> None:
+    """The frontier, one marker trace per country and condition with labels placed clear of each other, and the
+    axes fitted to the points (a log price axis with 1-2-5 ticks)."""
+    symbol = money_symbol(currency)
+    logs = np.log10(plotted["blended_per_mtok"].to_numpy(dtype=float))
+    pad = max(0.15, (logs.max() - logs.min()) * 0.12)
+    x_range = (logs.min() - pad, logs.max() + pad)
+    scores = plotted["score"].to_numpy(dtype=float)
+    spread = max(scores.max() - scores.min(), 5.0)
+    y_range = (max(0.0, scores.min() - spread * 0.25), min(100.0, scores.max() + spread * 0.3))
+    # placed for a phone's plot and thinned where they would collide there (the frontier's names always kept)
+    positions = label_positions(logs, scores, plotted["name"].astype(str), x_range=x_range, y_range=y_range,
+                                width_px=PHONE_PLOT_PX[0], height_px=PHONE_PLOT_PX[1], thin=True,
+                                keep=plotted["on_frontier"].astype(bool))
+    plotted = plotted.assign(label_position=[p or "top center" for p in positions],
+                             label_shown=[bool(p) for p in positions])
+    frontier = plotted[plotted["on_frontier"]].sort_values(["blended_per_mtok", "score"])
+    if len(frontier) >= 1:
+        fig.add_trace(go.Scatter(
+            x=frontier["blended_per_mtok"], y=frontier["score"], mode="lines", line_shape="hv",
+            line={"color": "#555", "dash": "dash", "width": 1.5}, name="Pareto frontier", hoverinfo="skip",
+        ))
+    # a disputed figure (plotted only when asked for) gets an open marker and says so in its label and legend
+    plotted = plotted.assign(disputed=plotted["disputed"].astype(object).where(plotted["disputed"].notna(), False)
+                             .astype(bool))
+    for (country, cond, disputed), group in plotted.groupby(["country", "condition", "disputed"], sort=True):
+        color = country_color(country)
+        customdata = np.stack([
+            group["name"].map(esc), group["reporter"].map(esc), group["reporter_kind"].map(esc),
+            group["source"].map(esc), group["date"].map(esc), group["subset"].map(esc),
+            group["blended_per_mtok"].map(lambda v: f"{symbol}{v:,.3g}" if symbol else f"{v:,.3g} {currency}"),
+            group["note"].astype(object).where(group["note"].notna(), "").map(_short_note),
+        ], axis=-1)
+        fig.add_trace(go.Scatter(
+            x=group["blended_per_mtok"], y=group["score"], mode="markers+text",
+            text=(group["name"].map(esc) + (" (disputed)" if disputed else "")).where(group["label_shown"], ""),
+            textposition=group["label_position"].tolist(), cliponaxis=False, textfont={"size": 12, "color": color},
+            marker={"size": 13, "color": color, "symbol": CONDITION_SYMBOLS.get(cond, "circle")
+                    + ("-open" if disputed else ""),
+                    "line": {"width": 2, "color": color} if disputed else {"width": 1, "color": "white"}},
+            name=(f"{COUNTRY_NAMES.get(country, esc(country))} · {CONDITION_LABELS.get(cond, cond)}"
+                  + (" · disputed figure" if disputed else "")),
+            customdata=customdata,
+            hovertemplate=(
+                "<b>%{customdata[0]}</b><br>blended %{customdata[6]} / 1M<br>HLE %{y:.1f}% "
+                "(%{meta})<br>reporter: %{customdata[1]} (%{customdata[2]})<br>"
+                "subset: %{customdata[5]}<br>source: %{customdata[3]}<br>date: %{customdata[4]}"
+                "<br>%{customdata[7]}<extra></extra>"
+            ),
+            meta=CONDITION_LABELS.get(cond, cond),
+        ))
+    ticks = log_ticks(10 ** x_range[0], 10 ** x_range[1])
+    fig.update_xaxes(type="log", range=list(x_range), tickvals=ticks, ticktext=money_ticks(ticks, currency))
+    fig.update_yaxes(range=list(y_range))
+
+
+def _short_note(text: str) -> str:
+    """A score's registry note for the hover: escaped, cut at 160 characters."""
+    return esc(text[:160] + ("…" if len(text) > 160 else ""))
+
+
+def _policy_note(ratio_label: str, condition: str, reporters: str | Iterable[str] | None, pick: str, subset: str,
+                 cache_hit: float, include_disputed: bool = False) -> dict[str, str]:
+    """The footnote's settings: the blend and the whole score policy (the cache share when not 0)."""
+    chosen = normalise_reporters(reporters)
+    settings = {"blend": ratio_label, "condition": CONDITION_LABELS.get(condition, condition),
+                "reporters": ", ".join(chosen) if chosen != REPORTER_KINDS else "any", "pick": pick,
+                "subset": SUBSET_LABELS.get(subset, subset),
+                "disputed figures": "included, marked" if include_disputed else "left out"}
+    if cache_hit:
+        settings["cache hit"] = f"{cache_hit:.0%}"
+    return settings
 
 
 # -- HLE with and without tools -------------------------------------------------------------------------------------
 
 def hle_conditions(
     registry: Registry,
-    reporters: str | Iterable[str] | None = "any",
-    pick: str = "best",
-    subset: str = "any",
+    reporters: str | Iterable[str] | None = DEFAULT_POLICY.reporters,
+    pick: str = DEFAULT_POLICY.pick,
+    subset: str = DEFAULT_POLICY.subset,
+    on: dt.date | str | None = None,
+    include_disputed: bool | str = DEFAULT_POLICY.include_disputed,
+    models: Iterable[str] | None = None,
 ) -> tuple[go.Figure, pd.DataFrame]:
-    """The seed report's HLE chart: per model, the score without tools beside the score with tools."""
-    data = conditions_table(registry, reporters, pick, subset)
+    """The seed report's HLE chart: per model, the score without tools beside the score with tools — of the
+    models live on ``on`` (or ``models``), with the scores published by then."""
+    day = parse_day(on) or today()
+    chosen = model_frame_on(registry, day, list(models) if models else None)
+    data = conditions_table(registry, reporters, pick, subset, models=chosen, include_disputed=_yes(include_disputed),
+                            on=day)
     scored = data.groupby("model")["score"].transform(lambda s: s.notna().any())
     unscored = data.loc[~scored, "name"].drop_duplicates()
     data = data[scored].reset_index(drop=True)
@@ -292,23 +358,22 @@ def hle_conditions(
                            xshift=-18 if row.condition == "no-tools" else 18, textangle=-90,
                            font={"size": 10, "color": "#888"})
     top = data["score"].max()
-    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05,
-                      legend=TOP_LEGEND)
+    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
     fig.update_xaxes(categoryorder="array", categoryarray=names, title_text=None)
     fig.update_yaxes(title_text="HLE score (%)", ticksuffix="%",
                      range=[0, (top if pd.notna(top) else 50) * 1.15])
     settings = {
         "reporters": "any" if normalise_reporters(reporters) == REPORTER_KINDS else ", ".join(
             normalise_reporters(reporters)),
-        "pick": pick, "subset": subset,
+        "pick": pick, "subset": SUBSET_LABELS.get(subset, subset), "scores published by": str(day),
+        "disputed figures": "included" if _yes(include_disputed) else "left out",
     }
     if len(unscored):
         settings["no score"] = (", ".join(map(esc, unscored)) if len(unscored) <= 4
                                 else f"{len(unscored)} models")
     prov = Provenance("HLE (Humanity's Last Exam) without tools and with tools (search, code)", registry.as_of(),
-                      settings)
+                      settings)  # scores only: no price, so no "your prices"
     finish(fig, "HLE without tools vs with tools", prov, height=520)
-    fig.update_layout(margin={"t": 100})
     return fig, data
 
 
@@ -316,9 +381,10 @@ CHART_SPECS: tuple[ChartSpec, ...] = (
     ChartSpec("cost-vs-hle", "Cost vs HLE",
               "Blended price (log) against HLE score; Pareto frontier; CN red, US blue; marker by condition",
               cost_vs_hle,
-              (RATIO, ChartOption("condition", "tools, no-tools or best available", "best", CONDITIONS),
-               REPORTERS, PICK, SUBSET, CACHE_HIT, PROMPT, CURRENCY, ON, REGION, SERVICE_TIER)),
+              (RATIO, ChartOption("condition", "tools, no-tools or best available", DEFAULT_POLICY.condition,
+                                  CONDITIONS),
+               REPORTERS, PICK, SUBSET, CACHE_HIT, PROMPT, CURRENCY, ON, REGION, SERVICE_TIER, DISPUTED, MODELS)),
     ChartSpec("hle-conditions", "HLE without vs with tools",
               "Per model, the HLE score without tools beside the score with tools (grouped bars)",
-              hle_conditions, (REPORTERS, PICK, SUBSET)),
+              hle_conditions, (REPORTERS, PICK, SUBSET, ON, DISPUTED, MODELS)),
 )

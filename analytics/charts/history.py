@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 from collections.abc import Iterable
 
 import pandas as pd
@@ -21,11 +22,16 @@ from analytics.core.history import capability_price_history_data, day_or_today
 from analytics.core.pricing import parse_ratio
 from analytics.core.registry import Registry
 from analytics.core.scores import CONDITION_LABELS, CONDITIONS
+from analytics.formatting import money
 
-from .base import Provenance, finish
+from .base import Provenance, finish, log_ticks, money_ticks
 from .spec import CURRENCY, PICK, RATIO, REGION, REPORTERS, SERVICE_TIER, SUBSET, ChartOption, ChartSpec
 
 BAND_COLORS = ("#9ecae1", "#4292c6", "#08519c", "#08306b", "#6baed6", "#2171b5")
+BAND_TEXT_COLORS = ("#3f7fb5", "#2b6ca3", "#08519c", "#08306b", "#3a78b0", "#2171b5")
+"""The bands' names in a darker shade of their line: the lightest blue is unreadable as text on white."""
+NEAR_DAYS = 45
+"""Two points of one model closer than this (and within 10% in price) carry its name once."""
 
 
 def capability_price_history(
@@ -46,33 +52,56 @@ def capability_price_history(
     data, left_out = capability_price_history_data(registry, bands, ratio, condition, reporters, pick, subset,
                                                    currency, region, service_tier, day)
     fig = go.Figure()
-    for i, (band, group) in enumerate(data.groupby("band", sort=True)):
+    bands_drawn = sorted(data["band"].unique()) if not data.empty else []
+    labelled: list[tuple] = []
+    start = min([*data["date"], day]) if not data.empty else day
+    span = max((day - start).days, 1)
+    for i, band in enumerate(bands_drawn):
+        group = data[data["band"] == band]
         colour = BAND_COLORS[i % len(BAND_COLORS)]
+        # bands that share their cheapest model share a line: the lower band is drawn wider underneath, so each
+        # stays visible as a stripe instead of hiding the other
+        width = max(2.0, 2.2 + 2.6 * (len(bands_drawn) - 1 - i))
         xs = [*group["date"], day]
         ys = [*group["blended_per_mtok"], group["blended_per_mtok"].iloc[-1]]
         labels = [html.escape(str(n), quote=False) for n in group["name"]]
+        # a model's name is written once where its points (in any band) are near one another: the same model a
+        # few weeks apart at a similar price would print two names on top of each other
+        shown = []
+        for label, d, p in zip(labels, group["date"], group["blended_per_mtok"], strict=True):
+            near = any(name == label and abs((d - other).days) <= NEAR_DAYS and abs(math.log(p / price)) < 0.1
+                       for name, other, price in labelled)
+            shown.append("" if near else label)
+            labelled.append((label, d, float(p)))
+        # names near the right end are written leftwards, so that they stay inside the figure
+        positions = ["top left" if (d - start).days > 0.7 * span else "top center" for d in group["date"]]
         hover = [
             f"<b>{label}</b> ({html.escape(str(c), quote=False)})<br>HLE {s:g}% ({html.escape(str(cond))}, "
-            f"{html.escape(str(rep), quote=False)})<br>{currency} {p:.3f} / 1M blended · {ev} {d:%Y-%m-%d}"
+            f"{html.escape(str(rep), quote=False)})<br>{money(p, currency)} / 1M blended · {ev} {d:%Y-%m-%d}"
             for label, c, s, cond, rep, p, ev, d in zip(labels, group["country"], group["score"],
                                                        group["condition"], group["reporter"],
                                                        group["blended_per_mtok"], group["event"], group["date"],
                                                        strict=True)
         ]
         fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="lines", line={"shape": "hv", "color": colour, "width": 3},
+            x=xs, y=ys, mode="lines", line={"shape": "hv", "color": colour, "width": width},
             name=f"HLE ≥ {band:g}%", legendgroup=str(band), hoverinfo="skip",
         ))
         fig.add_trace(go.Scatter(
-            x=list(group["date"]), y=list(group["blended_per_mtok"]), mode="markers+text", text=labels,
-            textposition="top right", textfont={"size": 11, "color": colour},
-            marker={"size": 10, "color": colour, "line": {"color": "white", "width": 1}},
+            x=list(group["date"]), y=list(group["blended_per_mtok"]), mode="markers+text", text=shown,
+            textposition=positions, textfont={"size": 11, "color": BAND_TEXT_COLORS[i % len(BAND_TEXT_COLORS)]},
+            cliponaxis=False,
+            marker={"size": 9, "color": colour, "line": {"color": "white", "width": 1}},
             name=f"HLE ≥ {band:g}%", legendgroup=str(band), showlegend=False,
             hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
         ))
     fig.update_xaxes(title_text="Release or price change", type="date")
     fig.update_yaxes(title_text=f"Cheapest blended price, {currency} / 1M tokens (log)", type="log")
-    fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0})
+    if not data.empty:
+        low, high = float(data["blended_per_mtok"].min()), float(data["blended_per_mtok"].max())
+        bottom, top = math.log10(low) - 0.15, math.log10(high) + 0.25
+        ticks = [t for t in log_ticks(10 ** bottom, 10 ** top) if bottom <= math.log10(t) <= top]
+        fig.update_yaxes(tickvals=ticks, ticktext=money_ticks(ticks, currency), range=[bottom, top])
     pair = parse_ratio(ratio) if isinstance(ratio, str) else ratio
     settings = {
         "blend": f"{pair[0]:g}:{pair[1]:g} input:output", "HLE": f"{CONDITION_LABELS.get(condition, condition)}, "
@@ -86,7 +115,7 @@ def capability_price_history(
         fig.add_annotation(text="No model reaches these HLE bands with a release date and a price",
                            xref="paper", yref="paper", x=0.5, y=0.5, showarrow=False)
     prov = Provenance("Per band, the cheapest model released so far whose HLE score reaches it", registry.as_of(),
-                      settings)
+                      settings, overlay=registry.overlay_label())
     finish(fig, title, prov, height=520)
     return fig, data
 

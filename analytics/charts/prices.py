@@ -8,7 +8,8 @@ from collections.abc import Iterable
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.core.catalog import price_history_data
+from analytics.core.catalog import drawn_price_changes, price_history_data
+from analytics.core.clock import today
 from analytics.core.errors import AnalyticsError
 from analytics.core.presets import headline_models
 from analytics.core.registry import Registry
@@ -47,12 +48,12 @@ def price_history(
     """First-tier price over time per model, as steps: one segment per schedule, a jump at each change."""
     if price not in PRICE_KINDS:
         raise AnalyticsError(f"price {price!r}: use one of {', '.join(PRICE_KINDS)}")
-    day = parse_day(on) or dt.date.today()
+    day = parse_day(on) or today()
     data = price_history_data(registry, models, currency, region, service_tier, day)
     if not models:
-        # by default, the models whose price has changed (a flat line per model says little); else the headline set
-        changed_ids = data.loc[data["changes"] > 1, "model"].unique().tolist()
-        keep = changed_ids or [m for m in headline_models(registry) if m in set(data["model"])]
+        # by default, the models whose drawn price has changed (a flat line says little); else the headline set
+        changed_ids = drawn_price_changes(data, price)
+        keep = changed_ids or [m for m in headline_models(registry, day) if m in set(data["model"])]
         data = data[data["model"].isin(keep)].reset_index(drop=True)
     column = f"{price}_per_mtok"
     symbol = money_symbol(currency)
@@ -78,14 +79,13 @@ def price_history(
     fig.update_xaxes(title_text=None, type="date")
     fig.update_yaxes(title_text=f"{price.capitalize()}, {currency} / 1M tokens",
                      tickprefix=symbol, rangemode="tozero")
-    fig.update_layout(legend={"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.01},
-                      margin={"r": 170})
-    changed = sorted(set(data.loc[data["changes"] > 1, "name"]))
+    changed_ids = set(drawn_price_changes(data, price))
+    changed = sorted(set(data.loc[data["model"].isin(changed_ids), "name"]))
     settings = {"region": region, "service tier": service_tier, "price": price,
                 "changed": ", ".join(map(esc, changed)) if changed else "no price change recorded yet"}
-    prov = Provenance("First-tier price per schedule, over the period it was in force", registry.as_of(), settings)
+    prov = Provenance("First-tier price per schedule, over the period it was in force", registry.as_of(), settings,
+                      overlay=registry.overlay_label())
     finish(fig, f"{price.capitalize()} price history ({region}, {service_tier}, first tier)", prov, height=480)
-    fig.update_layout(margin={"r": 170})
     return fig, data
 
 
@@ -94,7 +94,7 @@ CHART_SPECS: tuple[ChartSpec, ...] = (
               "First-tier input or output price of each model over time, one step per price schedule",
               price_history,
               (ChartOption("price", "input or output", "input", PRICE_KINDS),
-               ChartOption("models", "model ids (default: those whose price changed)", None, multiple=True),
+               ChartOption("models", "model ids (default: those whose drawn price changed)", None, multiple=True),
                CURRENCY, REGION,
                SERVICE_TIER, ON)),
 )

@@ -7,10 +7,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.core.registry import Registry
+from analytics.formatting import count, money, rows
 from analytics.replay.engine import ReplayResult, replay
-from analytics.replay.usage import sample_log, validate_usage
+from analytics.replay.samples import sample_log
+from analytics.replay.usage import validate_usage
 
-from .base import Provenance, country_color, finish
+from .base import COUNTRY_NAMES, Provenance, country_color, finish, log_ticks, money_symbol, money_ticks
 from .spec import CURRENCY, ChartOption, ChartSpec
 
 
@@ -20,28 +22,38 @@ def _provenance(result: ReplayResult, registry: Registry, what: str) -> Provenan
         settings["log"] = f"{result.period[0]} to {result.period[1]}"
     else:
         settings["priced on"] = str(result.priced_on)
-    return Provenance(what, registry.as_of(), settings)
+    return Provenance(what, registry.as_of(), settings, overlay=registry.overlay_label())
 
 
 def cost_per_model_figure(result: ReplayResult, registry: Registry, title: str | None = None) -> go.Figure:
     """Bars: the log's total cost on each model (priced requests only), with the recorded cost as a line."""
     table = result.summary.sort_values("total_cost", na_position="last")
+    currency = result.currency
     fig = go.Figure(go.Bar(
         x=table["model"], y=table["total_cost"], marker_color=[country_color(c) for c in table["country"]],
-        text=[f"{v:,.2f}" if np.isfinite(v) else "no price" for v in table["total_cost"]], textposition="outside",
+        text=[money(v, currency) if np.isfinite(v) else "no price" for v in table["total_cost"]],
+        textposition="outside", cliponaxis=False,
         customdata=np.stack([table["priced"], table["not_fitting"], table["no_price"]], axis=1),
-        hovertemplate="%{x}<br>total %{y:,.4f} " + result.currency + "<br>priced %{customdata[0]:,}"
+        hovertemplate="%{x}<br>total %{text}<br>priced %{customdata[0]:,}"
                       "<br>not fitting %{customdata[1]:,}<br>no price %{customdata[2]:,}<extra></extra>",
-        name="cost on this model",
+        name="cost on this model", showlegend=False,
     ))
-    recorded = result.recorded_sum
-    if recorded is not None:
-        fig.add_hline(y=recorded, line_dash="dash", line_color="#444",
-                      annotation_text=f"as recorded: {recorded:,.2f} {result.currency}",
-                      annotation_position="top left")
-    fig.update_layout(showlegend=False, xaxis_title="model (red: CN, blue: US)",
-                      yaxis_title=f"total cost ({result.currency})")
-    return finish(fig, title or f"What the log would have cost on each model ({result.requests:,} requests)",
+    for country in dict.fromkeys(table["country"]):  # the colours' legend
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=COUNTRY_NAMES.get(country, "other"),
+                                 marker={"symbol": "square", "size": 12, "color": country_color(country)},
+                                 hoverinfo="skip"))
+    recorded = result.as_recorded
+    if recorded.get("rows"):
+        # the rows it covers: the bars cover every request a model prices, this line only the known models.
+        # Named in the legend: a label on the line would sit on the bars
+        fig.add_hline(y=recorded["cost"], line_dash="dash", line_color="#444", line_width=1.5)
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="lines", hoverinfo="skip", line={"color": "#444", "dash": "dash", "width": 1.5},
+            name=f"as recorded: {money(recorded['cost'], currency)} ({recorded['rows']:,} of "
+                 f"{rows(recorded['rows_total'])})"))
+    fig.update_layout(xaxis_title="Model", yaxis_title=f"Total cost ({currency})")
+    fig.update_yaxes(tickprefix=money_symbol(currency), rangemode="tozero")
+    return finish(fig, title or f"What the log would have cost on each model ({count(result.requests, 'request')})",
                   _provenance(result, registry, "Usage replay at each request's tier and day's price, priced requests"))
 
 
@@ -62,16 +74,20 @@ def cost_distribution_figure(result: ReplayResult, registry: Registry, title: st
                                                                       "dash": style, "shape": "hvh"},
             hovertemplate=model + "<br>cost ≈ %{x:.3g} " + result.currency + "<br>%{y:.1%} of requests<extra></extra>",
         ))
-    fig.update_layout(xaxis_type="log", xaxis_title=f"cost per request ({result.currency}, log scale)",
-                      yaxis_title="share of priced requests", yaxis_tickformat=".0%",
-                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
+    fig.update_layout(xaxis_type="log", xaxis_title=f"Cost per request ({result.currency}, log scale)",
+                      yaxis_title="Share of priced requests", yaxis_tickformat=".0%")
+    if not data.empty:
+        positive = data.loc[data["cost_low"] > 0, "cost_low"]
+        if not positive.empty:
+            ticks = log_ticks(float(positive.min()), float(data["cost_high"].max()))
+            fig.update_xaxes(tickvals=ticks, ticktext=money_ticks(ticks, result.currency))
     return finish(fig, title or "Distribution of the cost per request",
                   _provenance(result, registry, "Usage replay, cost per request in 40 log-spaced bins"))
 
 
 def _sample_result(registry: Registry, models: list[str] | None, requests: int, seed: int, currency: str
                    ) -> ReplayResult:
-    usage = validate_usage(sample_log(requests, seed=seed, end=registry.as_of()), "sample")
+    usage = validate_usage(sample_log(requests, seed=seed, end=registry.as_of(), registry=registry), "sample")
     return replay(registry, usage, models or None, currency=currency)
 
 

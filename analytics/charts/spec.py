@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from analytics.core.errors import AnalyticsError
 from analytics.core.pricing import parse_ratio
 from analytics.core.schema import SERVICE_TIERS
-from analytics.core.scores import PICKS, REPORTER_KINDS, SUBSETS
+from analytics.core.scores import DEFAULT_POLICY, PICKS, REPORTER_KINDS, SUBSETS
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,9 @@ REGION = ChartOption("region", "price region", "global")
 SERVICE_TIER = ChartOption("service_tier", "service tier", "standard", SERVICE_TIERS)
 CACHE_HIT = ChartOption("cache_hit", "share of input tokens read from cache, 0–1", 0.0)
 PROMPT = ChartOption("prompt", "prompt size in tokens; picks the context tier (default: the first tier)", None)
-REPORTERS = ChartOption("reporters", "reporter kinds that count", "any", (*REPORTER_KINDS, "any"), multiple=True)
-PICK = ChartOption("pick", "which of several eligible scores: best or latest", "best", PICKS)
-SUBSET = ChartOption("subset", "HLE subset: any, full or text-only", "any", SUBSETS)
+REPORTERS = ChartOption("reporters", "reporter kinds that count", list(DEFAULT_POLICY.reporters),
+                        (*REPORTER_KINDS, "any"), multiple=True)
+PICK = ChartOption("pick", "which of several eligible scores: best or latest", DEFAULT_POLICY.pick, PICKS)
+SUBSET = ChartOption("subset", "HLE subset: full-or-unstated, any, full or text-only", DEFAULT_POLICY.subset, SUBSETS)
+DISPUTED = ChartOption("include_disputed", "also plot disputed figures (marked): yes or no", "no", ("no", "yes"))
+MODELS = ChartOption("models", "only these models (default: every model live on the date)", None, multiple=True)

@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics.core.clock import today
 from analytics.core.errors import AnalyticsError
-from analytics.core.presets import seed_models
+from analytics.core.presets import headline_models
 from analytics.core.registry import Registry
 from analytics.formatting import money, tokens
 from analytics.workloads.engine import (
@@ -32,19 +33,25 @@ from analytics.workloads.engine import (
 from analytics.workloads.model import MIXED, Workload, load_workload, main_role
 from analytics.workloads.whatifs import BreakEven, break_even, sensitivity
 
-from .base import Provenance, esc, finish, money_symbol
+from .base import Provenance, esc, finish, money_symbol, wrap
 from .spec import CURRENCY, ON, REGION, SERVICE_TIER, ChartOption, ChartSpec, parse_day
 
+"""Compared by default: the five models of the seed report (those the registry holds)."""
 BREAK_EVEN_MODELS = ("qwen3-max-thinking", "claude-opus-4.5")
 """Default pair: on the research loop, Qwen's long-context tiers overtake Claude Opus's flat but higher price."""
 COMPONENT_LABELS = {
     "input": "Uncached input", "cached_input": "Cached input (cache read)", "cache_write": "Cache writes",
     "output": "Visible output", "reasoning": "Reasoning", "tool_fees": "Tool fees",
+    "assumed_tool_fees": "Tool fees (your assumed fee)",
 }
 COMPONENT_COLORS = {
     "input": "#4c72b0", "cached_input": "#a6c8e8", "cache_write": "#dd8452", "output": "#55a868",
-    "reasoning": "#8172b3", "tool_fees": "#937860",
+    "reasoning": "#8172b3", "tool_fees": "#937860", "assumed_tool_fees": "#c9b79c",
 }
+LOWER_BOUND = "≥"
+"""Marks a figure that leaves out tool calls with no known fee: the true cost is at least that."""
+MAX_EDITS_SHOWN = 3
+"""Edits listed by name in a footnote; the rest are counted ("+4 more")."""
 PARAMETER_LABELS = {
     "steps": "Steps per loop", "count": "Instances per role", "system_prompt_tokens": "System prompt tokens",
     "task_tokens": "Task tokens", "output_tokens_per_step": "Output tokens per step",
@@ -84,21 +91,61 @@ def _short(text: str, limit: int = 48) -> str:
 
 
 def _provenance(registry: Registry, what: str, workload: Workload, settings: Settings,
-                extra: dict[str, str] | None = None) -> Provenance:
-    on = settings.on or dt.date.today()
-    values = {"workload": esc(_short(workload.name, 36)), "prices on": on.isoformat()}
+                extra: dict[str, str] | None = None, edits: Sequence[str] = (),
+                results: Sequence[WorkloadResult] = (), notes: Sequence[str] = ()) -> Provenance:
+    """The footnote: workload ("(edited)", and a line listing the edits), prices, and a line on tool calls without
+    a known fee (the fee assumed for them, or which figures are lower bounds, "≥")."""
+    on = settings.on or today()
+    values = {"workload": esc(_short(workload.name, 36)) + (" (edited)" if edits else ""),
+              "prices on": on.isoformat()}
     if settings.region != "global" or settings.service_tier != "standard":
         values["prices"] = f"{settings.region}/{settings.service_tier}"
     values.update(extra or {})
-    return Provenance(what, registry.as_of(), values,
-                      sources="registry data/ (providers/*.yaml); workload token counts are assumptions you set")
+    lines = []
+    if edits:
+        shown = "; ".join(esc(_short(e, 40)) for e in edits[:MAX_EDITS_SHOWN])
+        more = len(edits) - MAX_EDITS_SHOWN
+        lines.append("Edited: " + shown + (f"; +{more} more" if more > 0 else ""))
+    lines.extend(_fee_notes(registry, results, workload))
+    lines.extend(notes)
+    return Provenance(what, registry.as_of(), values, notes=tuple(lines),
+                      sources="registry data/ (providers/*.yaml); workload token counts are assumptions you set",
+                      overlay=registry.overlay_label())
+
+
+def _fee_notes(registry: Registry, results: Sequence[WorkloadResult], workload: Workload) -> list[str]:
+    """Footnote lines for tool calls with no known fee: which models' figures are lower bounds, or the fee
+    assumed for them."""
+    notes = []
+    bounded = [r for r in results if r.lower_bound]
+    if bounded:
+        calls = ", ".join(f"{_label(registry, r.model)} {r.unpriced_tool_calls:,.0f}" for r in bounded[:3])
+        more = f", +{len(bounded) - 3} more" if len(bounded) > 3 else ""
+        notes.append(f"{LOWER_BOUND} lower bound: tool calls per task with no known fee are left out ({calls}{more})")
+    fee = workload.assumed_tool_fee
+    if fee is not None and any(r.assumed_fee_tool_calls for r in results):
+        notes.append(f"Assumed tool fee: {fee.per_thousand_calls:g} {fee.currency} per 1,000 calls where the "
+                     "provider has none")
+    return notes
+
+
+def _title_name(workload: Workload, edits: Sequence[str]) -> str:
+    return esc(workload.name) + (" (edited)" if edits else "")
+
+
+def _bound_label(registry: Registry, result: WorkloadResult) -> str:
+    """A model's legend name, marked when its costs are lower bounds."""
+    label = _label(registry, result.model)
+    return f"{label} ({LOWER_BOUND} lower bound)" if result.lower_bound else label
 
 
 # -- figures from computed results ------------------------------------------------------------------------------
 
 
-def breakdown_figure(registry: Registry, results: Sequence[WorkloadResult], settings: Settings) -> go.Figure:
-    """Stacked horizontal bars: cost per task by component, one bar per model, total at the end."""
+def breakdown_figure(registry: Registry, results: Sequence[WorkloadResult], settings: Settings,
+                     edits: Sequence[str] = ()) -> go.Figure:
+    """Stacked horizontal bars: cost per task by component, one bar per model, total at the end ("≥ $6.40 + 700
+    tool calls with no known fee" where the total is a lower bound; fees you assumed are a hatched segment)."""
     frame = breakdown_table(results)
     currency = settings.currency
     labels = [_label(registry, r.model) for r in results]
@@ -109,38 +156,39 @@ def breakdown_figure(registry: Registry, results: Sequence[WorkloadResult], sett
         values = part["cost"].to_numpy()
         if not np.any(np.nan_to_num(values) > 0):
             continue
+        pattern = {"shape": "/", "fgcolor": "#6b5a43"} if component == "assumed_tool_fees" else None
         fig.add_trace(go.Bar(
             y=labels, x=np.nan_to_num(values), orientation="h", name=COMPONENT_LABELS[component],
-            marker_color=COMPONENT_COLORS[component],
+            marker_color=COMPONENT_COLORS[component], marker_pattern=pattern,
             hovertemplate=f"%{{y}}<br>{COMPONENT_LABELS[component]}: {symbol}%{{x:,.4f}}<extra></extra>",
         ))
     top = max([r.cost_per_task for r in results if math.isfinite(r.cost_per_task)] or [0])
     for label, result in zip(labels, results, strict=True):
         note = _money(result.cost_per_task, currency)
+        if result.lower_bound:
+            note = f"{LOWER_BOUND} {note} + {result.unpriced_tool_calls:,.0f} tool calls with no known fee"
         if result.exceeds_context:
             first = result.exceeds_context[0]
             note = f"cannot run: {first['role']} exceeds the window at step {first['step']}"
         elif result.no_price:
             note = "no price"
-        if result.unpriced_tool_calls:
-            note += f" + {result.unpriced_tool_calls:,.0f} unpriced tool calls"
         x = result.cost_per_task if math.isfinite(result.cost_per_task) else 0
-        fig.add_annotation(x=x, y=label, text=note, showarrow=False, xanchor="left", xshift=6,
-                           font={"size": 12, "color": "#333"})
-    fig.update_layout(barmode="stack", bargap=0.35, legend={"orientation": "v", "yanchor": "top", "y": 1.0,
-                                                            "xanchor": "left", "x": 1.01, "traceorder": "normal"})
+        # wrapped: on a phone the space right of the longest bar is about 100 px
+        fig.add_annotation(x=x, y=label, text=wrap(note, 22), showarrow=False, xanchor="left", xshift=6,
+                           align="left", font={"size": 11, "color": "#333"})
+    fig.update_layout(barmode="stack", bargap=0.35, legend={"traceorder": "normal"})
     fig.update_xaxes(title_text=f"Cost per task ({currency})", tickprefix=money_symbol(currency),
-                     range=[0, top * 1.55 if top > 0 else 1], rangemode="tozero")
+                     range=[0, top * 1.7 if top > 0 else 1], rangemode="tozero")
     fig.update_yaxes(autorange="reversed")
     workload = results[0].workload
-    prov = _provenance(registry, "Σ roles × instances × steps", workload, settings)
-    finish(fig, f"What one task costs: {esc(workload.name)}", prov, height=max(400, 150 + 60 * len(results)))
-    fig.update_layout(margin={"t": 70, "r": 200})
+    prov = _provenance(registry, "Σ roles × instances × steps", workload, settings, edits=edits, results=results)
+    finish(fig, f"What one task costs: {_title_name(workload, edits)}", prov,
+           height=max(420, 200 + 60 * len(results)))
     return fig
 
 
 def cumulative_figure(registry: Registry, results: Sequence[WorkloadResult], settings: Settings,
-                      role: str | None = None) -> tuple[go.Figure, pd.DataFrame]:
+                      role: str | None = None, edits: Sequence[str] = ()) -> tuple[go.Figure, pd.DataFrame]:
     """Running cost of one role over its steps, one line per model; ◆ where a step moves to another price tier,
     ✕ where the window is exceeded (the line stops: that step cannot run)."""
     workload = results[0].workload
@@ -154,6 +202,8 @@ def cumulative_figure(registry: Registry, results: Sequence[WorkloadResult], set
     for result, frame in zip(results, frames, strict=True):
         colour, dash = styles[result.model]
         label = _label(registry, result.model)
+        if frame["unpriced_tool_calls"].sum() > 0 and frame["step_cost"].notna().all():  # a lower bound
+            label = f"{label} ({LOWER_BOUND} lower bound)"
         fits = frame[frame["fits"]]
         fig.add_trace(go.Scatter(
             x=fits["step"], y=fits["cumulative_cost"], mode="lines+markers", name=label, legendgroup=result.model,
@@ -186,45 +236,47 @@ def cumulative_figure(registry: Registry, results: Sequence[WorkloadResult], set
     instances = workload.role(name).count
     fig.update_xaxes(title_text=f"Step of the {esc(name)} loop", rangemode="tozero")
     fig.update_yaxes(title_text=f"Cumulative cost ({currency})", tickprefix=symbol, rangemode="tozero")
-    fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0})
-    prov = _provenance(registry, "◆ new price tier · ✕ beyond the window", workload, settings)
+    prov = _provenance(registry, "◆ new price tier · ✕ beyond the window", workload, settings, edits=edits,
+                       results=results)
     times = f" (all {instances:,} instances)" if instances > 1 else ""
-    finish(fig, f"Cumulative cost across steps: {esc(name)}{times}", prov, height=540)
-    fig.update_layout(margin={"t": 110})
+    edited = " (edited workload)" if edits else ""
+    finish(fig, f"Cumulative cost across steps: {esc(name)}{times}{edited}", prov, height=540)
     return fig, data
 
 
-def latency_figure(registry: Registry, results: Sequence[WorkloadResult], settings: Settings) -> go.Figure:
-    """Wall time (parallel) beside serial time per model, with the speed-up."""
+def latency_figure(registry: Registry, results: Sequence[WorkloadResult], settings: Settings,
+                   edits: Sequence[str] = ()) -> go.Figure:
+    """Wall time (parallel) beside serial time per model, with the speed-up: horizontal bars, one row per model, so
+    that the speed-up written at the end of each row never meets its neighbour's (seven models on a phone)."""
     labels = [_label(registry, r.model) for r in results]
     walls = [r.wall_time_s / 60 for r in results]
     serials = [r.serial_time_s / 60 for r in results]
+    speedups = [f"{r.speedup:.1f}× faster" if r.speedup > 1.0001 else "" for r in results]
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=labels, y=walls, name="Wall time (roles in parallel waves)", marker_color="#1b4f72",
-                         hovertemplate="%{x}<br>wall %{y:,.1f} min<extra></extra>"))
-    for label, result, wall, serial in zip(labels, results, walls, serials, strict=True):
-        if result.speedup > 1.0001:
-            fig.add_annotation(x=label, y=max(wall, serial), text=f"{result.speedup:.1f}× faster in parallel",
-                               showarrow=False, yanchor="bottom", yshift=4, font={"size": 12, "color": "#1b4f72"})
-    fig.add_trace(go.Bar(x=labels, y=serials, name="Serial time (one call at a time)", marker_color="#9db4c8",
-                         hovertemplate="%{x}<br>serial %{y:,.1f} min<extra></extra>"))
-    fig.update_layout(barmode="group", bargap=0.3,
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0})
+    fig.add_trace(go.Bar(y=labels, x=walls, orientation="h", name="Wall time (roles in parallel waves)",
+                         marker_color="#1b4f72", hovertemplate="%{y}<br>wall %{x:,.1f} min<extra></extra>"))
+    fig.add_trace(go.Bar(y=labels, x=serials, orientation="h", name="Serial time (one call at a time)",
+                         marker_color="#9db4c8", text=speedups, textposition="outside", cliponaxis=False,
+                         textfont={"size": 11, "color": "#1b4f72"},
+                         hovertemplate="%{y}<br>serial %{x:,.1f} min<extra></extra>"))
+    fig.update_layout(barmode="group", bargap=0.3, legend={"traceorder": "normal"})
     highest = max([*walls, *serials, 0])
-    fig.update_yaxes(title_text="Minutes per task", range=[0, highest * 1.15 if highest > 0 else 1])
+    fig.update_xaxes(title_text="Minutes per task", range=[0, highest * 1.75 if highest > 0 else 1])
+    fig.update_yaxes(autorange="reversed")
     speeds = {(run.speed.output_tokens_per_s, run.speed.time_to_first_token_s, run.speed.source)
               for r in results for run in r.roles}
     shown = "; ".join(sorted(f"{tps:g} tok/s + {ttft:g} s TTFT ({_short(src, 24)})" for tps, ttft, src in speeds))
-    prov = _provenance(registry, "TTFT + tokens / speed + tool latency", results[0].workload, settings,
-                       {"speeds": esc(_short(shown, 70))})
-    finish(fig, "Wall time vs serial time per task", prov, height=480)
-    fig.update_layout(margin={"t": 110})
+    prov = _provenance(registry, "TTFT + tokens / speed + tool latency; N× faster: serial time / wall time",
+                       results[0].workload, settings, {"speeds": esc(_short(shown, 70))}, edits=edits)
+    edited = " (edited workload)" if edits else ""
+    finish(fig, f"Wall time vs serial time per task{edited}", prov, height=max(400, 200 + 50 * len(results)))
     return fig
 
 
 def monthly_figure(registry: Registry, results: Sequence[WorkloadResult], settings: Settings,
-                   tasks_per_month: float) -> tuple[go.Figure, pd.DataFrame]:
-    """Monthly cost against volume (0 to 2× the chosen volume), the chosen volume marked."""
+                   tasks_per_month: float, edits: Sequence[str] = ()) -> tuple[go.Figure, pd.DataFrame]:
+    """Monthly cost against volume (0 to 2× the chosen volume), the chosen volume marked; a lower bound is
+    labelled "≥ $3,200" and named so in the legend."""
     top = max(tasks_per_month * 2, 10)
     volumes = np.linspace(0, top, 41)
     styles = model_styles(registry, [r.model for r in results])
@@ -232,56 +284,63 @@ def monthly_figure(registry: Registry, results: Sequence[WorkloadResult], settin
     symbol = money_symbol(currency)
     rows = []
     fig = go.Figure()
-    labelled = _spaced_labels({r.model: tasks_per_month * r.cost_per_task for r in results
-                               if math.isfinite(r.cost_per_task)}, top_value=max(
-        [top * r.cost_per_task for r in results if math.isfinite(r.cost_per_task)] or [1]))
+    at_volume = {r.model: tasks_per_month * r.cost_per_task for r in results if math.isfinite(r.cost_per_task)}
+    highest = max([top * cost for cost in (r.cost_per_task for r in results) if math.isfinite(cost)] or [1])
+    label_y = spread_labels(at_volume, gap=0.07 * highest)
     for result in results:
         if not math.isfinite(result.cost_per_task):
             continue
         colour, dash = styles[result.model]
-        label = _label(registry, result.model)
+        label = _bound_label(registry, result)
         monthly = volumes * result.cost_per_task
-        rows.extend({"model": result.model, "tasks_per_month": v, "monthly_cost": m}
-                    for v, m in zip(volumes, monthly, strict=True))
+        rows.extend({"model": result.model, "tasks_per_month": v, "monthly_cost": m,
+                     "lower_bound": result.lower_bound} for v, m in zip(volumes, monthly, strict=True))
         fig.add_trace(go.Scatter(x=volumes, y=monthly, mode="lines", name=label, legendgroup=result.model,
                                  line={"color": colour, "dash": dash, "width": 2.2},
                                  hovertemplate=f"<b>{label}</b><br>%{{x:,.0f}} tasks: {symbol}%{{y:,.0f}}"
                                                "<extra></extra>"))
-        at = tasks_per_month * result.cost_per_task
+        at = at_volume[result.model]
         fig.add_trace(go.Scatter(x=[tasks_per_month], y=[at], mode="markers", legendgroup=result.model,
                                  showlegend=False, marker={"color": colour, "size": 9}, hoverinfo="skip"))
-        if labelled.get(result.model):
-            fig.add_annotation(x=tasks_per_month, y=at, text=f"{symbol}{at:,.0f}", showarrow=False,
-                               xanchor="right", xshift=-8, bgcolor="rgba(255,255,255,0.9)",
-                               font={"color": colour, "size": 12})
+        # every model keeps its label; labels too close are moved apart, with a leader line to their point
+        bound = f"{LOWER_BOUND} " if result.lower_bound else ""
+        fig.add_annotation(x=tasks_per_month, y=at, ax=tasks_per_month * 0.62, ay=label_y[result.model],
+                           axref="x", ayref="y", text=f"{bound}{symbol}{at:,.0f}", showarrow=True, arrowhead=0,
+                           arrowwidth=1, arrowcolor=colour, xanchor="right", bgcolor="rgba(255,255,255,0.9)",
+                           font={"color": colour, "size": 12})
     fig.add_vline(x=tasks_per_month, line={"color": "#888", "dash": "dot", "width": 1})
     fig.update_xaxes(title_text="Tasks per month", rangemode="tozero")
-    fig.update_yaxes(title_text=f"Monthly cost ({currency})", tickprefix=symbol, rangemode="tozero")
-    fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0})
-    prov = _provenance(registry, "tasks per month × cost per task", results[0].workload, settings)
-    finish(fig, f"Monthly projection at {tasks_per_month:,.0f} tasks a month", prov, height=480)
-    fig.update_layout(margin={"t": 110})
-    return fig, pd.DataFrame(rows, columns=["model", "tasks_per_month", "monthly_cost"])
+    fig.update_yaxes(title_text=f"Monthly cost ({currency})", tickprefix=symbol, rangemode="tozero",
+                     range=[0, max([highest, *label_y.values()]) * 1.05])
+    prov = _provenance(registry, "tasks per month × cost per task", results[0].workload, settings, edits=edits,
+                       results=results)
+    bounded = " (≥: lower bounds)" if any(r.lower_bound for r in results) else ""
+    edited = " (edited workload)" if edits else ""
+    finish(fig, f"Monthly projection at {tasks_per_month:,.0f} tasks a month{bounded}{edited}", prov, height=480)
+    return fig, pd.DataFrame(rows, columns=["model", "tasks_per_month", "monthly_cost", "lower_bound"])
 
 
-def _spaced_labels(values: dict[str, float], top_value: float, gap: float = 0.045) -> dict[str, bool]:
-    """Which values get a text label so that no two labels sit closer than ``gap`` of the axis height."""
-    keep: dict[str, bool] = {}
+def spread_labels(values: dict[str, float], gap: float) -> dict[str, float]:
+    """A y position per label, as near its value as can be with at least ``gap`` between neighbours: labels that
+    would overlap are pushed up, never dropped. Worked example, gap 10: values 0, 4, 50 → 0, 10, 50."""
+    placed: dict[str, float] = {}
     last = -math.inf
-    for model, value in sorted(values.items(), key=lambda kv: kv[1]):
-        keep[model] = (value - last) >= gap * top_value
-        if keep[model]:
-            last = value
-    return keep
+    for key, value in sorted(values.items(), key=lambda kv: kv[1]):
+        placed[key] = max(value, last + gap)
+        last = placed[key]
+    return placed
 
 
 def tornado_figure(registry: Registry, frame: pd.DataFrame, workload: Workload, model: str, settings: Settings,
-                   swing: float = 0.5) -> go.Figure:
-    """Each parameter at ×(1 − swing) and ×(1 + swing) on every role: change in cost per task, widest first."""
+                   swing: float = 0.5, edits: Sequence[str] = ()) -> go.Figure:
+    """Each parameter at ×(1 − swing) and ×(1 + swing) on every role: change in cost per task, widest first.
+    Where the base cost is a lower bound (tool calls with no known fee), the title and the axis say so: the
+    tool-call bar then understates what tool calls cost."""
     currency = settings.currency
     symbol = money_symbol(currency)
     data = frame.iloc[::-1]  # widest at the top
-    labels = [PARAMETER_LABELS.get(p, p) for p in data["parameter"]]
+    # two short lines each: on a phone one long line would leave the bars a sliver of the width
+    labels = [wrap(PARAMETER_LABELS.get(p, p), 16) for p in data["parameter"]]
     fig = go.Figure()
     for column, name, colour in (("low_delta", f"×{1 - swing:g}", "#4c9f70"),
                                  ("high_delta", f"×{1 + swing:g}", "#c44e52")):
@@ -294,16 +353,24 @@ def tornado_figure(registry: Registry, frame: pd.DataFrame, workload: Workload, 
     base = float(frame["base"].iloc[0]) if len(frame) else math.nan
     finite = np.abs(np.nan_to_num(frame[["low_delta", "high_delta"]].to_numpy(dtype=float)))
     reach = float(finite.max()) if finite.size else 1.0
-    fig.update_layout(barmode="overlay", bargap=0.3,
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0})
+    fig.update_layout(barmode="overlay", bargap=0.3)
     ticks = _symmetric_ticks(reach)
-    fig.update_xaxes(title_text=f"Change in cost per task from {_money(base, currency)} ({currency})",
+    bounded = "lower_bound" in frame.columns and bool(frame["lower_bound"].any())
+    base_text = f"{LOWER_BOUND} {_money(base, currency)}" if bounded else _money(base, currency)
+    fig.update_xaxes(title_text=f"Change in cost per task from {base_text} ({currency})",
                      tickvals=ticks, ticktext=[_signed(t, symbol, plus=False) for t in ticks], zeroline=True,
-                     zerolinecolor="#444", zerolinewidth=1.5, range=[-reach * 1.45 - 1e-12, reach * 1.45 + 1e-12])
+                     zerolinecolor="#444", zerolinewidth=1.5, range=[-reach * 1.7 - 1e-12, reach * 1.7 + 1e-12])
     label = _label(registry, model) if model else "Roles' own models"
-    prov = _provenance(registry, f"±{swing:.0%} on every role, the rest held", workload, settings)
-    finish(fig, f"What moves the cost of a task: {label}", prov, height=520)
-    fig.update_layout(margin={"t": 110, "l": 200})
+    notes = []
+    if bounded:
+        calls = float(frame["unpriced_tool_calls"].iloc[0])
+        notes.append(f"{LOWER_BOUND} lower bound: {calls:,.0f} tool calls per task with no known fee are left out, "
+                     "so tool calls move the cost less than they would at any real fee")
+    prov = _provenance(registry, f"±{swing:.0%} on every role, the rest held", workload, settings, edits=edits,
+                       notes=notes)
+    bound = f" ({LOWER_BOUND} lower bound)" if bounded else ""
+    edited = " (edited workload)" if edits else ""
+    finish(fig, f"What moves the cost of a task: {label}{bound}{edited}", prov, height=520)
     return fig
 
 
@@ -326,17 +393,20 @@ def _symmetric_ticks(reach: float) -> list[float]:
     return [float(f"{i * step:.6g}") for i in range(-count, count + 1)]
 
 
-def break_even_figure(registry: Registry, result: BreakEven, workload: Workload, settings: Settings) -> go.Figure:
+def break_even_figure(registry: Registry, result: BreakEven, workload: Workload, settings: Settings,
+                      edits: Sequence[str] = ()) -> go.Figure:
     """Cost per task of two models as one role's loop gets longer; the step counts where the cheaper one changes."""
     styles = model_styles(registry, [result.model_a, result.model_b])
     currency = settings.currency
     symbol = money_symbol(currency)
     table = result.table
     fig = go.Figure()
+    bounds = {"cost_a": result.lower_bound_a, "cost_b": result.lower_bound_b}
     for key, model in (("cost_a", result.model_a), ("cost_b", result.model_b)):
         colour, dash = styles[model]
         label = _label(registry, model)
-        fig.add_trace(go.Scatter(x=table["steps"], y=table[key], mode="lines", name=label,
+        name = f"{label} ({LOWER_BOUND} lower bound)" if bounds[key] else label
+        fig.add_trace(go.Scatter(x=table["steps"], y=table[key], mode="lines", name=name,
                                  line={"color": colour, "dash": dash, "width": 2.4},
                                  hovertemplate=f"<b>{label}</b><br>%{{x}} steps: {symbol}%{{y:,.4f}} per task"
                                                "<extra></extra>"))
@@ -348,23 +418,32 @@ def break_even_figure(registry: Registry, result: BreakEven, workload: Workload,
             fig.add_trace(go.Scatter(
                 x=[last["steps"] + 1], y=[last[key]], mode="markers+text", showlegend=False,
                 marker={"symbol": "x", "size": 11, "color": colour}, textposition="middle left",
-                text=[f"{_label(registry, model)}: window exceeded at {int(last['steps']) + 1} steps"],
+                text=[wrap(f"{_label(registry, model)}: window exceeded at {int(last['steps']) + 1} steps", 24)],
                 textfont={"size": 11, "color": colour}, hoverinfo="skip"))
     for steps in result.crossings:
         row = table[table["steps"] == steps].iloc[0]
         cheaper = result.model_a if row["cheaper"] == "a" else result.model_b
         fig.add_vline(x=steps, line={"color": "#555", "dash": "dot", "width": 1})
-        fig.add_annotation(x=steps, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
-                           text=f"from {steps} steps: {_label(registry, cheaper)} cheaper", font={"size": 11})
+        # inside the plot, on the side of the line with more room (above it, it would meet the title)
+        left_half = steps <= (table["steps"].min() + table["steps"].max()) / 2
+        fig.add_annotation(x=steps, y=0.98, yref="paper", yanchor="top", xanchor="left" if left_half else "right",
+                           xshift=4 if left_half else -4, showarrow=False, align="left" if left_half else "right",
+                           text=wrap(f"from {steps} steps: {_label(registry, cheaper)} cheaper", 24),
+                           font={"size": 11}, bgcolor="rgba(255,255,255,0.85)")
     fig.update_xaxes(title_text=f"Steps in the {esc(result.role)} loop", rangemode="tozero")
     fig.update_yaxes(title_text=f"Cost per task ({currency})", tickprefix=symbol, rangemode="tozero")
-    fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.06, "xanchor": "left", "x": 0})
     verdict = ("no crossing in this range" if not result.crossings
                else "crosses at " + ", ".join(f"{s} steps" for s in result.crossings))
-    prov = _provenance(registry, verdict, workload, settings)
-    finish(fig, f"Break-even: {_label(registry, result.model_a)} vs {_label(registry, result.model_b)}", prov,
-           height=500)
-    fig.update_layout(margin={"t": 130})
+    notes = []
+    if result.lower_bound_a or result.lower_bound_b:
+        which = " and ".join(_label(registry, m) for m, b in ((result.model_a, result.lower_bound_a),
+                                                              (result.model_b, result.lower_bound_b)) if b)
+        notes.append(f"{LOWER_BOUND} lower bound: {which} leaves out tool calls with no known fee "
+                     "(a crossing may move)")
+    prov = _provenance(registry, verdict, workload, settings, edits=edits, notes=notes)
+    edited = " (edited workload)" if edits else ""
+    finish(fig, f"Break-even: {_label(registry, result.model_a)} vs {_label(registry, result.model_b)}{edited}",
+           prov, height=500)
     return fig
 
 
@@ -375,10 +454,11 @@ def _workload(workload: str | Workload) -> Workload:
     return workload if isinstance(workload, Workload) else load_workload(workload)
 
 
-def _models(registry: Registry, model: Iterable[str] | str | None) -> list[str]:
+def _models(registry: Registry, model: Iterable[str] | str | None, on: dt.date | None = None) -> list[str]:
+    """The models asked for, or each provider's flagship that can be called on ``on`` (the default selection)."""
     if isinstance(model, str):
         model = [model]
-    return list(model or []) or seed_models(registry)
+    return list(model or []) or headline_models(registry, on)
 
 
 def _settings(currency: str, on: dt.date | str | None, region: str, service_tier: str) -> Settings:
@@ -390,7 +470,7 @@ def workload_cost_breakdown(registry: Registry, workload: str | Workload = "agen
                             region: str = "global", service_tier: str = "standard") -> tuple[go.Figure, pd.DataFrame]:
     """Stacked cost per task by component, one bar per model."""
     settings = _settings(currency, on, region, service_tier)
-    results = compare(_workload(workload), registry, _models(registry, model), settings)
+    results = compare(_workload(workload), registry, _models(registry, model, settings.on), settings)
     return breakdown_figure(registry, results, settings), results_table(results)
 
 
@@ -404,7 +484,7 @@ def workload_cumulative_cost(registry: Registry, workload: str | Workload = "res
     if role and role not in [r.name for r in loaded.roles]:
         raise AnalyticsError(f"no role {role!r} in {loaded.name!r}: choose one of "
                              f"{', '.join(r.name for r in loaded.roles)}")
-    results = compare(loaded, registry, _models(registry, model), settings)
+    results = compare(loaded, registry, _models(registry, model, settings.on), settings)
     return cumulative_figure(registry, results, settings, role or None)
 
 
@@ -425,7 +505,7 @@ def workload_latency(registry: Registry, workload: str | Workload = "agent-swarm
                      region: str = "global", service_tier: str = "standard") -> tuple[go.Figure, pd.DataFrame]:
     """Wall vs serial time per task per model, with the speed-up."""
     settings = _settings(currency, on, region, service_tier)
-    results = compare(_workload(workload), registry, _models(registry, model), settings)
+    results = compare(_workload(workload), registry, _models(registry, model, settings.on), settings)
     table = results_table(results)[["model", "wall_time_s", "serial_time_s", "speedup"]]
     return latency_figure(registry, results, settings), table
 
@@ -440,7 +520,7 @@ def workload_monthly(registry: Registry, workload: str | Workload = "agent-swarm
     volume = float(tasks_per_month) if tasks_per_month not in (None, "") else loaded.tasks_per_month
     if not math.isfinite(volume) or volume < 0:
         raise AnalyticsError(f"tasks per month must be a non-negative number, got {tasks_per_month!r}")
-    results = compare(loaded, registry, _models(registry, model), settings, tasks_per_month=volume)
+    results = compare(loaded, registry, _models(registry, model, settings.on), settings, tasks_per_month=volume)
     return monthly_figure(registry, results, settings, volume)
 
 

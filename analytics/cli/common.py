@@ -8,9 +8,14 @@ import datetime as dt
 import json
 import math
 import re
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
 
 from analytics.core.registry import DATA_DIR, Registry, cached_registry
 from analytics.core.schema import SERVICE_TIERS
@@ -74,14 +79,40 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def at_least(value: Any) -> str:
+    """A lower bound for a table cell: "≥ 6.4003" (unknown stays "unknown")."""
+    return _cell(value) if is_unknown(value) else f"≥ {_cell(value)}"
+
+
 def format_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
-    """A plain monospace table; unknown values print as "unknown"."""
+    """A plain monospace table, for pipes and files (and the README's examples); unknown values print as
+    "unknown". On a terminal, ``print_table`` draws it with rich instead."""
     cells = [[_cell(row.get(c)) for c in columns] for row in rows]
     widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     lines.extend("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells)
     return "\n".join(lines)
+
+
+def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+    """Print a table: drawn by rich on a terminal, ``format_table``'s plain text when the output is piped."""
+    if not sys.stdout.isatty():
+        print(format_table(rows, columns))
+        return
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    for column in columns:
+        numeric = any(isinstance(row.get(column), (int, float)) and not isinstance(row.get(column), bool)
+                      for row in rows)
+        table.add_column(column, justify="right" if numeric else "left", overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(row.get(c)) for c in columns))
+    terminal().print(table)
+
+
+def terminal() -> Console:
+    """The console rich draws on: standard output, as a terminal, markup off (cells are data, not markup)."""
+    return Console(file=sys.stdout, force_terminal=True, markup=False, highlight=False)
 
 
 def _jsonable(value: Any) -> Any:
@@ -104,13 +135,28 @@ def emit(args: argparse.Namespace, data: Any, rows: Sequence[dict[str, Any]] | N
     if getattr(args, "json", False) or rows is None:
         print(json.dumps(_jsonable(data), indent=2, ensure_ascii=False))
     else:
-        print(format_table(rows, columns or list(rows[0]) if rows else []))
+        print_table(rows, columns or list(rows[0]) if rows else [])
 
 
 def registry_from(args: argparse.Namespace) -> Registry:
     """The bundled registry, with ``--registry DIR`` folders layered on top."""
     extra = [Path(p) for p in (getattr(args, "registry", None) or [])]
     return cached_registry([DATA_DIR, *extra])
+
+
+def list_prices_registry(args: argparse.Namespace, base: Path | None = None) -> Registry:
+    """The registry as the providers list it — ``base`` (default: the bundled one) with the ``--registry`` layers'
+    models, and no overrides — for commands that compare list prices with the price databases (``drift``,
+    ``refresh``): your own prices are meant to differ from them."""
+    extra = [Path(p) for p in (getattr(args, "registry", None) or [])]
+    return cached_registry([base or DATA_DIR, *extra], overrides=False)
+
+
+def say_your_prices(registry: Registry, args: argparse.Namespace) -> None:
+    """After a table: one line saying which prices are yours (an overlay's overrides), when any are."""
+    label = registry.overlay_label()
+    if label and not getattr(args, "json", False):
+        print(f"* {label}")
 
 
 def add_common(parser: argparse.ArgumentParser, *, json_flag: bool = True, prices: bool = True) -> None:

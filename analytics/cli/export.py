@@ -14,12 +14,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
 from analytics import export
 from analytics.charts.catalog import chart_catalog
 from analytics.charts.spec import ChartOption, ChartSpec
 from analytics.core.errors import AnalyticsError, RegistryError
 
-from .common import emit, registry_from
+from .common import emit, registry_from, terminal
 
 FORMATS = export.CHART_FORMATS
 
@@ -266,12 +268,23 @@ def _size(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{n / 1000:.0f} kB"
 
 
-def _progress(done: int, total: int, label: str) -> None:
-    width = 30
-    filled = width * done // max(total, 1)
-    bar = "█" * filled + "·" * (width - filled)
-    sys.stdout.write(f"\r[{bar}] {done}/{total} {label[:40]:<40}")
-    sys.stdout.flush()
+def _export_one(spec: ChartSpec, registry: Any, fmt: str, scale: float, folder: Path, records: list[dict[str, Any]],
+                failures: list[str]) -> dict[str, Any] | None:
+    """Render and write one chart with its default options; its record (or its error line) is appended."""
+    started = time.perf_counter()
+    try:
+        data = render(spec, registry, {}, fmt, scale)
+    except export.ExportUnavailable:
+        raise
+    except AnalyticsError as exc:
+        failures.append(f"error: {spec.name}: {exc}")
+        return None
+    path = _file_for(spec, {}, fmt, str(folder) + "/")
+    _write(path, data)
+    record = {"chart": spec.name, "format": fmt, "path": str(path), "bytes": len(data),
+              "seconds": round(time.perf_counter() - started, 3)}
+    records.append(record)
+    return record
 
 
 def _export_all(args: argparse.Namespace) -> int:
@@ -291,27 +304,21 @@ def _export_all(args: argparse.Namespace) -> int:
     tty = sys.stdout.isatty() and not args.json
     records: list[dict[str, Any]] = []
     failures: list[str] = []
-    for i, spec in enumerate(specs.values()):
-        if tty:
-            _progress(i, len(specs), spec.name)
-        started = time.perf_counter()
-        try:
-            data = render(spec, registry, {}, fmt, scale)
-        except export.ExportUnavailable:
-            raise
-        except AnalyticsError as exc:
-            failures.append(f"error: {spec.name}: {exc}")
-            continue
-        path = _file_for(spec, {}, fmt, str(folder) + "/")
-        _write(path, data)
-        records.append({"chart": spec.name, "format": fmt, "path": str(path), "bytes": len(data),
-                        "seconds": round(time.perf_counter() - started, 3)})
-        if not tty and not args.json:
-            print(f"wrote {path} ({_size(len(data))})")
     if tty:
-        _progress(len(specs), len(specs), "done")
-        sys.stdout.write("\n")
+        with Progress(TextColumn("{task.description:<40}"), BarColumn(bar_width=30), MofNCompleteColumn(),
+                      console=terminal()) as progress:
+            task = progress.add_task("", total=len(specs))
+            for spec in specs.values():
+                progress.update(task, description=spec.name)
+                _export_one(spec, registry, fmt, scale, folder, records, failures)
+                progress.advance(task)
+            progress.update(task, description="done")
         print(f"wrote {len(records)} file(s) to {folder}")
+    else:
+        for spec in specs.values():
+            record = _export_one(spec, registry, fmt, scale, folder, records, failures)
+            if record and not args.json:
+                print(f"wrote {record['path']} ({_size(record['bytes'])})")
     if args.json:
         emit(args, records)
     for line in failures:

@@ -10,11 +10,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from analytics.core.errors import AnalyticsError, RegistryError
+from analytics.core.errors import AnalyticsError, LayerError, RegistryError
 
-from . import export, registry, replay, sources, workloads
+from . import calculator, export, registry, replay, sources, workloads
 
-COMMAND_GROUPS = (registry, workloads, export, replay, sources)
+COMMAND_GROUPS = (registry, calculator, workloads, export, replay, sources)
 """Each command group's module exposes ``COMMANDS``; their order is the order of ``--help``."""
 
 
@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="LLM cost-performance analytics: sourced prices, blended prices, context tiers, workloads.",
     )
     parser.add_argument("--registry", action="append", metavar="DIR",
-                        help="extra registry folder layered on the bundled one (repeatable)")
+                        help="extra registry folder layered on the bundled one (repeatable): more models, and "
+                             "your own prices in its overrides.yaml")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, help_text, configure, handler in (spec for group in COMMAND_GROUPS for spec in group.COMMANDS):
         command = sub.add_parser(name, help=help_text, description=help_text)
@@ -38,6 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.handler(args)
+    except LayerError as exc:  # a --registry / LLM_COSTS_REGISTRY / --data folder with nothing to load
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except RegistryError as exc:
         print(f"error: the registry is invalid ({len(exc.problems)} problem(s)):", file=sys.stderr)
         for problem in exc.problems:

@@ -13,7 +13,16 @@ from analytics.core.pricing import parse_ratio, price_request, tier_label
 from analytics.core.registry import DATA_DIR, load_registry
 from analytics.core.schema import registry_json_schema
 
-from .common import CommandSpec, add_common, emit, format_table, fraction, registry_from, token_count
+from .common import (
+    CommandSpec,
+    add_common,
+    emit,
+    fraction,
+    print_table,
+    registry_from,
+    say_your_prices,
+    token_count,
+)
 
 
 def cmd_models(args: argparse.Namespace) -> int:
@@ -23,14 +32,19 @@ def cmd_models(args: argparse.Namespace) -> int:
     records = [
         {
             "id": r["id"], "name": r["name"], "provider": r["provider"], "country": r["country"],
+            "released": r["released"], "deprecated_on": r["deprecated_on"], "retired_on": r["retired_on"],
+            "successor": r["successor"], "status": r["status_code"], "lifecycle": r["lifecycle"],
             "context_window": r["context_window"], "input_per_mtok": r["input_per_mtok"],
             "output_per_mtok": r["output_per_mtok"], "cache_read_per_mtok": r["cache_read_per_mtok"],
             "currency": r["currency"], "tiers": r["tiers"], "source": r["source"], "checked_on": r["checked_on"],
+            "your_prices": r["your_prices"],
         }
         for r in table.to_dict("records")
     ]
-    emit(args, records, records, ["id", "provider", "country", "context_window", "input_per_mtok",
-                                  "output_per_mtok", "cache_read_per_mtok", "tiers", "checked_on"])
+    columns = ["id", "provider", "lifecycle", "context_window", "input_per_mtok", "output_per_mtok",
+               "cache_read_per_mtok", "tiers", "checked_on"]
+    emit(args, records, records, [*columns, "your_prices"] if registry.overlay_label() else columns)
+    say_your_prices(registry, args)
     return 0
 
 
@@ -38,31 +52,37 @@ def cmd_price(args: argparse.Namespace) -> int:
     registry = registry_from(args)
     quote = price_request(
         registry, args.model, args.input, args.output, args.cached, args.reasoning, args.cache_write,
-        region=args.region, service_tier=args.service_tier, on=args.on, currency=args.currency,
+        args.cache_write_1h, region=args.region, service_tier=args.service_tier, on=args.on, currency=args.currency,
     )
     data = quote.as_dict()
     data["prompt_tokens"] = args.input
+    schedule = registry.schedule(quote.model, quote.region, quote.service_tier, quote.on)
+    data["your_prices"] = registry.overlay_note(quote.model, schedule)
     rows = [{"component": k, "cost": v} for k, v in quote.breakdown.items()]
     rows.append({"component": "total", "cost": quote.cost})
     if args.json:
         emit(args, data)
     else:
-        schedule = registry.schedule(quote.model, quote.region, quote.service_tier, quote.on)
         tier = f"prompts {tier_label(schedule, quote.tier_index)} tokens"
         print(f"{quote.model}: {quote.cost:.6g} {quote.currency}  (tier: {tier}; "
               f"{quote.region}/{quote.service_tier}; prices checked {quote.checked_on}; {quote.source})")
-        print(format_table(rows, ["component", "cost"]))
+        if data["your_prices"]:
+            print(f"  your prices: {data['your_prices']} — overlay {', '.join(registry.overlay.files)}")
+        print_table(rows, ["component", "cost"])
     return 0
 
 
 def cmd_blended(args: argparse.Namespace) -> int:
     registry = registry_from(args)
     ratio = parse_ratio(args.ratio)
+    for model in args.model or []:  # a model asked for by name that cannot be called then: say so, price nothing
+        registry.require_live(model, args.on)
     table = blended_table(registry, ratio, args.prompt, args.cache_hit, models=args.model or None,
                           region=args.region, service_tier=args.service_tier, on=args.on, currency=args.currency)
     records = table.to_dict("records")
-    emit(args, records, records, ["model", "provider", "blended_per_mtok", "input_per_mtok", "output_per_mtok",
-                                  "tier_label", "status"])
+    columns = ["model", "provider", "blended_per_mtok", "input_per_mtok", "output_per_mtok", "tier_label", "status"]
+    emit(args, records, records, [*columns, "your_prices"] if registry.overlay_label() else columns)
+    say_your_prices(registry, args)
     return 0
 
 
@@ -105,7 +125,10 @@ def _price_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--output", type=token_count, required=True, help="visible output tokens")
     p.add_argument("--cached", type=token_count, default=0, help="prompt tokens read from the cache")
     p.add_argument("--reasoning", type=token_count, default=0, help="reasoning tokens (billed as output)")
-    p.add_argument("--cache-write", type=token_count, default=0, help="prompt tokens written to the cache")
+    p.add_argument("--cache-write", type=token_count, default=0,
+                   help="prompt tokens written to the cache (the default 5-minute cache where there are two)")
+    p.add_argument("--cache-write-1h", type=token_count, default=0,
+                   help="prompt tokens written to the 1-hour cache (billed as input where the provider has none)")
     add_common(p)
 
 

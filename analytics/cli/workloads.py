@@ -12,7 +12,7 @@ from pathlib import Path
 
 from analytics.core.errors import RegistryError
 from analytics.workloads.engine import Settings, compare
-from analytics.workloads.model import SCHEMA_FILE, load_workload, preset_names, workload_json_schema
+from analytics.workloads.model import SCHEMA_FILE, AssumedToolFee, load_workload, preset_names, workload_json_schema
 from analytics.workloads.speeds import DEFAULT_SPEED, SpeedAssumption
 
 from . import common
@@ -21,6 +21,9 @@ TABLE_COLUMNS = [
     "model", "cost_per_task", "monthly_cost", "cost_per_successful_task", "prompt_tokens", "cached_tokens",
     "output_tokens", "exceeds_context_at_step", "wall_time_s", "serial_time_s", "speedup", "unpriced_tool_calls",
 ]
+
+LOWER_BOUND_COLUMNS = ("cost_per_task", "monthly_cost", "cost_per_successful_task")
+"""Printed as "≥ x" when the result leaves out tool calls with no known fee."""
 
 
 def _positive(text: str) -> float:
@@ -66,13 +69,22 @@ def _workload_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ttft-s", type=_non_negative, default=DEFAULT_SPEED.time_to_first_token_s,
                    help="time to first token assumed where the registry has none "
                         f"(default {DEFAULT_SPEED.time_to_first_token_s:g} s)")
+    p.add_argument("--assume-tool-fee", type=_non_negative, default=None, metavar="FEE",
+                   help="fee per 1,000 provider tool calls (in --currency) assumed where the provider has none "
+                        "(overrides the workload's assumed_tool_fee); default: none assumed, and a cost that "
+                        "leaves such calls out is reported as a lower bound (≥)")
     common.add_common(p)
 
 
 def cmd_workload(args: argparse.Namespace) -> int:
     registry = common.registry_from(args)
+    for model in args.model or []:  # a retired (or unreleased) model is never priced as live
+        registry.require_live(model, args.on)
     try:
         workload = load_workload(args.workload)
+        if args.assume_tool_fee is not None:
+            fee = AssumedToolFee(per_thousand_calls=args.assume_tool_fee, currency=args.currency)
+            workload = workload.model_copy(update={"assumed_tool_fee": fee})
         settings = Settings(
             region=args.region, service_tier=args.service_tier, on=args.on, currency=args.currency,
             default_speed=SpeedAssumption(args.tokens_per_s, args.ttft_s, "assumed (--tokens-per-s, --ttft-s)"),
@@ -87,12 +99,15 @@ def cmd_workload(args: argparse.Namespace) -> int:
         common.emit(args, data)
         return 0
     rows = [{k: r.summary()[k] for k in TABLE_COLUMNS} for r in results]
-    for row in rows:
+    for row, result in zip(rows, results, strict=True):
         if row["exceeds_context_at_step"] is None:
             row["exceeds_context_at_step"] = "fits"
+        if result.lower_bound:  # "≥ 6.4003": the cost leaves out tool calls with no known fee
+            for column in LOWER_BOUND_COLUMNS:
+                row[column] = common.at_least(row[column])
     print(f"{workload.name}: cost per task in {args.currency}, "
           f"{results[0].tasks_per_month:,.0f} tasks a month")
-    print(common.format_table(rows, TABLE_COLUMNS))
+    common.print_table(rows, TABLE_COLUMNS)
     for result in results:
         for switch in result.tier_switches:
             print(f"  {result.model}: {switch['role']} changes price tier at step {switch['step']} "
@@ -102,8 +117,12 @@ def cmd_workload(args: argparse.Namespace) -> int:
         for reason in result.no_price:
             print(f"  {result.model}: {reason}")
         if result.unpriced_tool_calls:
-            print(f"  {result.model}: {result.unpriced_tool_calls:,.0f} tool calls per task have no known fee "
-                  "(not included in the cost)")
+            print(f"  {result.model}: {result.unpriced_tool_calls:,.0f} tool calls per task have no known fee: "
+                  "the cost is a lower bound (assume a fee with --assume-tool-fee FEE)")
+        if result.assumed_fee_tool_calls:
+            fee = result.workload.assumed_tool_fee
+            print(f"  {result.model}: {result.assumed_fee_tool_calls:,.0f} tool calls per task with no known fee "
+                  f"priced at the assumed {fee.per_thousand_calls:g} {fee.currency} per 1,000 calls")
     return 0
 
 

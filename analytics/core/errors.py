@@ -51,12 +51,21 @@ class NoPriceError(AnalyticsError):
     """The registry has no price for this model / region / service tier / date (unknown is not zero)."""
 
 
+class NotLiveError(NoPriceError):
+    """The model cannot be called on the date asked: retired (shut down) or not yet released."""
+
+
 class ContextLimitError(AnalyticsError):
     """A request that does not fit the model's context window, input cap or output cap."""
 
 
 class CurrencyError(AnalyticsError):
     """A currency with no FX rate in data/fx.yaml."""
+
+
+class LayerError(AnalyticsError):
+    """A registry folder given to layer on the bundled one (``--registry``, ``LLM_COSTS_REGISTRY``, ``--data``)
+    that does not exist, cannot be read, or holds no registry file: never ignored (the CLI exits 2)."""
 
 
 # -- pydantic's errors as ours ------------------------------------------------------------------------------------

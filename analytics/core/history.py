@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from .clock import today
 from .errors import AnalyticsError
 from .pricing import blended_price, parse_ratio
 from .registry import Registry
@@ -29,7 +30,7 @@ COLUMNS = ["band", "date", "model", "name", "country", "score", "condition", "re
 
 def day_or_today(on: dt.date | str | None) -> dt.date:
     if on is None or on == "":
-        return dt.date.today()
+        return today()
     if isinstance(on, dt.date):
         return on
     try:
@@ -70,13 +71,14 @@ def capability_price_history_data(
 ) -> tuple[pd.DataFrame, list[str]]:
     """The step series (one row each time a band's cheapest model or price changes) and the models left out.
 
-    Worked example (bundled data, 3:1, best score of any reporter), band HLE ≥ 45 %: Gemini 3 Pro (45.8, from
-    2025-11-18) at (3 × 2.00 + 1 × 12.00) / 4 = $4.50; Qwen3-Max-Thinking (58.3, 2026-01-23) at
-    (3 × 1.20 + 6.00) / 4 = $2.40; Kimi K2.5 (51.8 text-only, 2026-01-27) at (3 × 0.60 + 3.00) / 4 = $1.20.
+    Only scores published on or before ``on`` count, and no disputed figure. Worked example (bundled data, as of
+    2026-01-28, 3:1, best score of any reporter), band HLE ≥ 45 %: Gemini 3 Pro (45.8, from 2025-11-18) at
+    (3 × 2.00 + 1 × 12.00) / 4 = $4.50; Qwen3-Max-Thinking (49.8, 2026-01-23) at (3 × 1.20 + 6.00) / 4 = $2.40;
+    Kimi K2.5 (51.8 text-only, 2026-01-27) at (3 × 0.60 + 3.00) / 4 = $1.20.
     """
     pair = parse_ratio(ratio) if isinstance(ratio, str) else (float(ratio[0]), float(ratio[1]))
     day = day_or_today(on)
-    scores = select_scores(registry, condition, reporters, pick, subset)
+    scores = select_scores(registry, condition, reporters, pick, subset, on=day)
     candidates, left_out = _candidates(registry, scores[scores["status"] == "ok"], day)
 
     def price(model_id: str, event: dt.date) -> float | None:

@@ -3,9 +3,11 @@
 Semantics (also in data/README.md):
 - ``prompt_tokens`` is the whole prompt, cached tokens included; the tier is chosen by it (cliff: the whole
   request is billed at that tier's rates).
-- Cost = (prompt − cached − cache_write) × input + cached × cache_read + cache_write × cache_write
-  + output × output + reasoning × reasoning. An unknown cache-read or cache-write rate falls back to the input
-  rate (the provider does not price them separately); an unknown reasoning rate falls back to the output rate.
+- Cost = (prompt − cached − cache_write − cache_write_1h) × input + cached × cache_read
+  + cache_write × cache_write + cache_write_1h × cache_write_1h + output × output + reasoning × reasoning.
+  ``cache_write`` is a write to the default (5-minute) cache, ``cache_write_1h`` to the 1-hour cache where the
+  provider has one. An unknown cache-read or cache-write rate falls back to the input rate (the provider does not
+  price them separately); an unknown reasoning rate falls back to the output rate.
   An unknown input or output rate makes the cost NaN: "no price", never 0.
 - A request must fit: prompt ≤ max_input_tokens and output + reasoning ≤ max_output_tokens where the model sets
   them; prompt + output + reasoning ≤ context_window where it has no separate input cap.
@@ -19,7 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import AnalyticsError, ContextLimitError, NoPriceError
+from .clock import today
+from .errors import AnalyticsError, ContextLimitError, NoPriceError, NotLiveError
+from .lifecycle import status_label
 from .registry import Registry
 from .schema import Model, PriceSchedule, Tier
 
@@ -159,6 +163,9 @@ class RequestCosts:
     input: np.ndarray
     cached_input: np.ndarray
     cache_write: np.ndarray
+    """Writes to the default (5-minute) cache."""
+    cache_write_1h: np.ndarray
+    """Writes to the 1-hour cache."""
     output: np.ndarray
     reasoning: np.ndarray
     fit: np.ndarray
@@ -166,7 +173,7 @@ class RequestCosts:
 
     @property
     def total(self) -> np.ndarray:
-        return self.input + self.cached_input + self.cache_write + self.output + self.reasoning
+        return self.input + self.cached_input + self.cache_write + self.cache_write_1h + self.output + self.reasoning
 
 
 def _tokens(value: Any, name: str) -> np.ndarray:
@@ -177,21 +184,24 @@ def _tokens(value: Any, name: str) -> np.ndarray:
 
 
 COMPONENTS = (("input", "input"), ("cached_input", "cache_read"), ("cache_write", "cache_write"),
-              ("output", "output"), ("reasoning", "reasoning"))
+              ("cache_write_1h", "cache_write_1h"), ("output", "output"), ("reasoning", "reasoning"))
 """Cost components in breakdown order, each with the ``TierRates`` rate it is billed at."""
 
 
-def _checked_tokens(prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens, *, check=True):
-    """The five token arrays as float64, broadcast to one shape; validated unless ``check`` is False."""
+def _checked_tokens(prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens,
+                    cache_write_1h_tokens=0, *, check=True):
+    """The six token arrays as float64, broadcast to one shape; validated unless ``check`` is False."""
     arrays = [np.asarray(a, dtype=np.float64) for a in
-              (prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens)]
+              (prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens,
+               cache_write_1h_tokens)]
     if check:
-        for array, name in zip(arrays, ("prompt", "output", "cached", "reasoning", "cache-write"), strict=True):
+        names = ("prompt", "output", "cached", "reasoning", "cache-write", "1-hour cache-write")
+        for array, name in zip(arrays, names, strict=True):
             _tokens(array, f"{name} tokens")
-    prompt, output, cached, reasoning, writes = np.broadcast_arrays(*arrays)
-    if check and np.any(cached + writes > prompt):
+    prompt, output, cached, reasoning, writes, writes_1h = np.broadcast_arrays(*arrays)
+    if check and np.any(cached + writes + writes_1h > prompt):
         raise AnalyticsError("cached + cache-write tokens cannot exceed the prompt (the prompt includes them)")
-    return prompt, output, cached, reasoning, writes
+    return prompt, output, cached, reasoning, writes, writes_1h
 
 
 @dataclass(frozen=True)
@@ -204,8 +214,11 @@ class TokenArrays:
     cached: np.ndarray
     reasoning: np.ndarray
     writes: np.ndarray
+    """Writes to the default (5-minute) cache."""
+    writes_1h: np.ndarray
+    """Writes to the 1-hour cache."""
     uncached: np.ndarray
-    """prompt − cached − cache writes: the tokens billed at the input rate."""
+    """prompt − cached − both kinds of cache writes: the tokens billed at the input rate."""
     completion: np.ndarray
     """output + reasoning: what the output cap and the window count."""
     used: dict[str, bool]
@@ -214,20 +227,20 @@ class TokenArrays:
 
     @classmethod
     def of(cls, prompt_tokens: Any, output_tokens: Any, cached_tokens: Any = 0, reasoning_tokens: Any = 0,
-           cache_write_tokens: Any = 0, *, check: bool = True) -> TokenArrays:
-        prompt, output, cached, reasoning, writes = _checked_tokens(
-            prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens, check=check)
-        any_cached, any_writes = bool(cached.any()), bool(writes.any())
+           cache_write_tokens: Any = 0, cache_write_1h_tokens: Any = 0, *, check: bool = True) -> TokenArrays:
+        prompt, output, cached, reasoning, writes, writes_1h = _checked_tokens(
+            prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens, cache_write_1h_tokens,
+            check=check)
+        any_cached, any_writes, any_writes_1h = bool(cached.any()), bool(writes.any()), bool(writes_1h.any())
         uncached = prompt
-        if any_cached:
-            uncached = prompt - cached
-        if any_writes:
-            uncached = uncached - writes
+        for used_at_all, part in ((any_cached, cached), (any_writes, writes), (any_writes_1h, writes_1h)):
+            if used_at_all:
+                uncached = uncached - part
         any_reasoning = bool(reasoning.any())
         completion = output + reasoning if any_reasoning else output
         used = {"input": bool(uncached.any()), "cached_input": any_cached, "cache_write": any_writes,
-                "output": bool(output.any()), "reasoning": any_reasoning}
-        return cls(prompt, output, cached, reasoning, writes, uncached, completion, used)
+                "cache_write_1h": any_writes_1h, "output": bool(output.any()), "reasoning": any_reasoning}
+        return cls(prompt, output, cached, reasoning, writes, writes_1h, uncached, completion, used)
 
     @property
     def whole(self) -> np.ndarray:
@@ -238,12 +251,12 @@ class TokenArrays:
 
     def of_component(self, name: str) -> np.ndarray:
         return {"input": self.uncached, "cached_input": self.cached, "cache_write": self.writes,
-                "output": self.output, "reasoning": self.reasoning}[name]
+                "cache_write_1h": self.writes_1h, "output": self.output, "reasoning": self.reasoning}[name]
 
     def take(self, rows: np.ndarray) -> TokenArrays:
         """The same requests' subset (rows of one schedule period)."""
         return TokenArrays.of(self.prompt[rows], self.output[rows], self.cached[rows], self.reasoning[rows],
-                              self.writes[rows], check=False)
+                              self.writes[rows], self.writes_1h[rows], check=False)
 
 
 def _rate_table(registry: Registry, schedule: PriceSchedule, attr: str, currency: str) -> np.ndarray:
@@ -307,7 +320,7 @@ def totals_of(registry: Registry, model: Model, schedule: PriceSchedule, tokens:
     return total, fit, index
 
 
-def _component_costs(registry, model, schedule, prompt, output, cached, reasoning, writes, currency):
+def _component_costs(registry, model, schedule, prompt, output, cached, reasoning, writes, writes_1h, currency):
     """The engine: per component, the cost array (None where no request uses it), the fit codes and the tier index.
 
     One gather per component over the per-tier rate table, not a loop per request; a schedule with one open
@@ -322,9 +335,9 @@ def _component_costs(registry, model, schedule, prompt, output, cached, reasonin
 
     factor = registry.convert(1.0, schedule.currency, currency) / MTOK
     rates = [TierRates.of(t) for t in schedule.tiers]
-    uncached = prompt - cached - writes if (cached.any() or writes.any()) else prompt
-    tokens_of = {"input": uncached, "cached_input": cached, "cache_write": writes, "output": output,
-                 "reasoning": reasoning}
+    uncached = prompt - cached - writes - writes_1h if (cached.any() or writes.any() or writes_1h.any()) else prompt
+    tokens_of = {"input": uncached, "cached_input": cached, "cache_write": writes, "cache_write_1h": writes_1h,
+                 "output": output, "reasoning": reasoning}
     components: dict[str, np.ndarray | None] = {}
     for name, attr in COMPONENTS:
         tokens = tokens_of[name]
@@ -347,6 +360,7 @@ def price_requests(
     cached_tokens: Any = 0,
     reasoning_tokens: Any = 0,
     cache_write_tokens: Any = 0,
+    cache_write_1h_tokens: Any = 0,
     *,
     region: str = "global",
     service_tier: str = "standard",
@@ -356,12 +370,13 @@ def price_requests(
 ) -> RequestCosts:
     """Price arrays of requests on one model: one numpy pass per component, no Python loop per request.
 
-    ``prompt_tokens`` includes ``cached_tokens`` and ``cache_write_tokens``. Requests that break a limit come back
-    with NaN costs and a non-zero ``fit`` code rather than an exception; ``price_request`` raises instead.
+    ``prompt_tokens`` includes ``cached_tokens`` and both kinds of cache writes. Requests that break a limit come
+    back with NaN costs and a non-zero ``fit`` code rather than an exception; ``price_request`` raises instead.
     """
     model = registry.model(model_id)
     schedule = schedule or registry.schedule(model.id, region, service_tier, on)
-    arrays = _checked_tokens(prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens)
+    arrays = _checked_tokens(prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens,
+                             cache_write_1h_tokens)
     components, fit, index = _component_costs(registry, model, schedule, *arrays, currency)
     outside = fit != FIT_OK
     costs = {}
@@ -383,6 +398,7 @@ def request_totals(
     cached_tokens: Any = 0,
     reasoning_tokens: Any = 0,
     cache_write_tokens: Any = 0,
+    cache_write_1h_tokens: Any = 0,
     *,
     schedule: PriceSchedule,
     currency: str = "USD",
@@ -394,7 +410,7 @@ def request_totals(
     caller has already validated.
     """
     tokens = TokenArrays.of(prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, cache_write_tokens,
-                            check=check)
+                            cache_write_1h_tokens, check=check)
     total, fit, index = totals_of(registry, registry.model(model_id), schedule, tokens, currency)
     return total, fit, np.zeros(fit.shape, dtype=np.intp) if index is None else index
 
@@ -440,6 +456,7 @@ def price_request(
     cached_tokens: float = 0,
     reasoning_tokens: float = 0,
     cache_write_tokens: float = 0,
+    cache_write_1h_tokens: float = 0,
     *,
     region: str = "global",
     service_tier: str = "standard",
@@ -447,11 +464,12 @@ def price_request(
     currency: str = "USD",
 ) -> Quote:
     """Price one request; raises ``ContextLimitError`` or ``NoPriceError`` with a one-line reason."""
-    day = on or dt.date.today()
+    day = on or today()
     model = registry.model(model_id)
     costs = price_requests(
         registry, model.id, [prompt_tokens], [output_tokens], [cached_tokens], [reasoning_tokens],
-        [cache_write_tokens], region=region, service_tier=service_tier, on=day, currency=currency,
+        [cache_write_tokens], [cache_write_1h_tokens], region=region, service_tier=service_tier, on=day,
+        currency=currency,
     )
     code = int(costs.fit[0])
     if code != FIT_OK:
@@ -460,6 +478,7 @@ def price_request(
         "input": float(costs.input[0]),
         "cached_input": float(costs.cached_input[0]),
         "cache_write": float(costs.cache_write[0]),
+        "cache_write_1h": float(costs.cache_write_1h[0]),
         "output": float(costs.output[0]),
         "reasoning": float(costs.reasoning[0]),
     }
@@ -510,7 +529,8 @@ class Blended:
     cache_read_per_mtok: float | None
     tier: int | None
     status: str
-    """``ok``, ``no price`` or the limit broken."""
+    """``ok``, ``no price``, the limit broken, or the lifecycle ("retired 2026-03-09 → gemini-3.1-pro",
+    "not released until …") where the model cannot be called on the date."""
     currency: str
     tier_label: str = ""
     """The prompts the tier applied covers ("all", "≤ 200,000", "> 200,000")."""
@@ -534,6 +554,9 @@ def blended_price(
     model = registry.model(model_id)
     try:
         schedule = registry.schedule(model.id, region, service_tier, on)
+    except NotLiveError:
+        label = status_label(model, on or today())
+        return Blended(model.id, None, None, None, None, None, label, currency)
     except NoPriceError:
         return Blended(model.id, None, None, None, None, None, "no price", currency)
     index = 0

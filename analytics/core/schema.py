@@ -192,17 +192,48 @@ class Parameters(Strict):
         return check_source(value)
 
 
+Database = Literal["genai-prices", "litellm"]
+"""The external price databases the drift check compares the registry with (``analytics/sources``)."""
+
+
 class Disagreement(Sourced):
-    """Another source's figure that differs from ours, kept beside ours with the reason we did not use it."""
+    """Another source's figure that differs from ours, kept beside ours with the reason we did not use it.
+
+    With ``database`` set it is also the drift check's explanation of that database's figure: it explains a
+    difference with the same database, field, region, service tier and value, and nothing else.
+    """
 
     field: str
-    """Which figure: ``input_mtok``, ``output_mtok``, ``cache_read_mtok``, ``context_window``…"""
-    value: float | None
-    """Their figure (null: they list none)."""
+    """Which figure: ``input_mtok``, ``output_mtok``, ``cache_read_mtok``, ``tier_bounds``, ``context_window``,
+    ``max_input_tokens``, ``max_output_tokens``, ``lifecycle.retired_on``, ``prices``, ``region_uplift``…"""
+    value: float | dt.date | None
+    """Their figure (null: they list none); a date for ``lifecycle.retired_on``."""
+    database: Database | None = None
+    """The price database whose figure this is (``genai-prices`` or ``litellm``); null: another source (a
+    press report, a vendor's older page), which the drift check does not read."""
     region: str = "global"
     service_tier: ServiceTier = "standard"
     reason: str
-    """Why it differs and why ours stands (a reseller's price, a different definition of context…)."""
+    """Why it differs and why ours stands (a reseller's price, a different definition of context…). Saying
+    only that a figure is missing ("not in our notes") is not a reason: the drift check ignores such an entry."""
+
+
+class Exclusion(Strict):
+    """Models of a provider that the registry leaves out on purpose, so that ``refresh`` reports them as
+    excluded (with the reason) rather than as missing."""
+
+    models: list[str] = Field(min_length=1)
+    """Their names as the databases give them, without a provider prefix; ``*`` matches any characters
+    (``gpt-4*``, ``*-audio-*``)."""
+    reason: str = Field(min_length=10)
+    """Why they are left out (a specialised variant, a generation the dashboard does not cover…)."""
+    source: str | None = None
+    """A page that supports the reason, where there is one (an http(s) URL)."""
+
+    @field_validator("source")
+    @classmethod
+    def _source_is_link(cls, value: str | None) -> str | None:
+        return None if value is None else check_source(value)
 
 
 class Lifecycle(Sourced):
@@ -238,6 +269,9 @@ class Model(Strict):
     id: str = Field(pattern=ID_PATTERN)
     """Stable kebab-case id (``gemini-3-pro``); what the CLI, workloads and benchmark results refer to."""
     name: str = Field(min_length=1, max_length=120)
+    segment: Literal["flagship", "mid", "small"] | None = None
+    """The model's place in its provider's line-up; ``flagship`` marks the provider's top general model of its
+    generation: the newest live flagship of each provider is the dashboard's default selection on a date."""
     released: dt.date | None = None
     """First day the model could be called through the provider's API; null if unknown."""
     released_source: str | None = None
@@ -329,6 +363,11 @@ class Provider(Strict):
     """ISO 3166 alpha-2 code of the provider's home (the seed report colours CN red, US blue)."""
     url: str | None = None
     models: list[Model] = Field(min_length=1)
+    disagreements: list[Disagreement] = Field(default_factory=list)
+    """Disagreements that hold for every model of the provider (a database's regional uplift, say): the drift
+    check reads them for each model, after the model's own."""
+    excluded: list[Exclusion] = Field(default_factory=list)
+    """Models the databases list for this provider that the registry leaves out on purpose, with the reason."""
 
     @field_validator("url")
     @classmethod
@@ -402,7 +441,102 @@ class FxTable(Strict):
     rates: list[FxRate] = Field(default_factory=list)
 
 
-SCHEMA_ROOTS: dict[str, type[Strict]] = {"provider": Provider, "benchmark": Benchmark, "fx": FxTable}
+# -- overlays: a company's own prices (overrides.yaml at the root of a registry layer) ---------------------------
+
+_CONTRACT = re.compile(r"^[^\x00-\x1f\x7f<>]{1,200}$")
+
+
+def check_contract(value: str) -> str:
+    """Your contract or agreement reference: plain text (no markup, no control characters, at most 200
+    characters) such as ``MSA-2026-014 §3``, or an http(s) URL."""
+    value = value.strip()
+    if _URL.match(value) or (_CONTRACT.match(value) and not value.lower().startswith(("javascript:", "data:"))):
+        return value
+    raise ValueError(f"a contract reference is plain text of at most 200 characters without < or >, or an "
+                     f"http(s) URL; got {value[:80]!r}")
+
+
+class ContractSchedule(PriceSchedule):
+    """A replacement price schedule in ``overrides.yaml``: a registry price schedule whose ``source`` may be your
+    contract reference (plain text) instead of a URL; ``checked_on`` is the day you entered or last checked it."""
+
+    @field_validator("source")
+    @classmethod
+    def _source_is_link(cls, value: str) -> str:
+        return check_contract(value)
+
+
+class Override(Strict):
+    """One entry of ``overrides.yaml``: your own prices for every model of a provider, or for one model.
+
+    Either ``discount_pct`` (every token price of the provider's or the model's schedules, in every region,
+    service tier and currency, ``discount_pct`` percent lower, between ``effective_from`` and ``effective_to``;
+    tool fees stay at list price) or ``prices`` (replacement schedules for one model: on the days one of them is
+    in force, it replaces the registry's schedules of the same region, service tier and currency). An entry for
+    a model wins over an entry for its provider.
+    """
+
+    provider: str | None = Field(default=None, pattern=ID_PATTERN)
+    """A provider id of the registry (``anthropic``): the entry covers each of its models."""
+    model: str | None = Field(default=None, min_length=1, max_length=200)
+    """A model id or alias of the registry (``claude-opus-4.5``)."""
+    discount_pct: float | None = Field(default=None, gt=0, lt=100, allow_inf_nan=False)
+    """Your discount off the list price, in percent: 20 bills $5.00 per 1M as $4.00."""
+    prices: list[ContractSchedule] | None = Field(default=None, min_length=1)
+    """Replacement price schedules (for ``model`` only), in the registry's format."""
+    contract: str | None = None
+    """Your contract or agreement reference (plain text or a URL); shown wherever these prices are used."""
+    effective_from: dt.date | None = None
+    """First day the discount applies (inclusive); null: always. Replacement schedules carry their own dates."""
+    effective_to: dt.date | None = None
+    """First day the discount no longer applies (exclusive); null: still in force."""
+    note: str | None = None
+
+    @field_validator("contract")
+    @classmethod
+    def _contract_reference(cls, value: str | None) -> str | None:
+        return None if value is None else check_contract(value)
+
+    @model_validator(mode="after")
+    def _one_target_one_kind(self) -> Override:
+        if (self.provider is None) == (self.model is None):
+            raise ValueError("give exactly one of provider (every model of a provider) or model (one model)")
+        if (self.discount_pct is None) == (self.prices is None):
+            raise ValueError("give exactly one of discount_pct (a percentage off the list price) or prices "
+                             "(replacement schedules)")
+        if self.prices is not None and self.model is None:
+            raise ValueError("replacement prices are per model: write model: <id> (a provider takes discount_pct)")
+        if self.prices is not None and (self.effective_from or self.effective_to):
+            raise ValueError("effective_from / effective_to belong on each replacement schedule, not on the entry")
+        if self.effective_from and self.effective_to and self.effective_to <= self.effective_from:
+            raise ValueError(f"effective_to {self.effective_to} is not after effective_from {self.effective_from}")
+        seen: dict[tuple[str, str, str], list[ContractSchedule]] = {}
+        for i, schedule in enumerate(self.prices or []):
+            key = (schedule.region, schedule.service_tier, schedule.currency)
+            if any(_periods_overlap(schedule, other) for other in seen.get(key, [])):
+                raise ValueError(f"prices[{i}]: two {'/'.join(key)} schedules are in force on the same day — end "
+                                 "the older one with effective_to on the day the newer one's effective_from begins")
+            seen.setdefault(key, []).append(schedule)
+        return self
+
+    def in_force(self, on: dt.date) -> bool:
+        """For a discount: it applies on ``on`` (``effective_from`` inclusive, ``effective_to`` exclusive)."""
+        return (self.effective_from is None or self.effective_from <= on) and (
+            self.effective_to is None or on < self.effective_to
+        )
+
+
+class Overrides(Strict):
+    """``overrides.yaml`` at the root of a registry layer: your prices, laid over the registry's list prices.
+
+    The bundled data never changes; every page and command that prices through an override says so ("your
+    prices"), and the drift check never reads overrides (they are meant to differ from the list prices)."""
+
+    overrides: list[Override] = Field(min_length=1, max_length=10_000)
+
+
+SCHEMA_ROOTS: dict[str, type[Strict]] = {"provider": Provider, "benchmark": Benchmark, "fx": FxTable,
+                                         "overrides": Overrides}
 
 
 def registry_json_schema() -> dict:
@@ -414,8 +548,8 @@ def registry_json_schema() -> dict:
     )
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "LLM cost dashboard registry file (provider, benchmark or fx)",
-        "description": "Generated from analytics/schema.py by `make schema`; do not edit by hand.",
+        "title": "LLM cost dashboard registry file (provider, benchmark, fx or overrides)",
+        "description": "Generated from analytics/core/schema.py by `make schema`; do not edit by hand.",
         "anyOf": [{"$ref": f"#/$defs/{kind.__name__}"} for kind in SCHEMA_ROOTS.values()],
         "$defs": top["$defs"],
     }

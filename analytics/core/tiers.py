@@ -26,6 +26,10 @@ DEFAULT_START = 1_000
 """Curves start at a 1K-token prompt."""
 GRID_POINTS = 160
 """Log-spaced points per curve, on top of the tier bounds and the window end."""
+TIE_TOLERANCE = 1e-3
+"""Two costs within 0.1% of the dearer one are a tie. Two curves that meet and part by less are not a crossover,
+and a crossover is reported at the first prompt at which the dearer model costs at least 0.1% more — not at the
+token where the lines touch, where the table would read "$0.028002 vs $0.028002"."""
 
 CURVE_COLUMNS = ["model", "name", "provider", "country", "prompt_tokens", "cost", "tier_index", "tier_up_to",
                  "currency"]
@@ -201,11 +205,11 @@ def _pair_crossovers(registry: Registry, a: _Priced, b: _Priced, output_tokens: 
     ends = np.array([p for seg in segments for p in seg], dtype=float)
 
     def diff(prompts: np.ndarray) -> np.ndarray:
-        """Cost of A minus cost of B; differences within float rounding of the costs count as a tie (0)."""
+        """Cost of A minus cost of B; a difference within ``TIE_TOLERANCE`` of the dearer cost is a tie (0)."""
         cost_a = _costs(registry, a, prompts, output_tokens, cache_hit, currency).total
         cost_b = _costs(registry, b, prompts, output_tokens, cache_hit, currency).total
         delta = cost_a - cost_b
-        tie = np.abs(delta) <= 1e-9 * np.maximum(np.abs(cost_a), np.abs(cost_b))
+        tie = np.abs(delta) <= TIE_TOLERANCE * np.maximum(np.abs(cost_a), np.abs(cost_b))
         return np.where(tie, 0.0, delta)
 
     d = diff(ends)
@@ -223,7 +227,7 @@ def _pair_crossovers(registry: Registry, a: _Priced, b: _Priced, output_tokens: 
             if not is_hi:
                 crossing, kind = lo, "cliff"  # the sign changed across a tier bound
             else:
-                crossing, kind = _first_with_sign(diff, lo, hi, d[i - 1], value, sign), "slope"
+                crossing, kind = _first_with_sign(diff, lo, hi, sign), "slope"
             dearer, cheaper = (a, b) if sign > 0 else (b, a)
             cost_a = float(_costs(registry, a, np.array([crossing]), output_tokens, cache_hit, currency).total[0])
             cost_b = float(_costs(registry, b, np.array([crossing]), output_tokens, cache_hit, currency).total[0])
@@ -237,18 +241,16 @@ def _pair_crossovers(registry: Registry, a: _Priced, b: _Priced, output_tokens: 
     return events
 
 
-def _first_with_sign(diff, lo: int, hi: int, d_lo: float, d_hi: float, sign: int) -> int:
-    """The smallest integer prompt in [lo, hi] whose difference has ``sign``; the difference is linear there."""
-    if d_hi == d_lo:  # pragma: no cover - a sign change implies a slope
-        return hi
-    root = lo + (hi - lo) * (-d_lo) / (d_hi - d_lo)
-    guess = math.floor(root)
-    window = np.arange(max(lo, guess - 2), min(hi, guess + 3) + 1, dtype=float)
-    values = diff(window)
-    for prompt, value in zip(window, values, strict=True):
-        if np.sign(value) == sign:
-            return int(prompt)
-    return hi  # pragma: no cover - float rounding pushed the root to the segment's end
+def _first_with_sign(diff, lo: int, hi: int, sign: int) -> int:
+    """The smallest integer prompt in [lo, hi] whose difference has ``sign`` (``hi`` has it). Inside a segment both
+    costs are linear in the prompt, so (A − B) / max(A, B) is monotonic and a binary search finds it."""
+    while lo < hi:
+        middle = (lo + hi) // 2
+        if np.sign(diff(np.array([middle], dtype=float))[0]) == sign:
+            hi = middle
+        else:
+            lo = middle + 1
+    return hi
 
 
 def crossovers(
@@ -267,7 +269,8 @@ def crossovers(
 
     ``kind`` is "cliff" when it happens at a tier bound (``b + 1``: one model re-prices the whole request) and
     "slope" when two rising lines cross inside a tier (the dearer per-input-token model overtakes one whose
-    output made it dearer at first). Exact to the token: the first prompt at which ``dearer`` costs more.
+    output made it dearer at first). Exact to the token: the first prompt at which ``dearer`` costs more by more
+    than ``TIE_TOLERANCE`` (0.1%); curves that never part by more than that are a tie and not listed.
     """
     _check(output_tokens, cache_hit, start)
     priced, _ = _priced_models(registry, models, output_tokens, start, region, service_tier, on)

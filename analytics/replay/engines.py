@@ -13,11 +13,13 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from analytics.core.clock import today
 from analytics.core.errors import AnalyticsError
-from analytics.core.presets import seed_models
+from analytics.core.presets import replay_models
 from analytics.core.registry import Registry
 
-from .engine import NO_PRICE, NOT_FITTING, SUMMARY_COLUMNS, ReplayResult, reason_texts
+from .engine import APPROXIMATION, NO_PRICE, NOT_FITTING, SUMMARY_COLUMNS, ReplayResult, reason_texts
+from .names import resolve_many
 from .query import (
     BUCKETS_PER_OCTAVE,
     GAP,
@@ -216,30 +218,60 @@ def _tier_counts(plan: ModelPlan, groups: pd.DataFrame, i: int, status: np.ndarr
 def _comparison(query: ReplayQuery, groups: pd.DataFrame, statuses: list[np.ndarray], k: int) -> dict[str, Any]:
     """Model ``k`` against the models the requests were recorded on, over the requests both price: the name is a
     key of the summary's groups, so the recorded model's costs sit in the same group as this model's."""
-    result = {"recorded_cost": np.nan, "saving": np.nan, "saving_share": np.nan, "compared_requests": 0}
+    result = {"recorded_cost": np.nan, "saving": np.nan, "saving_share": np.nan, "compared_requests": 0,
+              "compared_rows": 0}
     if not query.shape.has_model:
         return result
     requests = groups["requests"].to_numpy(dtype=np.float64)
+    row_counts = _rows(groups)
     recorded_plan = groups["name"].map(query.recorded).to_numpy(dtype=np.float64)
-    compared = recorded = cost = 0.0
+    compared = compared_rows = recorded = cost = 0.0
     for r in set(query.recorded.values()):
         rows = (recorded_plan == r) & (statuses[k] == STATUS_PRICED) & (statuses[r] == STATUS_PRICED)
         compared += float(requests[rows].sum())
+        compared_rows += float(row_counts[rows].sum())
         recorded += float(groups[f"sum{r}"].to_numpy()[rows].sum())
         cost += float(groups[f"sum{k}"].to_numpy()[rows].sum())
     result["compared_requests"] = _count(compared)
+    result["compared_rows"] = int(compared_rows)
     if compared:
         result.update(recorded_cost=recorded, saving=recorded - cost,
                       saving_share=(recorded - cost) / recorded if recorded else np.nan)
     return result
 
 
-def _recorded_total(query: ReplayQuery, groups: pd.DataFrame, statuses: list[np.ndarray]) -> float | None:
-    if not query.recorded:
-        return None
+def _rows(groups: pd.DataFrame) -> np.ndarray:
+    """Rows per summary group (the request count when no weight column makes them differ)."""
+    return groups["rows" if "rows" in groups else "requests"].to_numpy(dtype=np.float64)
+
+
+def _as_recorded(query: ReplayQuery, groups: pd.DataFrame, statuses: list[np.ndarray], usd: float
+                 ) -> dict[str, float]:
+    """The log on the models it was recorded on (registry prices): cost, and the rows and requests that covers
+    out of ``rows_total``; where the log has the export's own cost (USD; ``usd`` converts it), that cost beside
+    ours over the rows both have — as the numpy engine reports it."""
+    if not query.shape.has_model:
+        return {}
     recorded_plan = groups["name"].map(query.recorded).to_numpy(dtype=np.float64)
-    return sum(float(groups[f"sum{r}"].to_numpy()[(recorded_plan == r) & (statuses[r] == STATUS_PRICED)].sum())
-               for r in set(query.recorded.values()))
+    requests, row_counts = groups["requests"].to_numpy(dtype=np.float64), _rows(groups)
+    cost = covered_rows = covered = export_rows = theirs = ours = 0.0
+    exported = query.shape.has_export_cost
+    for r in set(query.recorded.values()):
+        known = (recorded_plan == r) & (statuses[r] == STATUS_PRICED)
+        cost += float(groups[f"sum{r}"].to_numpy()[known].sum())
+        covered_rows += float(row_counts[known].sum())
+        covered += float(requests[known].sum())
+        if exported:
+            export_rows += float(groups["export_rows"].to_numpy(dtype=np.float64)[known].sum())
+            theirs += float(np.nansum(groups["export_sum"].to_numpy(dtype=np.float64)[known]))
+            ours += float(np.nansum(groups[f"export_ours{r}"].to_numpy(dtype=np.float64)[known]))
+    found: dict[str, float] = {"cost": cost, "rows": int(covered_rows), "requests": _count(covered),
+                               "rows_total": int(row_counts.sum())}
+    if exported:
+        theirs *= usd
+        found.update({"export_rows": int(export_rows), "export_cost": theirs, "cost_on_export_rows": ours,
+                      "difference_share": (ours - theirs) / theirs if theirs else np.nan})
+    return found
 
 
 def _model_rows(registry: Registry, query: ReplayQuery, groups: pd.DataFrame, statuses: list[np.ndarray], k: int,
@@ -270,7 +302,8 @@ def _model_rows(registry: Registry, query: ReplayQuery, groups: pd.DataFrame, st
     row = {"model": plan.model.id, "name": entry.model.name, "provider": entry.provider.name,
            "country": entry.provider.country, "requests": _count(n), "priced": _count(priced),
            "not_fitting": _count(not_fitting), "no_price": _count(no_price), **stats,
-           "tier_shares": " · ".join(shares), **_comparison(query, groups, statuses, k), "currency": currency}
+           "tier_shares": " · ".join(shares), **_comparison(query, groups, statuses, k), "currency": currency,
+           "rows": int(_rows(groups).sum())}
     reasons = reason_texts(plan.model)
     unpriced = [{"model": plan.model.id, "kind": NOT_FITTING if code <= 4 else NO_PRICE, "reason": reasons[code],
                  "requests": _count(float(requests[status == code].sum()))}
@@ -280,7 +313,8 @@ def _model_rows(registry: Registry, query: ReplayQuery, groups: pd.DataFrame, st
 
 def assemble(registry: Registry, query: ReplayQuery, groups: pd.DataFrame, names: pd.DataFrame,
              histogram: pd.DataFrame, percentiles: dict[int, list[float]], unknown: list[str], *, engine: str,
-             region: str, service_tier: str, currency: str, on: dt.date) -> ReplayResult:
+             region: str, service_tier: str, currency: str, on: dt.date,
+             recorded_names: dict[str, str] | None = None) -> ReplayResult:
     """The replay's tables, as the numpy engine makes them, from the engine's small results."""
     n = float(groups["requests"].sum())
     statuses = [_statuses(groups, i, plan) for i, plan in enumerate(query.plans)]
@@ -290,7 +324,7 @@ def assemble(registry: Registry, query: ReplayQuery, groups: pd.DataFrame, names
         summary_rows.append(row)
         tier_rows += tiers
         unpriced_rows += unpriced
-    by_name = {(None if pd.isna(a) else a): float(b) for a, b in zip(names["name"], names["requests"], strict=True)}
+    by_name = {(None if pd.isna(a) else a): float(b) for a, b in zip(names["name"], names["rows"], strict=True)}
     unknown_recorded = {str(name): _count(by_name.get(name, 0.0)) for name in unknown}
     blank = sum(c for name, c in by_name.items() if name is None or not str(name).strip())
     if blank and query.shape.has_model:
@@ -309,7 +343,9 @@ def assemble(registry: Registry, query: ReplayQuery, groups: pd.DataFrame, names
         service_tier=service_tier, period=(first, last) if first is not None else None,
         priced_on=None if query.shape.has_time else on, unknown_recorded=unknown_recorded, engine=engine,
         cost_buckets=buckets[["model", "cost_low", "cost_high", "requests"]].reset_index(drop=True),
-        recorded_total=_recorded_total(query, groups, statuses))
+        rows=int(_rows(groups).sum()), recorded_names=recorded_names or {},
+        as_recorded=_as_recorded(query, groups, statuses, registry.convert(1.0, "USD", currency)),
+        approximation=APPROXIMATION if query.shape.has_weight else None)
 
 
 def replay_table(execute: Callable[[ir.Expr], pd.DataFrame], registry: Registry, table: ir.Table,
@@ -321,8 +357,7 @@ def replay_table(execute: Callable[[ir.Expr], pd.DataFrame], registry: Registry,
 
     Four queries: the names and checks, the summary, the cost histogram (for a big log on DuckDB: of a sample, the
     summary then counting the whole log around the percentiles), the exact costs at the percentiles."""
-    day = on or dt.date.today()
-    model_ids = list(models or seed_models(registry))
+    day = on or today()
     shape = LogShape.of(table)
     missing = [c for c in REQUIRED_COLUMNS if c not in shape.tokens]
     if missing:
@@ -333,9 +368,25 @@ def replay_table(execute: Callable[[ir.Expr], pd.DataFrame], registry: Registry,
     problems = check_problems(_sum_checks(names))
     if problems:
         raise AnalyticsError(f"{label}: " + "; ".join(problems))
+    if not models:  # as the numpy engine: each provider's newest flagship callable all through the log
+        first = _day(names["first"].min()) if "first" in names else None
+        last = _day(names["last"].max()) if "last" in names else None
+        models = replay_models(registry, first or day, last or day)
+    model_ids = list(models)
     recorded = [None if pd.isna(name) else str(name) for name in names["name"]]
+    # recorded names resolve as the in-memory reader resolves them: aliases, provider prefixes, dates, permaslugs
+    resolved = resolve_many(registry, [name.strip() for name in recorded if name and name.strip()])
+
+    def resolve_name(name: str) -> str:
+        found = resolved.get(name) if resolve is None else resolve(name)
+        if found is None:
+            raise AnalyticsError(f"unknown model {name!r}")
+        return found
+
     query, unknown = build_query(registry, table, model_ids, recorded, region=region,
-                                 service_tier=service_tier, on=day, currency=currency, resolve=resolve)
+                                 service_tier=service_tier, on=day, currency=currency, resolve=resolve_name)
+    recorded_names = {name: model for name, model in resolved.items()
+                      if model is not None and name != model and name not in registry.aliases}
     rows = int(names["rows"].sum())
     groups = histogram = targets = windows = None
     if engine == "duckdb" and rows > 4 * GUIDE_ROWS:
@@ -346,7 +397,9 @@ def replay_table(execute: Callable[[ir.Expr], pd.DataFrame], registry: Registry,
         statuses = [_statuses(groups, i, plan) for i, plan in enumerate(query.plans)]
         histogram = windowed_histogram(groups, statuses, windows)
         priced = {k for k in range(query.asked) if groups["requests"].to_numpy()[statuses[k] == STATUS_PRICED].sum()}
-        targets = _targets(histogram) if priced <= set(windows) else None
+        targets = _targets(histogram)
+        if targets is not None and not priced <= {int(k) for k in targets}:
+            targets = None  # a model the sample did not price at all
         cost_buckets = guide
         if targets is None:  # the sample missed (a rank fell between windows): count every bucket
             histogram = execute(query.histogram())
@@ -357,7 +410,8 @@ def replay_table(execute: Callable[[ir.Expr], pd.DataFrame], registry: Registry,
         targets, cost_buckets = _targets(histogram), histogram
     values = execute(query.order_statistics(targets, windows)) if targets else pd.DataFrame(columns=["requests"])
     return assemble(registry, query, groups, names, cost_buckets, exact_percentiles(histogram, values), unknown,
-                    engine=engine, region=region, service_tier=service_tier, currency=currency, on=day)
+                    engine=engine, region=region, service_tier=service_tier, currency=currency, on=day,
+                    recorded_names=recorded_names)
 
 
 def _targets(histogram: pd.DataFrame) -> dict[int, list[int]] | None:

@@ -25,7 +25,9 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from analytics.core.clock import today
 from analytics.core.errors import AnalyticsError
+from analytics.core.lifecycle import not_live_reason
 from analytics.core.pricing import MTOK, TierRates, prompt_cap, tier_labels
 from analytics.core.registry import Registry
 from analytics.core.schema import Model, PriceSchedule
@@ -35,6 +37,7 @@ TOKEN_COLUMNS = ("prompt_tokens", "output_tokens", "cached_tokens", "reasoning_t
 """The token columns the expression reads (a missing optional one is 0): ``prompt_tokens`` holds the whole
 prompt, cached and cache-written tokens included."""
 REQUIRED_COLUMNS = ("prompt_tokens", "output_tokens")
+EXPORT_COST = "export_cost"
 WEIGHT_COLUMN = "requests"
 """Where a row stands for several requests (an aggregated bucket), how many; its token columns are the bucket's
 totals and each request is priced at the average size. Missing: every row is one request."""
@@ -91,7 +94,9 @@ class ModelPlan:
            currency: str) -> ModelPlan:
         candidates = [s for s in model.prices if s.region == region and s.service_tier == service_tier]
         if not dated:
-            candidates = [s for s in candidates if s.in_force(on)][:1]
+            # the one schedule ``Registry.schedule`` picks: none for a model retired or unreleased on that day
+            live = not_live_reason(model, on) is None
+            candidates = [s for s in candidates if live and s.in_force(on)][:1]
         periods, slots = [], []
         for number, schedule in enumerate(candidates):
             periods.append((schedule, schedule.effective_from, schedule.effective_to))
@@ -205,12 +210,14 @@ class LogShape:
     has_time: bool
     has_model: bool
     has_weight: bool
+    has_export_cost: bool = False
+    """The export's own cost per row (USD), compared with ours over the rows both have (``as_recorded``)."""
 
     @classmethod
     def of(cls, table: ir.Table) -> LogShape:
         columns = set(table.columns)
         return cls(tuple(c for c in TOKEN_COLUMNS if c in columns), "timestamp" in columns, "model" in columns,
-                   WEIGHT_COLUMN in columns)
+                   WEIGHT_COLUMN in columns, EXPORT_COST in columns)
 
 
 def _tokens(table: ir.Table, shape: LogShape) -> dict[str, Any]:
@@ -346,6 +353,8 @@ class ReplayQuery:
         columns = {k: v for k, v in tokens.items() if not isinstance(v, ir.Scalar)}
         if shape.has_weight:
             columns["weight"] = t[WEIGHT_COLUMN].cast("float64")
+        if shape.has_export_cost:
+            columns["export"] = t[EXPORT_COST].cast("float64")
         columns["name"] = _name(t, shape)
         for i, plan in enumerate(self.plans):
             columns[f"fit{i}"] = plan.fit(tokens)
@@ -374,12 +383,22 @@ class ReplayQuery:
         for k, ranges in (windows or {}).items():
             keys[f"window{k}"] = window_key(two[f"raw{k}"], ranges)
         aggregates: dict[str, Any] = {"requests": two["weight"].sum() if weighted else two.count()}
+        if weighted:
+            aggregates["rows"] = two.count()
         for i in range(len(self.plans)):
             raw = two[f"raw{i}"]
             aggregates[f"sum{i}"] = (raw * two["weight"]).sum() if weighted else raw.sum()
             if i < self.asked:
                 aggregates[f"min{i}"] = raw.min()
                 aggregates[f"max{i}"] = raw.max()
+        if "export" in two.columns:
+            # the export's own cost and ours on the recorded model, over the rows that record one
+            has_export = two["export"].notnull()
+            aggregates["export_rows"] = has_export.sum()
+            aggregates["export_sum"] = two["export"].sum()
+            for r in sorted(set(self.recorded.values())):
+                raw = two[f"raw{r}"] * two["weight"] if weighted else two[f"raw{r}"]
+                aggregates[f"export_ours{r}"] = ibis.ifelse(has_export, raw, NULL).sum()
         return two.group_by(**keys).aggregate(**aggregates)
 
     def _costs(self, sample: float | None = None) -> ir.Table:
@@ -499,7 +518,7 @@ def build_query(registry: Registry, table: ir.Table, models: Iterable[str], name
     """The query for ``models`` over ``table`` (canonical columns), and the recorded ``names`` it cannot resolve
     (``names``: the log's distinct recorded model names, from ``ReplayQuery.names``)."""
     shape = LogShape.of(table)
-    options = {"region": region, "service_tier": service_tier, "on": on or dt.date.today(), "currency": currency}
+    options = {"region": region, "service_tier": service_tier, "on": on or today(), "currency": currency}
     position: dict[str, int] = {}
     plans: list[ModelPlan] = []
 

@@ -26,18 +26,14 @@ from analytics.core.registry import Registry
 
 from .engine import ReplayResult
 from .engines import replay_table
+from .expressions import Expression, ExpressionError, Term, parse
+from .formats import detect_format, format_named
 
 CANONICAL = ("prompt_tokens", "output_tokens", "cached_tokens", "reasoning_tokens", "cache_write_tokens",
-             "cache_write_1h_tokens", "timestamp", "model", "requests")
+             "cache_write_1h_tokens", "timestamp", "model", "requests", "export_cost")
 """The columns the replay reads; a source's other columns are never read."""
 NUMERIC = ("prompt_tokens", "output_tokens", "cached_tokens", "reasoning_tokens", "cache_write_tokens",
-           "cache_write_1h_tokens", "requests")
-
-LITELLM_SPEND_LOGS = {"prompt_tokens": "prompt_tokens", "output_tokens": "completion_tokens",
-                      "timestamp": "startTime", "model": "model"}
-"""LiteLLM's ``LiteLLM_SpendLogs`` table (its proxy's Postgres): one row per request. ``completion_tokens`` counts
-reasoning tokens too, which the registry bills at the output rate unless it says otherwise."""
-LITELLM_MARKERS = {"request_id", "spend", "prompt_tokens", "completion_tokens", "startTime"}
+           "cache_write_1h_tokens", "requests", "export_cost")
 
 TIMED_OUT = "the query ran past the time limit (raise it with --timeout)"
 DEFAULT_MEMORY_LIMIT = "1GB"
@@ -47,6 +43,11 @@ CONNECT_TIMEOUT_S = 10
 
 class SourceError(AnalyticsError):
     """A source that cannot be read: unreachable, no such table or column, a column that is not a number."""
+
+
+class EngineUnsupported(SourceError):
+    """A log the engine would price differently from the in-memory (numpy) engine, which is the reference: it
+    refuses in one line, and ``--engine auto`` replays the file in memory instead."""
 
 
 @dataclass
@@ -331,54 +332,100 @@ def open_spark(pattern: str, *, session: Any = None) -> Source:
 # -- the canonical columns ---------------------------------------------------------------------------------------
 
 
-def canonical_table(source: Source, mapping: Mapping[str, str] | None = None) -> ir.Table:
-    """The source's table with the replay's column names: an explicit ``mapping`` (canonical → the source's column)
-    first, then LiteLLM's spend-log columns when the table is one, then same-named columns (any case). Checks that
-    the required columns exist and that every token column holds numbers."""
+def _term_value(table: ir.Table, term: Term) -> ir.Value:
+    """One term of a column expression as an ibis value: a column, or a field inside a JSON column."""
+    column = table[term.column]
+    if not term.path:
+        return column
+    value = column if column.type().is_json() else column.cast("json")
+    for key in term.path:
+        value = value[key]
+    return value.unwrap_as("float64")
+
+
+def _expression_value(table: ir.Table, expression: Expression, target: str, label: str) -> ir.Value:
+    """A parsed column expression (``analytics.replay.expressions``) as one ibis value: a column, a JSON field,
+    a sum or a difference of them (a missing term of a sum counts 0, as the in-memory reader counts it)."""
+    if expression.kind == "column":
+        return table[expression.terms[0].column]
+    total = None
+    for term in expression.terms:
+        value = _term_value(table, term)
+        if not value.type().is_numeric():
+            raise SourceError(f"{label}: column {term.column!r} ({target}) is {value.type()}, not a number")
+        value = value.cast("float64").fill_null(0.0)
+        total = (value if term.sign > 0 else -value) if total is None else (
+            total + value if term.sign > 0 else total - value)
+    return total
+
+
+def canonical_table(source: Source, mapping: Mapping[str, str] | None = None, format_name: str | None = None
+                    ) -> ir.Table:
+    """The source's table with the replay's column names, as the in-memory reader maps a file: the export's
+    format (named, or detected from the columns: LiteLLM's ``LiteLLM_SpendLogs``, OpenAI's, Langfuse's …), then
+    an explicit ``mapping`` (canonical → column expression: a column, a JSON field, a sum or a difference; an empty
+    one unmaps), then same-named columns (any case). Checks that the required columns exist and that every token
+    column holds numbers; keeps only the rows a format counts as model calls."""
     table = source.table
     columns = list(table.columns)
-    by_key = {c.lower(): c for c in columns}
+    fmt = format_named(format_name) if format_name else detect_format(columns)
+    if format_name and fmt is None:
+        raise SourceError(f"{source.label}: no usage format named {format_name!r}")
+    if fmt is not None and fmt.aggregated and "requests" not in fmt.mapping:
+        raise EngineUnsupported(f"{source.label}: the {fmt.title} has no request count per row, which only the "
+                                "in-memory engine assumes (--engine numpy, with --average-prompt)")
     chosen: dict[str, str] = {}
-    if set(columns) >= LITELLM_MARKERS:
-        chosen.update(LITELLM_SPEND_LOGS)
+    by_key = {c.lower(): c for c in columns}
     for name in CANONICAL:
-        if name not in chosen and name in by_key:
+        if name in by_key:
             chosen[name] = by_key[name]
-    for target, column in (mapping or {}).items():
+    chosen.update(fmt.mapping if fmt else {})
+    for target, text in (mapping or {}).items():
         if target not in CANONICAL:
             raise SourceError(f"{source.label}: cannot map to {target!r} (map to one of {', '.join(CANONICAL)})")
-        if column not in columns:
-            raise SourceError(f"{source.label}: column {column!r} does not exist (to map to {target}); the table "
-                              f"has {', '.join(columns[:20])}")
-        chosen[target] = column
+        if text:
+            chosen[target] = text
+        else:
+            chosen.pop(target, None)
     for required in ("prompt_tokens", "output_tokens"):
         if required not in chosen:
             raise SourceError(f"{source.label}: column {required!r} does not exist; the table has "
                               f"{', '.join(columns[:20])} — map one with --map {required}=COLUMN")
-    schema = table.schema()
-    for target, column in chosen.items():
-        dtype = schema[column]
-        if target in NUMERIC and not dtype.is_numeric():
-            raise SourceError(f"{source.label}: column {column!r} ({target}) is {dtype}, not a number")
-        if target == "timestamp" and not (dtype.is_timestamp() or dtype.is_date() or dtype.is_numeric()):
-            if dtype.is_string():
-                continue  # cast below: a value that is not a time fails with the engine's message
-            raise SourceError(f"{source.label}: column {column!r} (timestamp) is {dtype}, not a time")
-    selected = {target: table[column] for target, column in chosen.items()}
-    if "timestamp" in selected:
-        dtype = schema[chosen["timestamp"]]
-        if dtype.is_string():
-            selected["timestamp"] = selected["timestamp"].cast("timestamp('UTC')")
-        elif dtype.is_date():
-            selected["timestamp"] = selected["timestamp"].cast("timestamp")
+    selected: dict[str, ir.Value] = {}
+    for target, text in chosen.items():
+        try:
+            expression = parse(text, columns)
+        except ExpressionError as exc:
+            raise SourceError(f"{source.label}: {target} = {text}: {exc.message}" +
+                              (f" — {exc.hint}" if exc.hint else "")) from None
+        selected[target] = _checked(_expression_value(table, expression, target, source.label), target, text,
+                                    source.label)
+    if fmt is not None and fmt.keep and fmt.keep.column in columns:
+        calls = table[fmt.keep.column].cast("string").lower().isin([v.lower() for v in fmt.keep.values])
+        table = table.filter(calls)
     return table.select(**selected)
 
 
+def _checked(value: ir.Value, target: str, text: str, label: str) -> ir.Value:
+    """A canonical column's value, type-checked: token counts must be numbers, times times (or Unix seconds)."""
+    dtype = value.type()
+    if target in NUMERIC and not dtype.is_numeric():
+        raise SourceError(f"{label}: column {text!r} ({target}) is {dtype}, not a number")
+    if target == "timestamp":
+        if dtype.is_string():
+            return value.cast("timestamp('UTC')")  # a value that is not a time fails with the engine's message
+        if dtype.is_date():
+            return value.cast("timestamp")
+        if not (dtype.is_timestamp() or dtype.is_numeric()):
+            raise SourceError(f"{label}: column {text!r} (timestamp) is {dtype}, not a time")
+    return value
+
+
 def replay_source(registry: Registry, source: Source, models: Iterable[str] | None = None, *,
-                  mapping: Mapping[str, str] | None = None, region: str = "global", service_tier: str = "standard",
-                  currency: str = "USD", on: dt.date | None = None) -> ReplayResult:
+                  mapping: Mapping[str, str] | None = None, format_name: str | None = None, region: str = "global",
+                  service_tier: str = "standard", currency: str = "USD", on: dt.date | None = None) -> ReplayResult:
     """Replay the log ``source`` holds, priced on its engine; only summaries come back."""
-    table = canonical_table(source, mapping)
+    table = canonical_table(source, mapping, format_name)
     return replay_table(source.execute, registry, table, models, region=region, service_tier=service_tier,
                         currency=currency, on=on, label=source.label, engine=source.engine)
 

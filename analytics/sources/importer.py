@@ -35,6 +35,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from analytics.core.clock import today
 from analytics.core.errors import AnalyticsError
 from analytics.core.registry import DATA_DIR, Registry
 from analytics.core.safeyaml import read_yaml_file
@@ -187,7 +188,7 @@ def import_genai_prices(bundled: Registry, provider_ids: list[str] | None = None
     """Build (not write) one provider document per genai-prices provider, skipping bundled duplicates."""
     if their_providers is None:
         version, their_providers = load_genai_prices()
-    day = checked_on or dt.date.today()
+    day = checked_on or today()
     by_id = {p.id: p for p in their_providers}
     chosen = provider_ids or list(by_id)
     unknown = [p for p in chosen if p not in by_id]

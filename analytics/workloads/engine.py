@@ -16,8 +16,11 @@ rounded):
   is chosen by ``Pi`` (cliff: the whole request at that tier's rates), cached tokens at the cache-read rate (the
   input rate where none is known), output and reasoning at the output (reasoning) rate. The billed output of a
   step is ``output + reasoning``; ``output_tokens`` in results includes reasoning.
-- Tool calls (steps 1..N−1) are charged at the model provider's fee for ``tool``; where no fee is known they are
-  counted as ``unpriced_tool_calls``, never priced at 0. ``tool: null`` is a tool run on your side (no fee).
+- Tool calls (steps 1..N−1) are charged at the model provider's fee for ``tool``. Where no fee is known they are
+  priced at the workload's ``assumed_tool_fee`` when it sets one (``assumed_fee_tool_calls``, cost component
+  ``assumed_tool_fees``: visible, never mixed with the provider's fees); otherwise they are counted as
+  ``unpriced_tool_calls``, never priced at 0, and the cost is a lower bound (``lower_bound``: the true cost is at
+  least that). ``tool: null`` is a tool run on your side (no fee).
 - The first step whose ``Pi + output + reasoning`` exceeds the context window, or whose ``Pi`` exceeds the input
   cap (or whose output + reasoning exceeds ``max_output_tokens``), is reported (``exceeds_context_at_step``: the
   earliest such step of any role); steps that do not fit cost NaN ("cannot run"), never 0, and so does the task.
@@ -60,7 +63,7 @@ from analytics.core.pricing import (
 from analytics.core.registry import Registry
 from analytics.core.schema import Model, PriceSchedule
 
-from .model import MIXED, Role, Workload, check_models, main_role
+from .model import MIXED, AssumedToolFee, Role, Workload, check_models, main_role
 from .speeds import DEFAULT_SPEED, SpeedAssumption, model_speed
 
 # -- the engine ---------------------------------------------------------------------------------------------------
@@ -82,11 +85,11 @@ STEP_COLUMNS = [
     "role", "model", "count", "step", "prompt_tokens", "cached_tokens", "cache_write_tokens", "output_tokens",
     "reasoning_tokens", "tool_calls", "tier_index", "tier_up_to", "tier_switch", "fits", "limit",
     "input_cost", "cached_input_cost", "cache_write_cost", "output_cost", "reasoning_cost", "tool_fee_cost",
-    "unpriced_tool_calls", "cost", "latency_s",
+    "assumed_tool_fee_cost", "unpriced_tool_calls", "assumed_fee_tool_calls", "cost", "latency_s",
 ]
 """Per step of ONE instance of a role (multiply by ``count`` for the task)."""
 
-COMPONENTS = ("input", "cached_input", "cache_write", "output", "reasoning", "tool_fees")
+COMPONENTS = ("input", "cached_input", "cache_write", "output", "reasoning", "tool_fees", "assumed_tool_fees")
 """The cost components of a result's ``breakdown`` (``output`` and ``reasoning`` merge in the CLI's JSON)."""
 
 
@@ -172,13 +175,15 @@ def run_role(workload: Workload, role: Role, registry: Registry, model_id: str |
     fits, limits = _fits(model, t["prompt"], completion)
     fee = registry.tool_fee(model_id, role.tool, settings.on) if role.tool else None
     fee_known = role.tool is None or fee is not None
+    assumed = None if fee_known else workload.assumed_tool_fee
     columns: dict[str, Any] = {
         "role": np.full(n, role.name, dtype=object), "model": np.full(n, model_id, dtype=object),
         "count": np.full(n, role.count), "step": t["step"], "prompt_tokens": t["prompt"],
         "cached_tokens": t["cached"], "output_tokens": t["output"], "reasoning_tokens": t["reasoning"],
         "tool_calls": t["tool_calls"], "fits": fits,
         "latency_s": speed.time_to_first_token_s + completion / speed.output_tokens_per_s + t["tool_latency"],
-        "unpriced_tool_calls": np.zeros(n) if fee_known else t["tool_calls"],
+        "unpriced_tool_calls": t["tool_calls"] if not fee_known and assumed is None else np.zeros(n),
+        "assumed_fee_tool_calls": t["tool_calls"] if assumed is not None else np.zeros(n),
     }
     try:
         schedule = registry.schedule(model_id, settings.region, settings.service_tier, settings.on)
@@ -186,9 +191,10 @@ def run_role(workload: Workload, role: Role, registry: Registry, model_id: str |
         nan = np.full(n, np.nan)
         columns.update(cache_write_tokens=np.zeros(n), tier_index=np.full(n, -1), tier_up_to=nan,
                        tier_switch=np.zeros(n, dtype=bool), input_cost=nan, cached_input_cost=nan,
-                       cache_write_cost=nan, output_cost=nan, reasoning_cost=nan, tool_fee_cost=nan, cost=nan)
+                       cache_write_cost=nan, output_cost=nan, reasoning_cost=nan, tool_fee_cost=nan,
+                       assumed_tool_fee_cost=nan, cost=nan)
         return RoleRun(role, model_id, _step_frame(columns, limits), fee_known, speed, no_price=str(exc))
-    columns.update(_priced_columns(registry, model, role, t, schedule, fee, fits, limits, settings))
+    columns.update(_priced_columns(registry, model, role, t, schedule, fee, assumed, fits, limits, settings))
     return RoleRun(role, model_id, _step_frame(columns, limits), fee_known, speed)
 
 
@@ -210,9 +216,11 @@ def _fits(model: Model, prompt: np.ndarray, completion: np.ndarray) -> tuple[np.
 
 
 def _priced_columns(registry: Registry, model: Model, role: Role, t: dict[str, np.ndarray], schedule: PriceSchedule,
-                    fee: Any, fits: np.ndarray, limits: np.ndarray, settings: Settings) -> dict[str, Any]:
+                    fee: Any, assumed: AssumedToolFee | None, fits: np.ndarray, limits: np.ndarray,
+                    settings: Settings) -> dict[str, Any]:
     """The priced step columns: tier, cache writes, cost per component (NaN where a step does not fit or has no
-    price: never 0); a step beyond every priced tier gets its limit text in ``limits``."""
+    price: never 0); tool calls at the provider's ``fee``, else at the ``assumed`` one in its own column; a step
+    beyond every priced tier gets its limit text in ``limits``."""
     n = role.steps
     index = tier_index(schedule, t["prompt"])
     writes = np.zeros(n)
@@ -223,13 +231,17 @@ def _priced_columns(registry: Registry, model: Model, role: Role, t: dict[str, n
         registry, model.id, t["prompt"], t["output"], t["cached"], t["reasoning"], writes,
         currency=settings.currency, schedule=schedule,
     )
-    tool_cost = np.zeros(n)
+    tool_cost, assumed_cost = np.zeros(n), np.zeros(n)
     if fee is not None:
         tool_cost = t["tool_calls"] * registry.convert(fee.per_thousand_calls / 1000, fee.currency, settings.currency)
+    elif assumed is not None:
+        assumed_cost = t["tool_calls"] * registry.convert(assumed.per_thousand_calls / 1000, assumed.currency,
+                                                          settings.currency)
     nan_unless_fits = np.where(fits, 1.0, np.nan)
     components = {
         "input_cost": costs.input, "cached_input_cost": costs.cached_input, "cache_write_cost": costs.cache_write,
         "output_cost": costs.output, "reasoning_cost": costs.reasoning, "tool_fee_cost": tool_cost,
+        "assumed_tool_fee_cost": assumed_cost,
     }
     components = {k: v * nan_unless_fits for k, v in components.items()}
     unpriced = np.flatnonzero(fits & (costs.fit != FIT_OK))  # beyond every priced tier: no price, not 0
@@ -291,7 +303,8 @@ class WorkloadResult:
     def breakdown(self) -> dict[str, float]:
         """Cost per task by component (``COMPONENTS``)."""
         names = {"input": "input_cost", "cached_input": "cached_input_cost", "cache_write": "cache_write_cost",
-                 "output": "output_cost", "reasoning": "reasoning_cost", "tool_fees": "tool_fee_cost"}
+                 "output": "output_cost", "reasoning": "reasoning_cost", "tool_fees": "tool_fee_cost",
+                 "assumed_tool_fees": "assumed_tool_fee_cost"}
         return {k: self._task_sum(col) for k, col in names.items()}
 
     @cached_property
@@ -326,7 +339,19 @@ class WorkloadResult:
 
     @cached_property
     def unpriced_tool_calls(self) -> float:
+        """Provider tool calls per task with no known fee and none assumed: not in the cost."""
         return self._task_sum("unpriced_tool_calls")
+
+    @cached_property
+    def assumed_fee_tool_calls(self) -> float:
+        """Provider tool calls per task with no known fee, priced at the workload's assumed fee."""
+        return self._task_sum("assumed_fee_tool_calls")
+
+    @cached_property
+    def lower_bound(self) -> bool:
+        """True when the cost leaves out unpriced tool calls: the true cost is at least ``cost_per_task``
+        (and the monthly and per-success figures are lower bounds too). False for a cost that cannot run."""
+        return self.unpriced_tool_calls > 0 and math.isfinite(self.cost_per_task)
 
     @cached_property
     def monthly_cost(self) -> float:
@@ -415,9 +440,14 @@ class WorkloadResult:
             "monthly_cost": self.monthly_cost,
             "cost_per_successful_task": self.cost_per_successful_task,
             "unpriced_tool_calls": self.unpriced_tool_calls,
+            "lower_bound": self.lower_bound,
+            "assumed_fee_tool_calls": self.assumed_fee_tool_calls,
+            "assumed_tool_fee": (self.workload.assumed_tool_fee.model_dump()
+                                 if self.workload.assumed_tool_fee is not None else None),
             "breakdown": {
                 "input": b["input"], "cached_input": b["cached_input"], "cache_write": b["cache_write"],
                 "output": b["output"] + b["reasoning"], "tool_fees": b["tool_fees"],
+                "assumed_tool_fees": b["assumed_tool_fees"],
             },
         }
 
@@ -435,7 +465,8 @@ class WorkloadResult:
             "prompt_tokens": self.prompt_tokens, "cached_tokens": self.cached_tokens,
             "cache_write_tokens": self.cache_write_tokens, "output_tokens": self.output_tokens,
             "reasoning_tokens": self.reasoning_tokens, "tool_calls": self.tool_calls,
-            "unpriced_tool_calls": self.unpriced_tool_calls,
+            "unpriced_tool_calls": self.unpriced_tool_calls, "assumed_fee_tool_calls": self.assumed_fee_tool_calls,
+            "lower_bound": self.lower_bound,
             **{f"{k}_cost": v for k, v in b.items()},
             "exceeds_context_at_step": self.exceeds_context_at_step or math.nan,
             "limit": "; ".join(f"{e['role']}: {e['reason']}" for e in self.exceeds_context) or
@@ -502,14 +533,17 @@ def breakdown_table(results: Iterable[WorkloadResult]) -> pd.DataFrame:
 
 
 def cumulative_cost(result: WorkloadResult, role: str | None = None) -> pd.DataFrame:
-    """Running cost of ``role`` (all its instances: count × one instance) step by step, with tier switches."""
+    """Running cost of ``role`` (all its instances: count × one instance) step by step, with tier switches;
+    ``unpriced_tool_calls`` (all instances) where a step's tool calls have no known fee (the cost leaves them
+    out: a lower bound)."""
     name = role or main_role(result.workload).name
     run = next((r for r in result.roles if r.role.name == name), None)
     if run is None:
         raise AnalyticsError(f"no role named {name!r} in workload {result.workload.name!r}")
     frame = run.steps[["role", "model", "step", "prompt_tokens", "tier_index", "tier_up_to", "tier_switch",
-                       "fits", "cost"]].copy()
+                       "fits", "cost", "unpriced_tool_calls"]].copy()
     frame["model"] = result.model
+    frame["unpriced_tool_calls"] = frame["unpriced_tool_calls"] * run.role.count
     frame["step_cost"] = frame["cost"] * run.role.count
     frame["cumulative_cost"] = frame["step_cost"].cumsum(skipna=False)
     return frame.drop(columns="cost")

@@ -25,6 +25,7 @@ def page_list() -> list[st.Page]:
     return [
         st.Page("pages/overview.py", title="Overview", icon="🏠", default=True),
         st.Page("pages/prices.py", title="Prices", icon="💲"),
+        st.Page("pages/calculator.py", title="Calculator", icon="🧮"),
         st.Page("pages/blended.py", title="Blended price", icon="⚖️"),
         st.Page("pages/context_tiers.py", title="Context tiers", icon="📏"),
         st.Page("pages/cost_vs_hle.py", title="Cost vs HLE", icon="🎯"),
@@ -44,7 +45,12 @@ def run_page(page: st.Page) -> None:
 
 
 def require_router() -> None:
-    """Every page's first statement: when the router did not start this run, hand the run over to it."""
+    """Every page's first statement: when the router did not start this run, hand the run over to it.
+
+    The flag is used up here: when a page ends its run with ``st.stop()``, ``run_page``'s ``finally`` cannot clear
+    it (once a stop is requested, Streamlit no longer applies session-state writes), and a stale flag would let the
+    session's next direct page run (AppTest's ``switch_page``) pass without the router."""
     if not st.session_state.get(ROUTER_RAN):
         st.navigation(page_list(), position="hidden")
         st.rerun()
+    st.session_state[ROUTER_RAN] = False

@@ -10,26 +10,36 @@ import pytest
 
 from tests.app.conftest import open_page
 
+pytestmark = pytest.mark.usefixtures("seed_day")
+"""These tests check the seed report's figures: they run on its day (its models have been retired since)."""
+
+
 PAGES = ["pages/overview.py", "pages/prices.py", "pages/blended.py", "pages/context_tiers.py",
          "pages/cost_vs_hle.py"]
 
 
 def titles(at) -> list[str]:
-    """The titles of the page's plotly charts, in page order."""
-    return [json.loads(chart.proto.spec)["layout"]["title"]["text"] for chart in at.get("plotly_chart")]
+    """The titles of the page's plotly charts, in page order (wrapped for a phone on screen: read as one line)."""
+    return [json.loads(chart.proto.spec)["layout"]["title"]["text"].replace(" <br>", " ")
+            for chart in at.get("plotly_chart")]
 
 
 def footnotes(at) -> list[str]:
-    return [a["text"] for chart in at.get("plotly_chart")
-            for a in json.loads(chart.proto.spec)["layout"].get("annotations", [])]
+    """Each chart's provenance footnote (on screen it is a caption below the chart; the figure keeps it as meta)."""
+    return [json.loads(chart.proto.spec)["layout"]["meta"]["provenance"] for chart in at.get("plotly_chart")]
 
 
 def table(at, index: int = 0):
     return at.dataframe[index].value
 
 
-def row(at, name: str, index: int = 0):
-    return table(at, index).set_index("name").loc[name]
+def row(at, name: str, index: int | None = None):
+    """The row of model ``name`` in table ``index``, or in the first table that lists it (a page may show a table of
+    the models it could not plot before its main one)."""
+    if index is not None:
+        return table(at, index).set_index("name").loc[name]
+    frames = [df.value for df in at.dataframe if "name" in df.value]
+    return next(f for f in frames if name in set(f["name"])).set_index("name").loc[name]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -54,7 +64,7 @@ def test_shared_sidebar_currency_converts_the_overview_table(registry):
 
 
 def test_shared_sidebar_date_takes_the_schedule_in_force():
-    at = open_page()
+    at = open_page("pages/prices.py")
     at.date_input(key="on").set_value(dt.date(2026, 1, 1)).run()
     assert row(at, "Kimi K2.5").isna()["input_per_mtok"]  # not yet released: unknown, not 0
     assert row(at, "Gemini 3 Pro")["input_per_mtok"] == pytest.approx(2.00)
@@ -76,7 +86,7 @@ def test_as_of_date_before_a_release_means_no_price_not_zero():
     """Kimi K2.5's price applies from 2026-01-27: on 2026-01-01 it has no price (shown as unknown, not $0)."""
     at = open_page("pages/prices.py", query={"on": "2026-01-01"})
     kimi = row(at, "Kimi K2.5")
-    assert kimi["status"] == "no price"
+    assert kimi["status"] == "not released until 2026-01-27"
     assert kimi.isna()["input_per_mtok"]
 
 
@@ -86,23 +96,23 @@ def test_ratio_1_to_1_moves_kimi_from_1_20_to_1_80():
     """(3 × 0.60 + 3.00) / 4 = 1.20 at 3:1; (0.60 + 3.00) / 2 = 1.80 at 1:1; the change against 3:1 is +0.60."""
     at = open_page("pages/blended.py")
     assert row(at, "Kimi K2.5")["blended_per_mtok"] == pytest.approx(1.20)
-    assert titles(at) == ["Blended price per 1M tokens at 3:1"]
-    at.radio(key="ratio").set_value("1:1").run()
+    assert titles(at) == ["Blended price per 1M tokens at 3:1, 0% cache hits, 1K-token prompt"]
+    at.radio(key="blend").set_value("1:1").run()
     kimi = row(at, "Kimi K2.5")
     assert kimi["blended_per_mtok"] == pytest.approx(1.80)
     assert kimi["change_vs_3to1"] == pytest.approx(0.60)
-    assert titles(at) == ["Blended price per 1M tokens at 1:1"]
-    # the worked sum, for the first seed model: Qwen3-Max-Thinking (1.20 + 6.00) / 2 = 3.60
-    assert any("(1 × $1.200 + 1 × $6.000) / 2 = $3.600 / 1M" in c.value for c in at.code)
+    assert titles(at) == ["Blended price per 1M tokens at 1:1, 0% cache hits, 1K-token prompt"]
+    # the worked sum, for a model with a cache-read price (the cache-hit slider then changes it)
+    assert any("input_eff = 1 × $" in c.value and ") / 2 = $" in c.value for c in at.code)
 
 
 def test_custom_ratio_and_an_invalid_one():
     at = open_page("pages/blended.py")
-    at.radio(key="ratio").set_value("custom").run()
-    at.text_input(key="custom").set_value("5:1").run()
+    at.radio(key="blend").set_value("custom").run()
+    at.text_input(key="custom_ratio").set_value("5:1").run()
     # (5 × 0.60 + 3.00) / 6 = 1.00
     assert row(at, "Kimi K2.5")["blended_per_mtok"] == pytest.approx(1.00)
-    at.text_input(key="custom").set_value("five to one").run()
+    at.text_input(key="custom_ratio").set_value("five to one").run()
     assert at.warning and "3:1" in at.warning[0].value
     assert row(at, "Kimi K2.5")["blended_per_mtok"] == pytest.approx(1.20)
 
@@ -191,12 +201,13 @@ def test_context_tiers_controls():
 
 
 def test_context_tiers_crossovers_table():
-    """Gemini 3 Pro becomes dearer than GPT-5.2 at 8,001 prompt tokens with 1,000 output tokens:
-    Gemini − GPT = p × 0.25e-6 − 1,000 × 2e-6, positive from p = 8,001."""
+    """Gemini 3 Pro becomes dearer than GPT-5.2 at 8,113 prompt tokens with 1,000 output tokens:
+    Gemini − GPT = p × 0.25e-6 − 1,000 × 2e-6, zero at 8,000; more than 0.1% of Gemini's cost (the tie tolerance)
+    from p = 8,113."""
     at = open_page("pages/context_tiers.py")
     crossings = table(at, 1)
     first = crossings.iloc[0]
-    assert (first["prompt_tokens"], first["dearer_name"], first["cheaper_name"]) == (8_001, "Gemini 3 Pro", "GPT-5.2")
+    assert (first["prompt_tokens"], first["dearer_name"], first["cheaper_name"]) == (8_113, "Gemini 3 Pro", "GPT-5.2")
     assert {"cliff", "slope"} <= set(crossings["kind"])
 
 
@@ -208,9 +219,14 @@ def scores(at):
 
 def test_cost_vs_hle_condition_reporters_pick_and_ratio():
     at = open_page("pages/cost_vs_hle.py")
-    assert scores(at).loc["Qwen3-Max-Thinking", "score"] == pytest.approx(58.3)   # the seed report's, with tools
+    assert scores(at).loc["Qwen3-Max-Thinking", "score"] == pytest.approx(49.8)   # the Qwen team's own, by default
+    at.multiselect(key="reporters").set_value(["seed-report"]).run()
+    at.selectbox(key="subset").set_value("any").run()
+    assert "Qwen3-Max-Thinking" not in scores(at).index  # the seed's 58.3 is disputed: left out by default
+    at.toggle(key="disputed").set_value(True).run()
+    assert scores(at).loc["Qwen3-Max-Thinking", "score"] == pytest.approx(58.3)   # the seed report's, marked
+    assert scores(at).loc["Qwen3-Max-Thinking", "disputed"] == "disputed"
     at.multiselect(key="reporters").set_value(["vendor"]).run()
-    assert scores(at).loc["Qwen3-Max-Thinking", "score"] == pytest.approx(49.8)   # the Qwen team's own
     at.radio(key="condition").set_value("no-tools").run()
     assert scores(at).loc["Qwen3-Max-Thinking", "score"] == pytest.approx(30.2)
     assert set(scores(at)["condition"]) == {"no-tools"}
@@ -231,8 +247,10 @@ def test_cost_vs_hle_subset():
 
 
 def test_cost_vs_hle_pick_latest_takes_the_newest_report():
-    """Gemini 3 Pro's best is 45.8 (with tools); its newest report is the press's 38.3 without tools (2026-01-29)."""
-    at = open_page("pages/cost_vs_hle.py")
+    """Gemini 3 Pro's best is 45.8 (with tools); its newest report by 2026-01-29 is the press's 38.3 without tools
+    (published that day)."""
+    at = open_page("pages/cost_vs_hle.py", query={"on": "2026-01-29", "condition": "best", "subset": "any"})
+    at.multiselect(key="reporters").set_value(["vendor", "third-party", "press", "seed-report"]).run()
     assert scores(at).loc["Gemini 3 Pro", "score"] == pytest.approx(45.8)
     at.radio(key="pick").set_value("latest").run()
     assert scores(at).loc["Gemini 3 Pro", "score"] == pytest.approx(38.3)
@@ -244,7 +262,9 @@ def test_cost_vs_hle_lists_models_without_a_score_and_the_frontier():
     missing = table(at, 0)
     assert "no score reported" in set(missing["status"])
     frontier = table(at, 1)
-    assert frontier["name"].tolist() == ["DeepSeek V3.2", "Kimi K2.5", "Qwen3-Max-Thinking"]
+    # with tools, the labs' own figures published by 2026-01-28: Gemini 3 Flash 43.5 at (3 × 0.5 + 3) / 4 = 1.125,
+    # Kimi K2.5 50.2 (full set) at 1.20
+    assert frontier["name"].tolist() == ["Gemini 3 Flash (preview)", "Kimi K2.5"]
     assert len(at.get("plotly_chart")) == 2 and titles(at)[1] == "HLE without tools vs with tools"
 
 
@@ -253,16 +273,17 @@ def test_cost_vs_hle_lists_models_without_a_score_and_the_frontier():
 @pytest.mark.parametrize(
     ("page", "query", "check"),
     [
-        ("pages/blended.py", {"ratio": "1:1"}, lambda at: row(at, "Kimi K2.5")["blended_per_mtok"] == 1.8),
-        ("pages/blended.py", {"ratio": "custom", "custom": "5:1", "cache": "50"},
-         lambda at: titles(at) == ["Blended price per 1M tokens at 5:1"]),
+        ("pages/blended.py", {"blend": "1:1"}, lambda at: row(at, "Kimi K2.5")["blended_per_mtok"] == 1.8),
+        ("pages/blended.py", {"blend": "custom", "custom_ratio": "5:1", "cache": "50"},
+         lambda at: titles(at) == ["Blended price per 1M tokens at 5:1, 50% cache hits, 1K-token prompt"]),
         ("pages/context_tiers.py", {"output": "4000", "scale": "linear"},
          lambda at: "4,000 output tokens" in titles(at)[0]),
-        ("pages/cost_vs_hle.py", {"condition": "no-tools", "reporters": "vendor"},
+        ("pages/cost_vs_hle.py", {"condition": "no-tools", "reporters": "vendor", "subset": "any"},
          lambda at: scores(at).loc["Qwen3-Max-Thinking", "score"] == 30.2),
         ("pages/prices.py", {"region": "cn-mainland", "currency": "CNY"},
          lambda at: row(at, "Qwen3-Max-Thinking")["input_per_mtok"] == pytest.approx(2.5)),
-        ("pages/blended.py", {"on": "2026-01-01"}, lambda at: row(at, "Kimi K2.5")["status"] == "no price"),
+        ("pages/blended.py", {"on": "2026-01-01"}, lambda at: row(at, "Kimi K2.5")["status"]
+         .startswith("not released until 2026-01-")),
     ],
     ids=["ratio", "custom-ratio", "context-tiers", "cost-vs-hle", "prices-region-currency", "as-of"],
 )
@@ -273,14 +294,14 @@ def test_query_params_reproduce_a_view(page, query, check):
 
 
 def test_a_bad_query_param_falls_back_to_the_default():
-    at = open_page("pages/blended.py", query={"ratio": "<script>", "cache": "999"})
+    at = open_page("pages/blended.py", query={"blend": "<script>", "cache": "999"})
     assert not at.exception
-    assert titles(at) == ["Blended price per 1M tokens at 3:1"]
+    assert titles(at) == ["Blended price per 1M tokens at 3:1, 0% cache hits, 1K-token prompt"]
 
 
 def test_typed_text_is_escaped_before_it_reaches_markdown():
     """A ratio typed into the URL is echoed in a warning: it must stay text, not become an image or a link."""
-    at = open_page("pages/blended.py", query={"ratio": "custom", "custom": "![x](http://evil.example/a.png)"})
+    at = open_page("pages/blended.py", query={"blend": "custom", "custom_ratio": "![x](http://evil.example/a.png)"})
     assert not at.exception
     assert at.warning
     message = at.warning[0].value

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analytics.core.presets import SEED_DATE
+from analytics.replay.samples import sample_log
 from analytics.replay.sources import configured_sources
-from analytics.replay.usage import sample_log
 from tests.app.conftest import DASHBOARD
 
 PAGE = "pages/replay.py"
@@ -27,7 +28,7 @@ def open_with_secrets(connections: dict) -> AppTest:
 def parquet_folder(tmp_path, registry):
     folder = tmp_path / "logs"
     folder.mkdir()
-    frame = sample_log(600, seed=1, end=registry.as_of())
+    frame = sample_log(600, seed=1, end=SEED_DATE)
     frame["timestamp"] = frame["timestamp"].astype("datetime64[us, UTC]")
     frame.iloc[:300].to_parquet(folder / "a.parquet")
     frame.iloc[300:].to_parquet(folder / "b.parquet")
@@ -37,13 +38,13 @@ def parquet_folder(tmp_path, registry):
 def test_without_configured_sources_the_page_offers_upload_and_sample_only():
     at = open_with_secrets({})
     assert not at.exception
-    assert at.radio(key="log").options == ["Upload a log", "Generated sample"]
+    assert "server" not in at.radio(key="log").options
 
 
 def test_a_configured_parquet_folder_is_priced_by_label(parquet_folder):
     at = open_with_secrets({"archive": {"label": "Usage archive", "path": str(parquet_folder / "*.parquet")}})
     assert not at.exception, at.exception
-    assert "Configured on this server" in at.radio(key="log").options
+    assert "server" in at.radio(key="log").options
     at.radio(key="log").set_value("server").run()
     assert not at.exception, at.exception
     assert at.selectbox(key="server_log").options == ["Usage archive"]

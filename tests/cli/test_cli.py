@@ -13,6 +13,10 @@ import pytest
 from analytics.cli.main import main
 from analytics.core.registry import DATA_DIR
 
+pytestmark = pytest.mark.usefixtures("seed_day")
+"""These tests check the seed report's figures: they run on its day (its models have been retired since)."""
+
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -29,7 +33,7 @@ def run_json(capsys, *argv: str):
 
 
 def test_models_json_has_the_five_seed_models(capsys):
-    models = {m["id"]: m for m in run_json(capsys, "models", "--on", "2026-11-29")}
+    models = {m["id"]: m for m in run_json(capsys, "models", "--on", "2026-01-28")}
     for model_id in ("qwen3-max-thinking", "kimi-k2.5", "gpt-5.2", "gemini-3-pro", "claude-opus-4.5"):
         assert model_id in models
     for key in ("id", "name", "provider", "country", "context_window", "input_per_mtok", "output_per_mtok",
@@ -40,15 +44,25 @@ def test_models_json_has_the_five_seed_models(capsys):
 
 
 def test_models_table_says_unknown(capsys):
-    code, out, _ = run(capsys, "models", "--on", "2026-11-29")
+    code, out, _ = run(capsys, "models", "--on", "2026-01-28")
     assert code == 0
     assert "qwen3-max-thinking" in out and "unknown" in out
+
+
+def test_tables_are_drawn_by_rich_on_a_terminal_and_plain_when_piped(capsys, monkeypatch):
+    _, piped, _ = run(capsys, "models", "--on", "2026-11-29")
+    assert piped.splitlines()[1].startswith("----") and "\x1b[" not in piped  # format_table's plain text
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setenv("COLUMNS", "250")  # a wide terminal: rich folds cells to fit a narrow one
+    _, drawn, _ = run(capsys, "models", "--on", "2026-11-29")
+    assert "─" in drawn and "----" not in drawn  # rich's rule under the header
+    assert "qwen3-max-thinking" in drawn and "unknown" in drawn
 
 
 def test_price_gemini_above_200k(capsys):
     """The issue's acceptance example: 250,000 prompt tokens → the > 200K tier: 250,000 × 4 / 1e6 + 2,000 × 18 / 1e6
     = 1.0 + 0.036 = 1.036."""
-    data = run_json(capsys, "price", "gemini-3-pro", "--input", "250000", "--output", "2000", "--on", "2026-11-29")
+    data = run_json(capsys, "price", "gemini-3-pro", "--input", "250000", "--output", "2000", "--on", "2026-01-28")
     assert data["model"] == "gemini-3-pro"
     assert data["currency"] == "USD"
     assert data["tier"] is None
@@ -61,12 +75,22 @@ def test_price_gemini_above_200k(capsys):
 
 def test_price_accepts_k_suffix_and_cached(capsys):
     data = run_json(capsys, "price", "kimi-k2.5", "--input", "100k", "--cached", "80k", "--output", "2k",
-                    "--on", "2026-11-29")
+                    "--on", "2026-01-28")
     assert data["cost"] == pytest.approx(0.026)
 
 
+@pytest.mark.parametrize(("flag", "expected"), [("--cache-write-1h", 1.0), ("--cache-write", 0.625)])
+def test_price_bills_1h_and_5m_cache_writes(capsys, flag, expected):
+    """The whole 100,000-token prompt written to Claude Opus 4.5's cache: at the 1-hour rate (10 per 1M) 1.00,
+    at the 5-minute rate (6.25 per 1M) 0.625."""
+    data = run_json(capsys, "price", "claude-opus-4.5", "--input", "100000", "--output", "0", flag, "100000")
+    assert data["cost"] == pytest.approx(expected)
+    code, out, _ = run(capsys, "price", "claude-opus-4.5", "--input", "100000", "--output", "0", flag, "100000")
+    assert code == 0 and out.startswith(f"claude-opus-4.5: {expected:g} USD")
+
+
 def test_blended_json(capsys):
-    rows = run_json(capsys, "blended", "--ratio", "1:1", "--on", "2026-11-29")
+    rows = run_json(capsys, "blended", "--ratio", "1:1", "--on", "2026-01-28")
     by_model = {r["model"]: r for r in rows}
     assert by_model["kimi-k2.5"]["blended_per_mtok"] == pytest.approx(1.8)
     values = [r["blended_per_mtok"] for r in rows if r["blended_per_mtok"] is not None]

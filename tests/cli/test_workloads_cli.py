@@ -11,13 +11,17 @@ import pytest
 
 from analytics.cli.main import main
 
+pytestmark = pytest.mark.usefixtures("seed_day")
+"""These tests check the seed report's figures: they run on its day (its models have been retired since)."""
+
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULT_KEYS = {
     "model", "cost_per_task", "prompt_tokens", "cached_tokens", "output_tokens", "exceeds_context_at_step",
     "wall_time_s", "serial_time_s", "speedup", "monthly_cost", "cost_per_successful_task", "unpriced_tool_calls",
-    "breakdown",
+    "lower_bound", "assumed_fee_tool_calls", "assumed_tool_fee", "breakdown",
 }
-BREAKDOWN_KEYS = {"input", "cached_input", "cache_write", "output", "tool_fees"}
+BREAKDOWN_KEYS = {"input", "cached_input", "cache_write", "output", "tool_fees", "assumed_tool_fees"}
 SEED_MODELS = ["kimi-k2.5", "gpt-5.2", "gemini-3-pro", "claude-opus-4.5", "qwen3-max-thinking"]
 
 
@@ -119,3 +123,38 @@ def test_workload_schema_check(capsys, tmp_path):
     stale = tmp_path / "schema.json"
     stale.write_text("{}", encoding="utf-8")
     assert main(["workload-schema", "--check", "--out", str(stale)]) == 1
+
+
+def test_assumed_tool_fee_adds_exactly_the_unpriced_calls(capsys):
+    """Issue 17's check: agent-swarm on Kimi K2.5 (retired today, so on the seed day) makes 700 web searches with
+    no known fee. Without --assume-tool-fee the JSON says the cost is a lower bound; with 10 per 1,000 calls it
+    costs exactly 700 × $0.010 = $7.00 more and is no longer a lower bound."""
+    argv = ["workload", "agent-swarm", "--model", "kimi-k2.5", "--json", "--on", "2026-01-28"]
+    assert main(argv) == 0
+    [plain] = json.loads(capsys.readouterr().out)["results"]
+    assert main([*argv, "--assume-tool-fee", "10"]) == 0
+    [assumed] = json.loads(capsys.readouterr().out)["results"]
+    assert plain["lower_bound"] is True and plain["unpriced_tool_calls"] == 700
+    assert assumed["lower_bound"] is False and assumed["assumed_fee_tool_calls"] == 700
+    assert assumed["cost_per_task"] - plain["cost_per_task"] == pytest.approx(700 * 0.010, rel=1e-12)
+    assert assumed["breakdown"]["assumed_tool_fees"] == pytest.approx(7.0)
+    assert assumed["assumed_tool_fee"] == {"per_thousand_calls": 10.0, "currency": "USD"}
+
+
+def test_table_marks_lower_bounds(capsys):
+    assert main(["workload", "agent-swarm", "--model", "kimi-k2.5", "--model", "gpt-5.2", "--on", "2026-01-28"]) == 0
+    out = capsys.readouterr().out
+    kimi = next(line for line in out.splitlines() if line.startswith("kimi-k2.5 "))
+    gpt = next(line for line in out.splitlines() if line.startswith("gpt-5.2 "))
+    assert "≥ 6.4003" in kimi and "≥ 3,200.15" in kimi and "≥" not in gpt
+    assert "the cost is a lower bound (assume a fee with --assume-tool-fee FEE)" in out
+    assert main(["workload", "agent-swarm", "--model", "kimi-k2.5", "--on", "2026-01-28",
+                 "--assume-tool-fee", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "≥" not in out and "priced at the assumed 10 USD per 1,000 calls" in out
+
+
+def test_assumed_tool_fee_must_be_a_number(capsys):
+    with pytest.raises(SystemExit):
+        main(["workload", "chat-turn", "--assume-tool-fee", "-1"])
+    assert "must be zero or more" in capsys.readouterr().err

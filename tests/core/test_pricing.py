@@ -27,7 +27,9 @@ from analytics.core.pricing import (
     tier_index,
 )
 
-ON = dt.date(2026, 11, 29)
+ON = dt.date(2026, 1, 28)
+"""The seed report's day: the seed models' prices as it gave them (Gemini 3 Pro and Kimi K2.5 have been
+retired since, so "today" would price them as unknown)."""
 
 
 def cost(registry, model, prompt, output, **kw):
@@ -140,6 +142,29 @@ def test_cache_write_at_cache_write_rate(registry):
     assert quote.breakdown["input"] == 0
 
 
+CACHE_WRITES = [
+    # model, prompt, 5-minute writes, 1-hour writes, expected: (writes × write rate + rest × input) / 1M
+    ("claude-opus-4.5", 100_000, 100_000, 0, 0.625),  # 100,000 × 6.25 / 1M
+    ("claude-opus-4.5", 100_000, 0, 100_000, 1.0),  # 100,000 × 10.00 / 1M
+    ("claude-opus-4.5", 100_000, 40_000, 50_000, 0.80),  # (40,000 × 6.25 + 50,000 × 10 + 10,000 × 5) / 1M
+    ("claude-sonnet-4.5", 200_000, 0, 200_000, 1.2),  # 200,000 × 6.00 / 1M, at the edge of its window
+    ("gpt-5.2", 100_000, 0, 100_000, 0.175),  # no write price: billed as input, 100,000 × 1.75 / 1M
+]
+
+
+@pytest.mark.parametrize(("model", "prompt", "writes", "writes_1h", "expected"), CACHE_WRITES)
+def test_cache_writes_5m_and_1h_at_their_rates(registry, model, prompt, writes, writes_1h, expected):
+    quote = cost(registry, model, prompt, 0, cache_write_tokens=writes, cache_write_1h_tokens=writes_1h)
+    assert quote.cost == pytest.approx(expected)
+    assert quote.breakdown["cache_write_1h"] + quote.breakdown["cache_write"] + quote.breakdown["input"] == \
+        pytest.approx(expected)
+
+
+def test_writes_beyond_the_prompt_are_an_error(registry):
+    with pytest.raises(AnalyticsError, match="cannot exceed the prompt"):
+        cost(registry, "claude-opus-4.5", 100, 0, cache_write_tokens=60, cache_write_1h_tokens=50)
+
+
 def test_gemini_cache_read_follows_the_cliff(registry):
     """Above 200K, Gemini's cache read is 0.40 (0.20 below). 250,000 prompt, 200,000 cached, 0 out:
     50,000 × 4 / 1e6 + 200,000 × 0.4 / 1e6 = 0.2 + 0.08 = 0.28."""
@@ -181,7 +206,7 @@ def test_price_history_is_respected(registry):
     starts = [s.effective_from for s in model.prices if s.effective_from]
     if not starts:
         pytest.skip("kimi-k2.5 schedule has no start date")
-    with pytest.raises(NoPriceError, match="in force"):
+    with pytest.raises(NoPriceError, match="not released until"):
         price_request(registry, "kimi-k2.5", 1, 1, on=min(starts) - dt.timedelta(days=1))
 
 

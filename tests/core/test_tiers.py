@@ -11,6 +11,8 @@ A small registry written for these tests keeps the arithmetic checkable by hand:
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -19,7 +21,14 @@ from hypothesis import strategies as st
 from analytics.core.errors import AnalyticsError
 from analytics.core.pricing import price_requests
 from analytics.core.registry import load_registry
-from analytics.core.tiers import cost_curves, crossovers, max_prompt, prompt_grid, window_ends
+from analytics.core.tiers import (
+    TIE_TOLERANCE,
+    cost_curves,
+    crossovers,
+    max_prompt,
+    prompt_grid,
+    window_ends,
+)
 
 PROVIDERS = {
     "cn.yaml": """
@@ -153,7 +162,8 @@ def test_window_ends_list_every_model_with_why_some_are_not_drawn(reg):
 def test_crossovers_table(reg):
     """1,000 output tokens.
     - gem vs gpt (slope): gem − gpt = p × (2 − 1.75)e-6 + 1,000 × (12 − 14)e-6 = 0.25e-6 p − 0.002, zero at
-      p = 8,000 (a tie), positive from 8,001: Gem becomes dearer than GPT at 8,001.
+      p = 8,000; it passes the 0.1% tie tolerance of Gem's cost when 0.25e-6 p − 0.002 > 1e-3 × (2e-6 p + 0.012),
+      i.e. 0.248e-6 p > 0.002012, p > 8,112.9: Gem becomes dearer than GPT at 8,113.
     - cliff vs gpt and vs gem (cliff): at 32,769 Cliff costs 0.0906456 against GPT 32,769 × 1.75e-6 + 0.014 =
       0.07134575 and Gem 32,769 × 2e-6 + 0.012 = 0.077538; at 32,768 it cost 0.0453216, less than both.
     - gem vs cliff (cliff): at 200,001 Gem costs 0.818004, Cliff 200,001 × 3e-6 + 0.015 = 0.615003.
@@ -162,20 +172,38 @@ def test_crossovers_table(reg):
     table = crossovers(reg, ["cliff", "flat", "gem", "gpt"], output_tokens=1_000)
     rows = list(table[["prompt_tokens", "dearer", "cheaper", "kind"]].itertuples(index=False, name=None))
     assert rows == [
-        (8_001, "gem", "gpt", "slope"),
+        (8_113, "gem", "gpt", "slope"),
         (32_769, "cliff", "gem", "cliff"),
         (32_769, "cliff", "gpt", "cliff"),
         (200_001, "gem", "cliff", "cliff"),
     ]
     first = table.iloc[0]
-    assert first["dearer_cost"] == pytest.approx(8_001 * 2e-6 + 0.012)
-    assert first["cheaper_cost"] == pytest.approx(8_001 * 1.75e-6 + 0.014)
+    assert first["dearer_cost"] == pytest.approx(8_113 * 2e-6 + 0.012)  # 0.028226
+    assert first["cheaper_cost"] == pytest.approx(8_113 * 1.75e-6 + 0.014)  # 0.02819775
+
+
+def test_curves_that_touch_are_not_a_crossover_at_the_touching_token(reg):
+    """Regression (issue 17): the table listed "Gem becomes dearer from 8,001: $0.028002 vs $0.028002" — at 8,001
+    Gem costs 8,001 × 2e-6 + 0.012 = 0.028002 and GPT 8,001 × 1.75e-6 + 0.014 = 0.02800175, equal to six decimals.
+    Within ``TIE_TOLERANCE`` (0.1%) two costs are a tie: the crossover is where the gap is real, and both costs
+    shown differ at six decimals."""
+    table = crossovers(reg, ["gem", "gpt"], output_tokens=1_000)
+    assert list(table["prompt_tokens"]) == [8_113]
+    row = table.iloc[0]
+    assert round(row["dearer_cost"], 6) != round(row["cheaper_cost"], 6)
+    assert row["dearer_cost"] - row["cheaper_cost"] > TIE_TOLERANCE * row["dearer_cost"]
+
+
+def test_curves_within_the_tolerance_everywhere_never_cross(reg):
+    """Gem against itself is the limit case: no difference anywhere, no crossover (and none from float noise)."""
+    assert crossovers(reg, ["gem", "gem"], output_tokens=1_000).empty
 
 
 def test_bundled_registry_has_the_gemini_qwen_and_gpt_crossovers(registry):
-    table = crossovers(registry, ["qwen3-max-thinking", "gemini-3-pro", "gpt-5.2"], output_tokens=1_000)
+    table = crossovers(registry, ["qwen3-max-thinking", "gemini-3-pro", "gpt-5.2"], output_tokens=1_000,
+                       on=dt.date(2026, 1, 28))  # the seed's day: Gemini 3 Pro has been retired since
     found = {(r.prompt_tokens, r.dearer, r.cheaper) for r in table.itertuples()}
-    assert {(8_001, "gemini-3-pro", "gpt-5.2"), (32_769, "qwen3-max-thinking", "gpt-5.2"),
+    assert {(8_113, "gemini-3-pro", "gpt-5.2"), (32_769, "qwen3-max-thinking", "gpt-5.2"),
             (200_001, "gemini-3-pro", "qwen3-max-thinking")} <= found
 
 
@@ -197,7 +225,7 @@ def test_cost_never_falls_as_the_prompt_grows_within_a_tier(reg, output, cache_p
 @settings(max_examples=25, deadline=None)
 @given(output=st.integers(0, 60_000), cache_pct=st.integers(0, 100))
 def test_each_crossover_is_exact_to_the_token(reg, output, cache_pct):
-    """At the crossover the dearer model costs more; one token before, it did not."""
+    """At the crossover the dearer model costs more by more than the tie tolerance; one token before, it did not."""
     cache_hit = cache_pct / 100
     table = crossovers(reg, output_tokens=output, cache_hit=cache_hit)
     for row in table.itertuples():
@@ -207,5 +235,5 @@ def test_each_crossover_is_exact_to_the_token(reg, output, cache_pct):
             return price_requests(reg, model, prompts, output, cached_tokens=cache_hit * prompts).total
 
         dearer, cheaper = cost(row.dearer), cost(row.cheaper)
-        assert dearer[1] > cheaper[1]
-        assert dearer[0] <= cheaper[0] * (1 + 1e-9)
+        assert dearer[1] - cheaper[1] > TIE_TOLERANCE * dearer[1]
+        assert dearer[0] - cheaper[0] <= TIE_TOLERANCE * max(dearer[0], cheaper[0]) * (1 + 1e-9)

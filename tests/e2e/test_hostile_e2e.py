@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bench.page_list import discover_pages
 from tests.e2e.conftest import ROOT, assert_no_streamlit_error, screenshot, start_server, stop_server, wait_for_app
@@ -39,16 +40,19 @@ def hostile_url(tmp_path_factory):
     stop_server(proc)
 
 
+STABLE = """() => {
+    const count = document.querySelectorAll('.js-plotly-plot, [data-testid="stDataFrame"]').length;
+    const seen = window.__settle;
+    if (!seen || seen.count !== count) { window.__settle = {count, since: performance.now()}; return false; }
+    return performance.now() - seen.since > 1000;
+}"""
+
+
 def settle(page, timeout_ms: int = 15_000) -> None:
     """Wait until the number of charts and tables has stopped changing for a second (they render after the run)."""
     wait_for_app(page, 60_000)
-    last, stable, waited = -1, 0, 0
-    while waited < timeout_ms and stable < 4:
-        count = page.locator('.js-plotly-plot, [data-testid="stDataFrame"]').count()
-        stable = stable + 1 if count == last else 0
-        last = count
-        page.wait_for_timeout(250)
-        waited += 250
+    page.evaluate("() => { window.__settle = undefined; }")
+    page.wait_for_function(STABLE, timeout=timeout_ms)
 
 
 def hover_texts(page, limit: int = 60) -> list[str]:
@@ -56,11 +60,14 @@ def hover_texts(page, limit: int = 60) -> list[str]:
     seen = []
     points = page.locator(".js-plotly-plot .scatterlayer path.point")
     for i in range(min(points.count(), limit)):
-        box = points.nth(i).bounding_box()
-        if not box:
+        point = points.nth(i)
+        if not point.is_visible():
             continue
-        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        page.wait_for_timeout(120)
+        point.hover(force=True)  # plotly's hover layer sits above the markers
+        try:
+            page.wait_for_function("() => document.querySelector('.hoverlayer text')", timeout=2_000)
+        except PlaywrightTimeout:
+            continue  # a marker hidden under another one shows no hover box of its own
         text = page.evaluate("() => [...document.querySelectorAll('.hoverlayer text')].map(t => t.textContent)"
                              ".join(' | ')")
         if text:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.e2e.conftest import assert_no_streamlit_error, screenshot, wait_for_app
 
 CHART = '[data-testid="stPlotlyChart"]'
 
 
 def _open(page, app_url):
-    # through the entry point: on a fresh server, a first request straight to /replay is served from the pages/
-    # folder without dashboard.py (no shared sidebar) until the entry point has run once
+    # through the sidebar, as a visitor goes (a link straight to /replay works too: tests/e2e/test_dashboard_e2e.py)
     page.goto(app_url)
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Replay usage").click()
     wait_for_app(page)
@@ -60,3 +61,28 @@ def test_malformed_upload_is_a_clear_error(page, app_url, tmp_path):
     assert "output_tokens" in text and "row 2 (line 3)" in text and "'lots' is not a number" in text
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "replay-malformed")
+
+
+def test_upload_an_export_with_multi_line_cells(page, app_url):
+    """A Langfuse observations export (every field quoted, prompts with their newlines, JSON-quoted dates): detected
+    by its header, the span skipped and counted, as recorded equal to the export's own cost."""
+    sample = Path(__file__).resolve().parents[1] / "replay" / "samples" / "langfuse_observations.csv"
+    _open(page, app_url)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(sample))
+    page.locator(CHART, has_text="(4 requests)").wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert_no_streamlit_error(page)
+    assert page.get_by_text("Langfuse observations / generations export (detected from its header)").first.is_visible()
+    assert page.get_by_text("skipped 1 row: not model calls (type: SPAN ×1)", exact=False).is_visible()
+    assert page.get_by_text("(+0.0% difference)", exact=False).is_visible()
+    screenshot(page, "replay-langfuse-export")
+
+
+def test_a_sample_export_in_one_click(page, app_url):
+    _open(page, app_url)
+    page.get_by_role("button", name="OpenRouter", exact=True).click()
+    page.locator(CHART, has_text="What the log would have cost on each model").wait_for(timeout=60_000)
+    wait_for_app(page)
+    assert_no_streamlit_error(page)
+    assert page.get_by_text("OpenRouter activity export (detected from its header)").first.is_visible()
+    screenshot(page, "replay-openrouter-sample")

@@ -13,9 +13,10 @@ import sqlglot
 
 from analytics.cli.main import main
 from analytics.core.errors import AnalyticsError
-from analytics.core.presets import SEED_MODELS
+from analytics.core.presets import SEED_DATE
 from analytics.replay.engine import replay
 from analytics.replay.query import warehouse_sql
+from analytics.replay.samples import sample_log
 from analytics.replay.sources import (
     SourceError,
     canonical_table,
@@ -26,7 +27,7 @@ from analytics.replay.sources import (
     replay_source,
     table_name,
 )
-from analytics.replay.usage import sample_log, validate_usage
+from analytics.replay.usage import validate_usage
 
 from .test_engines import assert_agree, seed_log
 
@@ -142,7 +143,7 @@ them): DateTime is ``timestamp(3)`` without a zone, in UTC."""
 @pytest.fixture(scope="module")
 def spend_logs(postgres, registry):
     """A LiteLLM_SpendLogs table holding a generated log (completion tokens include reasoning, as LiteLLM counts)."""
-    frame = sample_log(1_200, seed=3, end=registry.as_of())
+    frame = sample_log(1_200, seed=3, end=SEED_DATE)
     with psycopg.connect(postgres.url, autocommit=True) as con:
         con.execute('DROP TABLE IF EXISTS "LiteLLM_SpendLogs"')
         con.execute(f'CREATE TABLE "LiteLLM_SpendLogs" ({LITELLM_COLUMNS})')
@@ -166,7 +167,7 @@ def test_litellm_spend_logs_replay_in_postgres(postgres, registry, spend_logs, c
     assert code == 0, err
     data = json.loads(out)
     assert data["engine"] == "postgres" and data["requests"] == 1_200
-    reference = replay(registry, spend_logs, list(SEED_MODELS))
+    reference = replay(registry, spend_logs)  # both default to the flagships callable all through the log
     with open_postgres(postgres.reader_url, '"LiteLLM_SpendLogs"') as source:
         assert_agree(replay_source(registry, source), reference)
 
@@ -224,8 +225,12 @@ def test_table_names_and_redaction():
 
 
 def test_canonical_table_reads_litellm_columns(postgres, spend_logs):
+    """The table is recognised as LiteLLM's: cache reads and writes and reasoning come from metadata.usage_object
+    (a JSON field; absent here, so 0), the output is completion less reasoning, as the in-memory reader maps it."""
     with open_postgres(postgres.reader_url, '"LiteLLM_SpendLogs"') as source:
-        assert set(canonical_table(source).columns) == {"prompt_tokens", "output_tokens", "timestamp", "model"}
+        assert set(canonical_table(source).columns) == {
+            "prompt_tokens", "output_tokens", "cached_tokens", "reasoning_tokens", "cache_write_tokens",
+            "cache_write_1h_tokens", "timestamp", "model"}
 
 
 # -- SQL for a warehouse ----------------------------------------------------------------------------------------
@@ -273,7 +278,7 @@ def test_show_sql_for_an_unknown_dialect_is_refused(capsys):
 
 def test_numpy_engine_stays_the_default_for_a_small_file(registry, tmp_path, capsys):
     path = tmp_path / "usage.csv"
-    frame = sample_log(50, end=registry.as_of())
+    frame = sample_log(50, end=SEED_DATE)
     frame.to_csv(path, index=False)
     code, out, err = run_cli(capsys, "replay", str(path), "--json")
     assert code == 0 and json.loads(out)["engine"] == "numpy"

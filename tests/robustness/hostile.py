@@ -22,6 +22,7 @@ HOSTILE_IDS = ("evil-img", "evil-script")
 def _model(model_id: str, name: str, input_mtok: float, output_mtok: float) -> dict:
     return {
         "id": model_id, "name": name, "released": "2026-01-15", "context_window": 300_000,
+        "segment": "flagship",  # its provider's flagship: in every default selection, today and on the seed's day
         "note": NOTE, "limits_source": "https://evil.example/limits",
         "prices": [{
             "region": "global", "service_tier": "standard", "currency": "USD",
@@ -36,17 +37,21 @@ def _model(model_id: str, name: str, input_mtok: float, output_mtok: float) -> d
 
 
 def hostile_files() -> dict[str, dict]:
-    provider = {
-        "id": "evil-labs", "name": PROVIDER_NAME, "country": "US", "url": "https://evil.example",
-        "models": [_model("evil-img", IMG_NAME, 0.9, 3.5), _model("evil-script", SCRIPT_NAME, 1.3, 5.0)],
+    """Two providers (a default selection holds one flagship per provider), each with one hostile model."""
+    providers = {
+        "evil-labs": {"id": "evil-labs", "name": PROVIDER_NAME, "country": "US", "url": "https://evil.example",
+                      "models": [_model("evil-img", IMG_NAME, 0.9, 3.5)]},
+        "evil-corp": {"id": "evil-corp", "name": PROVIDER_NAME.replace("Labs", "Corp"), "country": "US",
+                      "url": "https://evil.example/corp", "models": [_model("evil-script", SCRIPT_NAME, 1.3, 5.0)]},
     }
     results = [
-        {"model": model_id, "score": score, "condition": condition, "subset": "full", "reporter_kind": "third-party",
+        {"model": model_id, "score": score, "condition": condition, "subset": "full", "reporter_kind": "vendor",
          "reporter": REPORTER, "source": "https://evil.example/hle", "date": "2026-01-20", "note": NOTE}
         for model_id, score in (("evil-img", 41.0), ("evil-script", 47.5)) for condition in ("tools", "no-tools")
     ]
     benchmark = {"id": "hle", "name": "Humanity's Last Exam", "description": NOTE, "results": results}
-    return {"providers/evil-labs.yaml": provider, "benchmarks/hle-evil.yaml": benchmark}
+    files = {f"providers/{pid}.yaml": provider for pid, provider in providers.items()}
+    return files | {"benchmarks/hle-evil.yaml": benchmark}
 
 
 def write_hostile_registry(folder: Path) -> Path:

@@ -25,7 +25,8 @@ from analytics.core.registry import ModelEntry, Registry, bundled_registry, load
 from analytics.core.safeyaml import parse_yaml_text, read_yaml_file
 from analytics.core.schema import MAX_PRICE, MAX_TOKENS, FxTable, Provider
 from analytics.replay.engine import replay
-from analytics.replay.usage import UsageLogError, load_usage
+from analytics.replay.reading import UsageLogError
+from analytics.replay.usage import load_usage
 from analytics.workloads.engine import Settings, run_workload
 from analytics.workloads.model import WorkloadError, workload_from_data
 from tests.core.test_registry import base_files, base_provider, set_path, write_registry

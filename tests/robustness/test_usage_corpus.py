@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from analytics.core.errors import AnalyticsError
-from analytics.replay.usage import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, UsageLogError, load_usage
+from analytics.replay.reading import MAX_BYTES, MAX_COLUMNS, MAX_ROWS, UsageLogError
+from analytics.replay.usage import load_usage
 from tests.robustness.conftest import LEAKS, ROOT, assert_clean_cli_error, deadline, run_cli
 
 API_SECONDS = 30

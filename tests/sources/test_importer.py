@@ -143,7 +143,7 @@ def test_an_import_agrees_with_genai_prices(tmp_path, capsys):
     from analytics.sources.drift import check_drift
 
     run_import(capsys, tmp_path, "x-ai", "google", "openai")
-    report = check_drift(load_registry([DATA_DIR, tmp_path]), dt.date(2026, 11, 29))
-    assert report.matches["grok-4.20"] == "x-ai/grok-4.20"
-    assert len(report.matches) > 100
+    report = check_drift(load_registry([DATA_DIR, tmp_path]), [ours.load_database()], dt.date(2026, 11, 29))
+    assert report.matches["genai-prices"]["grok-4.20"] == "x-ai/grok-4.20"
+    assert len(report.matches["genai-prices"]) > 100
     assert not report.unexplained, report.unexplained[:3]
