@@ -62,7 +62,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="replay a generated sample log of N requests instead of FILE")
     parser.add_argument("--seed", type=int, default=0, help="random seed of --sample (default 0)")
     parser.add_argument("--model", action="append", metavar="M",
-                        help="price on this model (repeatable; default: the seed report's five models)")
+                        help="price on this model (repeatable; default: each provider's newest flagship callable all "
+                             "through the log)")
     parser.add_argument("--map", action="append", default=[], metavar="CANONICAL=EXPRESSION",
                         help="read a canonical column (prompt_tokens, output_tokens, cached_tokens, reasoning_tokens, "
                              "cache_write_tokens, cache_write_1h_tokens, requests, timestamp, model, export_cost) "

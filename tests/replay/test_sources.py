@@ -5,6 +5,7 @@ options, the SQL it shows for a warehouse, and one clear line for every failure:
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import psycopg
@@ -14,10 +15,12 @@ import sqlglot
 from analytics.cli.main import main
 from analytics.core.errors import AnalyticsError
 from analytics.core.presets import SEED_DATE
+from analytics.core.registry import load_registry
 from analytics.replay.engine import replay
 from analytics.replay.query import warehouse_sql
 from analytics.replay.samples import sample_log
 from analytics.replay.sources import (
+    EngineUnsupported,
     SourceError,
     canonical_table,
     open_files,
@@ -27,7 +30,7 @@ from analytics.replay.sources import (
     replay_source,
     table_name,
 )
-from analytics.replay.usage import validate_usage
+from analytics.replay.usage import read_log, validate_usage
 
 from .test_engines import assert_agree, seed_log
 
@@ -155,7 +158,7 @@ def spend_logs(postgres, registry):
                 copy.write_row([f"req-{i}", "acompletion", int(row.prompt_tokens), completion,
                                 int(row.prompt_tokens) + completion, stamp, stamp, row.model])
     usage = frame.assign(output_tokens=frame["output_tokens"] + frame["reasoning_tokens"], reasoning_tokens=0,
-                         cached_tokens=0)
+                         cached_tokens=0, export_cost=0.0)  # spend: the table's default
     return validate_usage(usage, "spend logs", csv_lines=False)
 
 
@@ -230,7 +233,7 @@ def test_canonical_table_reads_litellm_columns(postgres, spend_logs):
     with open_postgres(postgres.reader_url, '"LiteLLM_SpendLogs"') as source:
         assert set(canonical_table(source).columns) == {
             "prompt_tokens", "output_tokens", "cached_tokens", "reasoning_tokens", "cache_write_tokens",
-            "cache_write_1h_tokens", "timestamp", "model"}
+            "cache_write_1h_tokens", "timestamp", "model", "export_cost"}
 
 
 # -- SQL for a warehouse ----------------------------------------------------------------------------------------
@@ -284,3 +287,26 @@ def test_numpy_engine_stays_the_default_for_a_small_file(registry, tmp_path, cap
     assert code == 0 and json.loads(out)["engine"] == "numpy"
     assert isinstance(AnalyticsError("x"), Exception)
     assert isinstance(pd.DataFrame(), pd.DataFrame)
+
+
+# -- usage exports read where they live -----------------------------------------------------------------------------
+
+SAMPLES = Path(__file__).parent / "samples"
+EXPORT_MODELS = ["gpt-5.2", "claude-opus-4.5", "kimi-k2.5"]
+
+
+@pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.glob("*.csv") if not p.name.startswith("anthropic")))
+def test_each_usage_export_prices_the_same_on_duckdb(registry, sample):
+    """Every export format with a request count per row, read by DuckDB from the file, prices as the in-memory
+    reader prices it: JSON fields, quoted dates, skipped rows, empty days, weights, the export's own cost."""
+    reference = replay(registry, read_log(str(SAMPLES / sample)).frame, EXPORT_MODELS)
+    with open_files(str(SAMPLES / sample)) as source:
+        assert_agree(replay_source(registry, source, EXPORT_MODELS), reference)
+
+
+def test_an_export_without_request_counts_is_refused_by_the_engines_and_auto_replays_it_in_memory(capsys):
+    path = str(SAMPLES / "anthropic_console_usage.csv")
+    with open_files(path) as source, pytest.raises(EngineUnsupported, match="no request count per row"):
+        replay_source(load_registry(), source, EXPORT_MODELS)
+    code, _, err = run_cli(capsys, "replay", path, "--engine", "duckdb")
+    assert code != 0 and err.count("\n") == 1 and "--engine numpy" in err
