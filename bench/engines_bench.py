@@ -34,7 +34,7 @@ GOAL_S, GOAL_RSS_MIB = 60.0, 1024.0
 
 
 def _part(rows: int, seed: int, end: dt.date, models: list[str]) -> Any:
-    """One part of the log, as ``analytics.replay.usage.sample_log`` draws it (same distributions), written
+    """One part of the log, as ``analytics.replay.samples.sample_log`` draws it (same distributions), written
     straight to Arrow: microsecond UTC times, dictionary-encoded model names."""
     import pyarrow as pa
 
