@@ -35,7 +35,8 @@ from analytics.core.presets import SEED_DATE
 from analytics.core.tiers import cost_curves
 from analytics.formatting import count
 from analytics.replay.engine import replay
-from analytics.replay.usage import sample_log, validate_usage
+from analytics.replay.samples import sample_log
+from analytics.replay.usage import validate_usage
 
 # -- wrapping --------------------------------------------------------------------------------------------------------
 

@@ -47,20 +47,37 @@ def by_model(report, kind=None):
     return {p.model: p for p in report.proposals if kind is None or p.kind == kind}
 
 
-def test_the_bundled_registry_proposes_only_models_it_lacks(bundled_report, tmp_path):
-    new = by_model(bundled_report, "new model")
-    assert {"grok-4.20", "grok-4.5", "kimi-k2.7-code", "qwen3.7-max"} <= set(new)
+def without_model(tmp_path: Path, provider: str, model_id: str) -> Path:
+    """A copy of the bundled registry without one model's entry (so that refresh finds it missing)."""
+    data = copy_registry(tmp_path)
+    path = data / "providers" / f"{provider}.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index(f"  - id: {model_id}\n")
+    end = text.find("\n  - id: ", start + 1)
+    path.write_text(text[:start] + (text[end + 1:] if end != -1 else ""), encoding="utf-8")
+    return data
+
+
+def test_the_bundled_registry_proposes_no_new_model(bundled_report):
+    assert not by_model(bundled_report, "new model")
+    assert not {p.kind for p in bundled_report.proposals} & {"price change", "retirement"}  # drift is clean
+
+
+def test_the_registry_proposes_only_models_it_lacks(databases, tmp_path):
+    data = without_model(tmp_path / "in", "xai", "grok-4.20")
+    report = refresh(load_registry(data, overrides=False), databases, TODAY)
+    new = by_model(report, "new model")
+    assert set(new) == {"grok-4.20", "grok-4.20-reasoning-gv2"}  # the -gv2 name is known only as an alias of ours
     # nothing we have: by id, alias, dated snapshot, dashed version or another mode of it
-    registry = load_registry(DATA_DIR)
+    registry = load_registry(data)
     assert not set(new) & set(registry.entries)
     assert "grok-4.1-fast" not in new and "claude-opus-4.5" not in new
-    assert not {p.kind for p in bundled_report.proposals} & {"price change", "retirement"}  # drift is clean
     grok = new["grok-4.20"]
     assert grok.records == {"genai-prices": "x-ai/grok-4.20", "litellm": "xai/grok-4.20"}
     assert set(grok.figures) == {"genai-prices", "litellm"} and grok.written
-    written = write_proposals(bundled_report, tmp_path)
-    assert {p.name for p in written} == {"alibaba.yaml", "moonshot.yaml", "xai.yaml"}
-    proposed = load_registry(tmp_path)  # the output validates on its own
+    written = write_proposals(report, tmp_path / "out")
+    assert {p.name for p in written} == {"xai.yaml"}
+    proposed = load_registry(tmp_path / "out")  # the output validates on its own
     assert set(proposed.entries) == set(new)
     model = proposed.model("grok-4.20")
     assert "genai-prices 0.2.3 x-ai/grok-4.20" in model.note and "litellm 1.110.2 xai/grok-4.20" in model.note
@@ -77,7 +94,7 @@ def test_models_left_out_on_purpose_carry_the_registry_reason(bundled_report):
     assert "Anthropic's own API" in vertex["claude-3.7-sonnet"].why  # Anthropic's model on Vertex AI
     assert excluded["gpt-5.5-cyber"].kind == "excluded"
     kinds = {p.model: p.kind for p in bundled_report.proposals}
-    assert kinds["grok-4.5-latest"] == "moving alias"
+    assert kinds["grok-build-latest"] == "moving alias"
     assert kinds["gpt-4o-mini-tts"] == "not a chat model"
     assert kinds["o3-deep-research"] in ("excluded", "retired")
 
@@ -148,15 +165,24 @@ def test_never_writes_into_data(bundled_report, capsys):
 
 
 def test_the_summary_table(tmp_path, capsys):
-    assert main(["refresh", "--out", str(tmp_path)]) == 0
+    data = without_model(tmp_path / "in", "xai", "grok-4.20")
+    out_dir = tmp_path / "out"
+    assert main(["refresh", "--data", str(data), "--out", str(out_dir)]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[0].split()[:4] == ["proposal", "provider", "model", "records"]
     assert any(line.startswith("new model") and "grok-4.20" in line for line in lines)
     assert any(line.startswith("left out on purpose") for line in lines)
-    assert "0 price change(s), 0 retirement(s) proposed from genai-prices 0.2.3, litellm 1.110.2" in out
-    assert f"python -m analytics validate {tmp_path}" in out
-    assert main(["validate", str(tmp_path)]) == 0
+    assert "2 new model(s), 0 price change(s), 0 retirement(s) proposed from genai-prices 0.2.3, litellm 1.110.2" in out
+    assert f"python -m analytics validate {out_dir}" in out
+    assert main(["validate", str(out_dir)]) == 0
+
+
+def test_the_summary_of_a_registry_with_nothing_to_propose(tmp_path, capsys):
+    assert main(["refresh", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "0 new model(s), 0 price change(s), 0 retirement(s) proposed" in out
+    assert "nothing to write" in out and not any(tmp_path.iterdir())
 
 
 @pytest.mark.parametrize(("key", "name"), [
