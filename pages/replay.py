@@ -287,15 +287,20 @@ if recorded_text:
 
 summary = view["summary"].copy()
 summary["saving_pct"] = summary["saving_share"] * 100
-table = summary[["name", "total_cost", "cost_median", "cost_p95", "cost_max", "saving", "saving_pct",
-                 "compared_rows", "priced", "not_fitting", "no_price", "tier_shares"]]
+table = summary[["name", "total_cost_common", "total_cost", "cost_median", "cost_p95", "cost_max", "saving",
+                 "saving_pct", "compared_rows", "priced", "not_fitting", "no_price", "tier_shares"]]
+common = summary["common_requests"].iloc[0] if len(summary) else 0
 show_table(
-    unknown_as_text(table, ["total_cost", "cost_median", "cost_p95", "cost_max"], cur, signed_money=["saving"],
-                    percent_columns=["saving_pct"]),
+    unknown_as_text(table, ["total_cost_common", "total_cost", "cost_median", "cost_p95", "cost_max"], cur,
+                    signed_money=["saving"], percent_columns=["saving_pct"]),
     "replay-summary",
     column_config={
         "name": st.column_config.TextColumn("Model", pinned=True),
-        "total_cost": st.column_config.NumberColumn("Total", help="over the requests this model can price"),
+        "total_cost_common": st.column_config.NumberColumn(
+            f"Like for like ({count(common, 'request')})",
+            help="the cost of the requests every model in this table can take: the figure to compare (the chart's)"),
+        "total_cost": st.column_config.NumberColumn("Total over what it can take",
+                                                    help="over the requests this model can price (see Priced)"),
         "cost_median": st.column_config.NumberColumn("Median / request"),
         "cost_p95": st.column_config.NumberColumn("p95 / request"),
         "cost_max": st.column_config.NumberColumn("Max / request"),

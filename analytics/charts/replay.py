@@ -25,17 +25,41 @@ def _provenance(result: ReplayResult, registry: Registry, what: str) -> Provenan
     return Provenance(what, registry.as_of(), settings, overlay=registry.overlay_label())
 
 
+def _cannot_take(row: pd.Series) -> str:
+    """What a bar's model cannot take: "" when it takes every request, else "188 cannot run" (the hover says of how
+    many)."""
+    left_out = row["not_fitting"] + row["no_price"]
+    return f"{_number(left_out)} cannot run" if left_out else ""
+
+
+def _number(value: float) -> str:
+    """A request count (weighted counts can be fractional)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
 def cost_per_model_figure(result: ReplayResult, registry: Registry, title: str | None = None) -> go.Figure:
-    """Bars: the log's total cost on each model (priced requests only), with the recorded cost as a line."""
-    table = result.summary.sort_values("total_cost", na_position="last")
+    """Bars: like for like, the cost of the requests every compared model can take (``total_cost_common``) on each
+    model, with what each model cannot take written under its name; the recorded cost as a line when it covers
+    those same requests' models."""
+    summary = result.summary
+    table = summary.sort_values("total_cost_common", na_position="last")
     currency = result.currency
+    common = summary["common_requests"].iloc[0] if len(summary) else 0
+    every = bool(len(summary)) and common == result.requests
+    # what a model cannot take, written on its bar under the value: distinct from the cost it is compared on
+    texts = [(money(v, currency) if np.isfinite(v) else "no price") + (f"<br>{note}" if note else "")
+             for v, note in zip(table["total_cost_common"], (_cannot_take(r) for _, r in table.iterrows()),
+                                strict=True)]
     fig = go.Figure(go.Bar(
-        x=table["model"], y=table["total_cost"], marker_color=[country_color(c) for c in table["country"]],
-        text=[money(v, currency) if np.isfinite(v) else "no price" for v in table["total_cost"]],
-        textposition="outside", cliponaxis=False,
-        customdata=np.stack([table["priced"], table["not_fitting"], table["no_price"]], axis=1),
-        hovertemplate="%{x}<br>total %{text}<br>priced %{customdata[0]:,}"
-                      "<br>not fitting %{customdata[1]:,}<br>no price %{customdata[2]:,}<extra></extra>",
+        x=table["model"], y=table["total_cost_common"], marker_color=[country_color(c) for c in table["country"]],
+        text=texts, textposition="outside", cliponaxis=False, textfont={"size": 11},
+        customdata=np.stack([table["priced"], table["not_fitting"], table["no_price"],
+                             [money(v, currency) if np.isfinite(v) else "no price" for v in table["total_cost"]]],
+                            axis=1),
+        hovertemplate="%{x}<br>on the requests every model takes: %{y:,.2f} " + currency +
+                      "<br>on all it can take: %{customdata[3]}"
+                      "<br>priced %{customdata[0]:,}<br>not fitting %{customdata[1]:,}<br>no price %{customdata[2]:,}"
+                      "<extra></extra>",
         name="cost on this model", showlegend=False,
     ))
     for country in dict.fromkeys(table["country"]):  # the colours' legend
@@ -43,18 +67,22 @@ def cost_per_model_figure(result: ReplayResult, registry: Registry, title: str |
                                  marker={"symbol": "square", "size": 12, "color": country_color(country)},
                                  hoverinfo="skip"))
     recorded = result.as_recorded
-    if recorded.get("rows"):
-        # the rows it covers: the bars cover every request a model prices, this line only the known models.
+    if recorded.get("rows") and every:
+        # drawn only when the bars cover every request too: otherwise the two would not be like for like.
         # Named in the legend: a label on the line would sit on the bars
         fig.add_hline(y=recorded["cost"], line_dash="dash", line_color="#444", line_width=1.5)
         fig.add_trace(go.Scatter(
             x=[None], y=[None], mode="lines", hoverinfo="skip", line={"color": "#444", "dash": "dash", "width": 1.5},
             name=f"as recorded: {money(recorded['cost'], currency)} ({recorded['rows']:,} of "
                  f"{rows(recorded['rows_total'])})"))
-    fig.update_layout(xaxis_title="Model", yaxis_title=f"Total cost ({currency})")
+    fig.update_layout(xaxis_title="Model", yaxis_title=f"Cost ({currency})",
+                      uniformtext={"minsize": 10, "mode": "show"})  # a two-line label is never shrunk unreadable
     fig.update_yaxes(tickprefix=money_symbol(currency), rangemode="tozero")
-    return finish(fig, title or f"What the log would have cost on each model ({count(result.requests, 'request')})",
-                  _provenance(result, registry, "Usage replay at each request's tier and day's price, priced requests"))
+    scope = (count(result.requests, "request") if every
+             else f"the {count(common, 'request')} every model can take, of {_number(result.requests)}")
+    return finish(fig, title or f"What the log would have cost on each model ({scope})",
+                  _provenance(result, registry, "Usage replay at each request's tier and day's price, like for like: "
+                                                "the requests every compared model can take"))
 
 
 def cost_distribution_figure(result: ReplayResult, registry: Registry, title: str | None = None) -> go.Figure:

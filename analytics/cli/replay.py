@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from analytics.core.errors import AnalyticsError
-from analytics.formatting import as_recorded_text, log_lines
+from analytics.formatting import as_recorded_text, count, log_lines
 from analytics.replay.engine import ReplayResult, replay
 from analytics.replay.formats import FORMATS
 from analytics.replay.query import warehouse_sql
@@ -231,8 +231,12 @@ def _print(args: argparse.Namespace, result: ReplayResult, log: UsageLog | None)
     recorded = as_recorded_text(result.as_recorded, result.currency, lambda v, cur: f"{v:,.6g} {cur}")
     if recorded:
         print(recorded)
-    print_table(summary, ["model", "total_cost", "cost_median", "cost_p95", "cost_max", "priced",
-                          "not_fitting", "no_price", "saving", "saving_share", "compared_rows"])
+    if result.summary["common_requests"].size:
+        common = result.summary["common_requests"].iloc[0]
+        print(f"like for like: total_cost_common is over the {count(common, 'request')} every model takes; "
+              "total_cost over what each model can take")
+    print_table(summary, ["model", "total_cost_common", "total_cost", "cost_median", "cost_p95", "cost_max",
+                          "priced", "not_fitting", "no_price", "saving", "saving_share", "compared_rows"])
     print()
     print_table(result.tiers.to_dict("records"), ["model", "tier", "requests", "share"])
     if result.unknown_recorded:

@@ -342,10 +342,11 @@ def weighted_percentiles(values: np.ndarray, weights: np.ndarray, qs: Iterable[f
 SUMMARY_COLUMNS = [
     "model", "name", "provider", "country", "requests", "priced", "not_fitting", "no_price", "total_cost",
     "cost_median", "cost_p95", "cost_max", "tier_shares", "recorded_cost", "saving", "saving_share",
-    "compared_requests", "currency", "rows", "compared_rows",
+    "compared_requests", "currency", "rows", "compared_rows", "common_requests", "total_cost_common",
 ]
 """``requests`` are weighted by each row's request count; ``rows`` and ``compared_rows`` count rows, so a saving
-always says how many rows of the log it covers."""
+always says how many rows of the log it covers. ``total_cost`` is over the requests a model can take;
+``total_cost_common`` over the ``common_requests`` every compared model takes (like for like, see ``common_mask``)."""
 
 APPROXIMATION = ("rows are aggregated: each is priced as its request count of requests of the row's average size, "
                  "so the tier split and the limits are approximations from averages")
@@ -392,10 +393,14 @@ def replay(
                                                                       options)
 
     recorded = _Recorded.of(recorded_cost, counting)
+    common = common_mask([p.total for p in pricings.values()])
+    common_requests = counting.count(common)
     summary_rows, tier_rows, unpriced_parts = [], [], []
     reasons: list[str] = []  # the categories of the unpriced table's reason column
     for code, (model_id, pricing) in enumerate(pricings.items()):
         row, tiers, unpriced = _summarise_model(registry.entry(model_id), pricing, recorded, currency, counting)
+        row["common_requests"] = common_requests
+        row["total_cost_common"] = counting.add(pricing.total, common) if np.isfinite(row["total_cost"]) else np.nan
         summary_rows.append(row)
         tier_rows.extend(tiers)
         part = _unpriced_rows(registry.model(model_id), code, pricing, unpriced, reasons)
@@ -422,6 +427,20 @@ def replay(
         as_recorded=_as_recorded(registry, usage, recorded_cost, counting, currency),
         approximation=APPROXIMATION if counting.weights is not None else None,
     )
+
+
+def common_mask(totals: list[np.ndarray]) -> np.ndarray:
+    """The requests every compared model can take (a finite cost on each): the ones a like-for-like comparison
+    adds up. A model that prices no request at all (no schedule on any day of the log) is left out of the
+    intersection, or it would empty it; its row says "no price" instead."""
+    common = None
+    for total in totals:
+        priced = np.isfinite(total)
+        if priced.any():
+            common = priced if common is None else common & priced
+    if common is None:
+        return np.zeros(len(totals[0]) if totals else 0, dtype=bool)
+    return common
 
 
 def _weights(usage: pd.DataFrame) -> np.ndarray | None:

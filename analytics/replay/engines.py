@@ -319,8 +319,20 @@ def assemble(registry: Registry, query: ReplayQuery, groups: pd.DataFrame, names
     n = float(groups["requests"].sum())
     statuses = [_statuses(groups, i, plan) for i, plan in enumerate(query.plans)]
     summary_rows, tier_rows, unpriced_rows = [], [], []
+    requests = groups["requests"].to_numpy(dtype=np.float64)
+    # like for like: the groups every compared model prices (a model pricing none is left out, as in numpy)
+    pricing = [statuses[k] == STATUS_PRICED for k in range(query.asked)]
+    common = np.ones(len(groups), dtype=bool)
+    for priced in pricing:
+        if priced.any():
+            common &= priced
+    if not any(p.any() for p in pricing):
+        common[:] = False
     for k in range(query.asked):
         row, tiers, unpriced = _model_rows(registry, query, groups, statuses, k, percentiles, n, currency)
+        row["common_requests"] = _count(float(requests[common].sum()))
+        row["total_cost_common"] = (float(groups[f"sum{k}"].to_numpy()[common].sum()) if pricing[k].any()
+                                    else np.nan)
         summary_rows.append(row)
         tier_rows += tiers
         unpriced_rows += unpriced

@@ -173,9 +173,10 @@ def assert_agree(result: ReplayResult, reference: ReplayResult) -> None:
     mine, theirs = result.summary.set_index("model"), reference.summary.set_index("model")
     assert list(mine.index) == list(theirs.index)
     for column in ("requests", "priced", "not_fitting", "no_price", "compared_requests", "compared_rows", "rows",
-                   "tier_shares"):
+                   "tier_shares", "common_requests"):
         assert list(mine[column]) == list(theirs[column]), column
-    for column in ("total_cost", "cost_median", "cost_p95", "cost_max", "recorded_cost", "saving", "saving_share"):
+    for column in ("total_cost", "total_cost_common", "cost_median", "cost_p95", "cost_max", "recorded_cost", "saving",
+                   "saving_share"):
         a, b = mine[column].to_numpy(dtype=float), theirs[column].to_numpy(dtype=float)
         assert np.array_equal(np.isnan(a), np.isnan(b)), column
         both = ~np.isnan(a)

@@ -273,6 +273,48 @@ def test_request_totals_equal_price_requests(registry):
         np.testing.assert_allclose(total, slow.total, rtol=1e-12, equal_nan=True)
 
 
+def test_like_for_like_totals_cover_the_requests_every_model_takes(toy):
+    """Three requests on 2026-01-05, on ``tiered`` (window 300,000, prompt cap 200,000; 1 / 2 per 1M) and ``flat``
+    (window 50,000; 10 / 20 per 1M):
+
+    | row | prompt  | output | tiered                                  | flat                        |
+    |-----|---------|--------|-----------------------------------------|-----------------------------|
+    | 1   | 10,000  | 1,000  | (10,000 × 1 + 1,000 × 2) / 1M = 0.012   | (100,000 + 20,000)/1M = 0.12|
+    | 2   | 60,000  | 1,000  | (60,000 × 1 + 1,000 × 2) / 1M = 0.062   | beyond its 50,000 window    |
+    | 3   | 20,000  | 500    | (20,000 × 1 + 500 × 2) / 1M = 0.021     | (200,000 + 10,000)/1M = 0.21|
+
+    Like for like is rows 1 and 3: tiered 0.012 + 0.021 = 0.033, flat 0.12 + 0.21 = 0.33; tiered's own total
+    (every request it takes) is 0.095. The chart plots the like-for-like figures and says flat cannot run one."""
+    usage = log([
+        {"prompt_tokens": 10_000, "output_tokens": 1_000, "timestamp": "2026-01-05T10:00:00Z"},
+        {"prompt_tokens": 60_000, "output_tokens": 1_000, "timestamp": "2026-01-05T11:00:00Z"},
+        {"prompt_tokens": 20_000, "output_tokens": 500, "timestamp": "2026-01-05T12:00:00Z"},
+    ])
+    result = replay(toy, usage, ["tiered", "flat"])
+    summary = result.summary.set_index("model")
+    assert list(summary["common_requests"]) == [2, 2]
+    assert summary.loc["tiered", "total_cost_common"] == pytest.approx(0.033)
+    assert summary.loc["flat", "total_cost_common"] == pytest.approx(0.33)
+    assert summary.loc["tiered", "total_cost"] == pytest.approx(0.095)
+    assert summary.loc["flat", "total_cost"] == pytest.approx(0.33)
+    fig = cost_per_model_figure(result, toy)
+    bars = fig.data[0]
+    assert dict(zip(bars.x, bars.y, strict=True)) == pytest.approx({"tiered": 0.033, "flat": 0.33})
+    assert "1 cannot run" in dict(zip(bars.x, bars.text, strict=True))["flat"]
+    assert "cannot run" not in dict(zip(bars.x, bars.text, strict=True))["tiered"]
+    assert "the 2 requests every model can take, of 3" in fig.layout.title.text
+
+
+def test_a_model_with_no_price_at_all_does_not_empty_the_comparison(toy):
+    """``cheap`` takes effect on 2026-01-01: a log of 2025-12-30 has no price on it for any request, so the like-for-
+    like set is what the others take, and cheap's like-for-like figure is unknown (NaN), never 0."""
+    usage = log([{"prompt_tokens": 1_000, "output_tokens": 100, "timestamp": "2025-12-30T10:00:00Z"}])
+    summary = replay(toy, usage, ["tiered", "cheap"]).summary.set_index("model")
+    assert list(summary["common_requests"]) == [1, 1]
+    assert summary.loc["tiered", "total_cost_common"] == pytest.approx((1_000 * 1 + 100 * 2) / 1e6)
+    assert np.isnan(summary.loc["cheap", "total_cost_common"])
+
+
 # -- reading and validation ------------------------------------------------------------------------------------
 
 
