@@ -518,6 +518,18 @@ def test_by_default_a_log_is_replayed_on_the_flagships_callable_all_through_it(r
     assert result.unknown_recorded == {}
 
 
+def test_on_the_sample_the_bars_are_the_like_for_like_totals(registry):
+    """The generated sample has a long-context tail beyond some windows: the bars are ``total_cost_common``, not
+    each model's total over what it can take."""
+    result = replay(registry, validate_usage(sample_log(3_000, end=SEED_DATE)), SEED_MODELS)
+    summary = result.summary.set_index("model")
+    assert summary["common_requests"].iloc[0] < 3_000  # some requests fit no 262K model
+    bars = cost_per_model_figure(result, registry).data[0]
+    plotted = dict(zip(bars.x, bars.y, strict=True))
+    assert plotted == pytest.approx(summary["total_cost_common"].to_dict())
+    assert any(plotted[m] < summary.loc[m, "total_cost"] for m in plotted)
+
+
 def test_charts_carry_provenance(registry):
     usage = validate_usage(sample_log(500, end=registry.as_of(), registry=registry))
     result = replay(registry, usage)
