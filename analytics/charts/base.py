@@ -89,8 +89,9 @@ FOOTNOTE = "provenance"
 """The ``name`` of the footnote annotation: ``for_screen`` takes it out (the page prints it as wrapping text)."""
 EXPORT_NOTE_CHARS = 165
 """Characters per footnote line in the figure: fits the 1,100-px export (10 px type) beside nothing."""
-SCREEN_TITLE_CHARS = 40
-"""Characters per title line on screen: a 390-px phone leaves about 350 px for a 16-px title."""
+SCREEN_TITLE_CHARS = 36
+"""Characters per title line on screen: a 390-px phone leaves about 350 px for a 16-px title (40 cut
+"Break-even: Qwen3-Max-Thinking vs Gemini" at its edge: capitals and digits are wide)."""
 SCREEN_AXIS_CHARS = 36
 """Characters per y-axis-title line on screen (13-px type along a plot about 280 px tall)."""
 SCREEN_X_AXIS_CHARS = 26

@@ -23,8 +23,8 @@ def fresh_caches():
 
 
 def footnotes(at) -> list[str]:
-    return [a["text"] for chart in at.get("plotly_chart")
-            for a in json.loads(chart.proto.spec)["layout"].get("annotations", [])]
+    """Each chart's provenance footnote: on screen it is a caption below the chart (the figure keeps it as meta)."""
+    return [json.loads(chart.proto.spec)["layout"]["meta"]["provenance"] for chart in at.get("plotly_chart")]
 
 
 def with_upload(page: str, query: dict[str, str] | None = None):
@@ -51,9 +51,9 @@ def test_every_page_prices_with_the_upload():
     """Cost vs HLE and Blended price: the footnote says your prices are in use."""
     at = with_upload("pages/cost_vs_hle.py", {"on": "2026-01-28"})
     notes = footnotes(at)
-    assert any("<b>Your prices</b>: 20% off the list price (provider anthropic; contract MSA-7)" in n for n in notes)
+    assert any("Your prices: 20% off the list price (provider anthropic; contract MSA-7)" in n for n in notes)
     blended = with_upload("pages/blended.py")
-    assert any("<b>Your prices</b>" in n for n in footnotes(blended))
+    assert any("Your prices:" in n for n in footnotes(blended))
 
 
 def test_without_an_upload_nothing_says_so():

@@ -115,6 +115,12 @@ def app_url():
     stop_server(proc)
 
 
+def of_requests(n: int) -> re.Pattern:
+    """The replay chart's title for a log of ``n`` requests: "(n requests)" when every model takes every request,
+    else like for like "(the m requests every model can take, of n)"."""
+    return re.compile(rf"\(({n:,} requests|the [\d,]+ requests? every model can take, of {n:,})\)")
+
+
 def chart(page, name: str, has_text: str | None = None):
     """The plot of chart ``name`` (its stable key); old and new plots coexist during a rerun, so take the first
     (with ``has_text``, the first whose SVG shows that text: the one we wait for)."""

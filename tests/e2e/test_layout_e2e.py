@@ -19,7 +19,7 @@ from tests.e2e.conftest import ARTIFACTS, assert_no_streamlit_error, wait_for_ap
 
 WIDTHS = {"desktop": (1440, 900), "phone": (390, 844)}
 PAGES = discover_pages()
-QUERIES = {"pages/replay.py": {"requests": "1,000"}}
+QUERIES = {"pages/replay.py": {"log": "sample", "requests": "1,000"}}
 """Extra query parameters: a small sample keeps the Replay page quick (the layout does not depend on its size)."""
 
 BOXES = """() => {
@@ -96,8 +96,10 @@ def pages_at(browser, app_url):
 
 
 def settle(page, timeout_ms: int = 20_000) -> None:
-    """Until the first chart has drawn and the number of drawn charts has stayed the same for a second."""
-    page.locator(".js-plotly-plot svg.main-svg").first.wait_for(state="attached", timeout=90_000)
+    """Until the first chart (or, on a page of tables such as the Calculator, the first table) has drawn and the
+    number of drawn charts has stayed the same for a second."""
+    page.locator(".js-plotly-plot svg.main-svg, [data-testid='stDataFrame']").first.wait_for(state="attached",
+                                                                                              timeout=90_000)
     last, stable, waited = -1, 0, 0
     while waited < timeout_ms and stable < 4:
         count = page.locator(".js-plotly-plot svg.main-svg").count()

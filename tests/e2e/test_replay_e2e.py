@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.e2e.conftest import assert_no_streamlit_error, screenshot, wait_for_app
+from tests.e2e.conftest import assert_no_streamlit_error, of_requests, screenshot, wait_for_app
 
 CHART = '[data-testid="stPlotlyChart"]'
 
@@ -43,7 +43,7 @@ def test_upload_a_log(page, app_url, tmp_path):
                    "2026-11-03T12:00:00Z,claude-opus-4.5,3000,0,400\n")
     _open(page, app_url)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(log))
-    page.locator(CHART, has_text="(3 requests)").wait_for(timeout=60_000)
+    page.locator(CHART, has_text=of_requests(3)).wait_for(timeout=60_000)
     wait_for_app(page)
     assert_no_streamlit_error(page)
     assert page.get_by_text("3 requests, from 2026-11-01 to 2026-11-03").is_visible()
@@ -69,7 +69,7 @@ def test_upload_an_export_with_multi_line_cells(page, app_url):
     sample = Path(__file__).resolve().parents[1] / "replay" / "samples" / "langfuse_observations.csv"
     _open(page, app_url)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(sample))
-    page.locator(CHART, has_text="(4 requests)").wait_for(timeout=60_000)
+    page.locator(CHART, has_text=of_requests(4)).wait_for(timeout=60_000)
     wait_for_app(page)
     assert_no_streamlit_error(page)
     assert page.get_by_text("Langfuse observations / generations export (detected from its header)").first.is_visible()

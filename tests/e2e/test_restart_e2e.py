@@ -7,7 +7,15 @@ from __future__ import annotations
 import re
 import signal
 
-from tests.e2e.conftest import ROOT, assert_no_streamlit_error, screenshot, start_server, stop_server, wait_for_app
+from tests.e2e.conftest import (
+    ROOT,
+    assert_no_streamlit_error,
+    of_requests,
+    screenshot,
+    start_server,
+    stop_server,
+    wait_for_app,
+)
 
 CHART = '[data-testid="stPlotlyChart"]'
 UPLOAD_NEEDED = ".st-key-upload-needed"
@@ -25,7 +33,7 @@ def test_after_a_restart_a_shared_link_restores_the_view_and_the_page_asks_for_t
         # a view set entirely by its link: the generated sample (1,000 requests, seed 7), priced in CNY
         shared = f"{base}/replay?log=Generated+sample&requests=1%2C000&seed=7&currency=CNY"
         page.goto(shared)
-        page.locator(CHART, has_text="(1,000 requests)").wait_for(timeout=90_000)
+        page.locator(CHART, has_text=of_requests(1_000)).wait_for(timeout=90_000)
         wait_for_app(page)
         assert page.get_by_text(re.compile(r"1,000 requests, from")).first.is_visible()
 
@@ -35,7 +43,7 @@ def test_after_a_restart_a_shared_link_restores_the_view_and_the_page_asks_for_t
         log = tmp_path / "usage.csv"
         log.write_text(LOG)
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(log))
-        page.locator(CHART, has_text="(3 requests)").wait_for(timeout=60_000)
+        page.locator(CHART, has_text=of_requests(3)).wait_for(timeout=60_000)
         wait_for_app(page)
         with_upload = page.url
 
@@ -54,14 +62,14 @@ def test_after_a_restart_a_shared_link_restores_the_view_and_the_page_asks_for_t
         notice = page.locator(UPLOAD_NEEDED)
         notice.wait_for(timeout=90_000)
         assert "give the file again" in notice.inner_text()
-        assert page.locator(CHART, has_text="(3 requests)").count() == 0
+        assert page.locator(CHART, has_text=of_requests(3)).count() == 0
         screenshot(page, "restart-upload-needed")
 
         # the shared links, opened after the restart: the sample view comes back whole from its URL; the upload's
         # link brings back everything but the file, and says so
         fresh = page.context.new_page()
         fresh.goto(shared)
-        fresh.locator(CHART, has_text="(1,000 requests)").wait_for(timeout=90_000)
+        fresh.locator(CHART, has_text=of_requests(1_000)).wait_for(timeout=90_000)
         wait_for_app(fresh)
         assert_no_streamlit_error(fresh)
         assert fresh.locator('.st-key-currency input[role="combobox"]').input_value() == "CNY"

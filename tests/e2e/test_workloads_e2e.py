@@ -149,9 +149,8 @@ def test_editing_a_role_reprices_and_downloads_the_edited_yaml(page, app_url, co
     page.keyboard.press("Enter")
     cell_editor = page.locator("input.gdg-input, textarea.gdg-input")
     expect(cell_editor).to_have_value(steps)  # the overlay opened on `steps`, not on another cell
-    page.keyboard.press("Control+a")
-    page.keyboard.type("10")
-    page.keyboard.press("Enter")
+    cell_editor.fill("10")
+    cell_editor.press("Enter")
     expect(plot.locator("svg .xtick text").last).to_have_text("10", timeout=90_000)
     wait_for_app(page)
     assert svg_texts(plot.locator("svg .xtick text"))[-1] == "10"
