@@ -31,14 +31,14 @@ def test_after_a_restart_a_shared_link_restores_the_view_and_the_page_asks_for_t
     port = int(base.rsplit(":", 1)[1])
     try:
         # a view set entirely by its link: the generated sample (1,000 requests, seed 7), priced in CNY
-        shared = f"{base}/replay?log=Generated+sample&requests=1%2C000&seed=7&currency=CNY"
+        shared = f"{base}/replay?log=sample&requests=1%2C000&seed=7&currency=CNY"
         page.goto(shared)
         page.locator(CHART, has_text=of_requests(1_000)).wait_for(timeout=90_000)
         wait_for_app(page)
         assert page.get_by_text(re.compile(r"1,000 requests, from")).first.is_visible()
 
         # the same tab switches to an uploaded log
-        page.get_by_text("Upload a log").click()
+        page.get_by_text("upload", exact=True).click()  # the "Usage log" radio's first option
         page.locator(UPLOAD_NEEDED).wait_for(timeout=30_000)
         log = tmp_path / "usage.csv"
         log.write_text(LOG)
