@@ -37,12 +37,13 @@ def _model(model_id: str, name: str, input_mtok: float, output_mtok: float) -> d
 
 
 def hostile_files() -> dict[str, dict]:
-    """Two providers (a default selection holds one flagship per provider), each with one hostile model."""
+    """Two providers (a default selection holds one flagship per provider), each with one hostile model, priced
+    far below every real model so that its marker on Cost vs HLE stands apart (a hidden marker shows no hover)."""
     providers = {
         "evil-labs": {"id": "evil-labs", "name": PROVIDER_NAME, "country": "US", "url": "https://evil.example",
-                      "models": [_model("evil-img", IMG_NAME, 0.9, 3.5)]},
+                      "models": [_model("evil-img", IMG_NAME, 0.011, 0.033)]},
         "evil-corp": {"id": "evil-corp", "name": PROVIDER_NAME.replace("Labs", "Corp"), "country": "US",
-                      "url": "https://evil.example/corp", "models": [_model("evil-script", SCRIPT_NAME, 1.3, 5.0)]},
+                      "url": "https://evil.example/corp", "models": [_model("evil-script", SCRIPT_NAME, 0.017, 0.05)]},
     }
     results = [
         {"model": model_id, "score": score, "condition": condition, "subset": "full", "reporter_kind": "vendor",
