@@ -12,9 +12,9 @@ DASHBOARD = ROOT / "dashboard.py"
 PAGE_LIST = ROOT / "pages" / "ui" / "nav.py"
 """Where ``page_list()`` builds the ``st.Page`` list the router uses."""
 
-PAGE_SETUP = {"pages/replay.py": {"log": ("sample", "Generated sample")}}
+PAGE_SETUP = {"pages/replay.py": {"log": ("sample", "sample")}}
 """Widget values a page needs before it shows a chart (Replay waits for a log): key → (the option's value, as
-AppTest sets it; its shown label, as a bound widget writes it in the URL)."""
+AppTest sets it; as a bound widget writes it in the URL: the same, the options being the values)."""
 
 
 @dataclass(frozen=True)
