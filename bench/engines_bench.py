@@ -34,19 +34,14 @@ GOAL_S, GOAL_RSS_MIB = 60.0, 1024.0
 
 
 def _part(rows: int, seed: int, end: dt.date, models: list[str]) -> Any:
-    """One part of the log, as ``analytics.replay.samples.sample_log`` draws it (same distributions), written
+    """One part of the log, drawn as ``analytics.replay.samples.sample_log`` draws it (``sample_tokens``), written
     straight to Arrow: microsecond UTC times, dictionary-encoded model names."""
     import pyarrow as pa
 
+    from analytics.replay.samples import sample_tokens
+
     rng = np.random.default_rng(seed)
-    long_context = rng.random(rows) < 0.03
-    prompt = np.where(long_context, rng.lognormal(np.log(150_000), 0.45, rows),
-                      rng.lognormal(np.log(6_000), 1.2, rows))
-    prompt = np.clip(np.round(prompt), 50, 900_000)
-    cached = np.where(rng.random(rows) < 0.6, np.floor(prompt * rng.beta(4, 3, rows)), 0)
-    output = np.clip(np.round(rng.lognormal(np.log(600), 1.0, rows)), 1, 30_000)
-    reasoning = np.where(rng.random(rows) < 0.4,
-                         np.clip(np.round(rng.lognormal(np.log(1_500), 1.0, rows)), 1, 60_000), 0)
+    prompt, cached, output, reasoning = sample_tokens(rng, rows)
     day_us = 86_400_000_000
     start = (end - dt.date(1970, 1, 1)).days * day_us - 30 * day_us
     stamps = start + np.sort(rng.integers(0, 30 * day_us, rows))

@@ -393,7 +393,7 @@ def replay(
                                                                       options)
 
     recorded = _Recorded.of(recorded_cost, counting)
-    common = common_mask([p.total for p in pricings.values()])
+    common = common_mask([np.isfinite(p.total) for p in pricings.values()])
     common_requests = counting.count(common)
     summary_rows, tier_rows, unpriced_parts = [], [], []
     reasons: list[str] = []  # the categories of the unpriced table's reason column
@@ -429,17 +429,16 @@ def replay(
     )
 
 
-def common_mask(totals: list[np.ndarray]) -> np.ndarray:
-    """The requests every compared model can take (a finite cost on each): the ones a like-for-like comparison
-    adds up. A model that prices no request at all (no schedule on any day of the log) is left out of the
-    intersection, or it would empty it; its row says "no price" instead."""
+def common_mask(priced: list[np.ndarray]) -> np.ndarray:
+    """The requests (or a database engine's summary groups) every compared model can take, from each model's
+    "priced" mask: the ones a like-for-like comparison adds up. A model that prices none at all (no schedule on any
+    day of the log) is left out of the intersection, or it would empty it; its row says "no price" instead."""
     common = None
-    for total in totals:
-        priced = np.isfinite(total)
-        if priced.any():
-            common = priced if common is None else common & priced
+    for mask in priced:
+        if mask.any():
+            common = mask if common is None else common & mask
     if common is None:
-        return np.zeros(len(totals[0]) if totals else 0, dtype=bool)
+        return np.zeros(len(priced[0]) if priced else 0, dtype=bool)
     return common
 
 

@@ -18,7 +18,15 @@ from analytics.core.errors import AnalyticsError
 from analytics.core.presets import replay_models
 from analytics.core.registry import Registry
 
-from .engine import APPROXIMATION, NO_PRICE, NOT_FITTING, SUMMARY_COLUMNS, ReplayResult, reason_texts
+from .engine import (
+    APPROXIMATION,
+    NO_PRICE,
+    NOT_FITTING,
+    SUMMARY_COLUMNS,
+    ReplayResult,
+    common_mask,
+    reason_texts,
+)
 from .names import resolve_many
 from .query import (
     BUCKETS_PER_OCTAVE,
@@ -322,12 +330,7 @@ def assemble(registry: Registry, query: ReplayQuery, groups: pd.DataFrame, names
     requests = groups["requests"].to_numpy(dtype=np.float64)
     # like for like: the groups every compared model prices (a model pricing none is left out, as in numpy)
     pricing = [statuses[k] == STATUS_PRICED for k in range(query.asked)]
-    common = np.ones(len(groups), dtype=bool)
-    for priced in pricing:
-        if priced.any():
-            common &= priced
-    if not any(p.any() for p in pricing):
-        common[:] = False
+    common = common_mask(pricing)
     for k in range(query.asked):
         row, tiers, unpriced = _model_rows(registry, query, groups, statuses, k, percentiles, n, currency)
         row["common_requests"] = _count(float(requests[common].sum()))

@@ -167,6 +167,21 @@ def sample_models(registry: Registry, end: dt.date, days: int = SAMPLE_DAYS) -> 
     return replay_models(registry, end - dt.timedelta(days=days), end)
 
 
+def sample_tokens(rng: np.random.Generator, requests: int) -> tuple[np.ndarray, ...]:
+    """A generated log's token counts (prompt, cached, output, reasoning; float arrays of whole numbers), drawn
+    from ``rng`` in this order: a chat-like bulk with a 3% long-context tail, caching on 60% of requests,
+    reasoning on 40%."""
+    long_context = rng.random(requests) < 0.03
+    prompt = np.where(long_context, rng.lognormal(np.log(150_000), 0.45, requests),
+                      rng.lognormal(np.log(6_000), 1.2, requests))
+    prompt = np.clip(np.round(prompt), 50, 900_000)
+    cached = np.where(rng.random(requests) < 0.6, np.floor(prompt * rng.beta(4, 3, requests)), 0)
+    output = np.clip(np.round(rng.lognormal(np.log(600), 1.0, requests)), 1, 30_000)
+    reasoning = np.where(rng.random(requests) < 0.4, np.clip(np.round(rng.lognormal(np.log(1_500), 1.0, requests)),
+                                                             1, 60_000), 0)
+    return prompt, cached, output, reasoning
+
+
 def sample_log(requests: int = 5_000, *, seed: int = 0, end: dt.date = dt.date(2026, 1, 31),
                days: int = SAMPLE_DAYS, models: Iterable[str] | None = None,
                registry: Registry | None = None) -> pd.DataFrame:
@@ -177,14 +192,7 @@ def sample_log(requests: int = 5_000, *, seed: int = 0, end: dt.date = dt.date(2
     if requests <= 0:
         raise AnalyticsError("a sample needs at least one request")
     rng = np.random.default_rng(seed)
-    long_context = rng.random(requests) < 0.03
-    prompt = np.where(long_context, rng.lognormal(np.log(150_000), 0.45, requests),
-                      rng.lognormal(np.log(6_000), 1.2, requests))
-    prompt = np.clip(np.round(prompt), 50, 900_000)
-    cached = np.where(rng.random(requests) < 0.6, np.floor(prompt * rng.beta(4, 3, requests)), 0)
-    output = np.clip(np.round(rng.lognormal(np.log(600), 1.0, requests)), 1, 30_000)
-    reasoning = np.where(rng.random(requests) < 0.4, np.clip(np.round(rng.lognormal(np.log(1_500), 1.0, requests)),
-                                                             1, 60_000), 0)
+    prompt, cached, output, reasoning = sample_tokens(rng, requests)
     start = pd.Timestamp(end, tz="UTC") - pd.Timedelta(days=days)
     seconds = np.sort(rng.integers(0, days * 86_400, requests))
     if models is None:
