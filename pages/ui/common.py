@@ -222,13 +222,23 @@ def ask_for_upload(request: str) -> None:
         st.info(f"{request} {UPLOADS_ARE_NOT_KEPT}", icon="📄")
 
 
+def screen_figure(fig):
+    """``for_screen(fig)``, made once per figure: a figure from ``cached()`` is shared by every rerun and session and
+    never changed, so its screen copy is kept on it (rebuilding the copy was half of a cached rerun's time)."""
+    screen = getattr(fig, "_screen_copy", None)
+    if screen is None:
+        screen = for_screen(fig)
+        fig._screen_copy = screen  # plotly keeps attributes that start with "_" as plain Python attributes
+    return screen
+
+
 def show_chart(fig, data: pd.DataFrame | None, name: str) -> None:
     """Place a chart with its downloads. ``name`` is the chart's stable id (``cost-vs-hle``); ``data`` is the frame
     it plots. Each file is made on click (a callable ``data``, ``on_click="ignore"``), never on a rerun."""
     # theme=None: the figure keeps its own template (charts.base.finish), so it looks the same on screen and exported.
     # On screen the legend goes below the plot and the footnote becomes a caption that wraps at any width (a phone
     # cuts a footnote drawn inside the figure); the downloads carry the footnote inside the figure.
-    st.plotly_chart(for_screen(fig), key=f"chart-{name}", width="stretch", theme=None,
+    st.plotly_chart(screen_figure(fig), key=f"chart-{name}", width="stretch", theme=None,
                     config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]})
     note = provenance_of(fig)
     if note:

@@ -7,10 +7,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 from pydantic import BaseModel
 
+from analytics.charts.base import FOOTNOTE, Provenance, finish, for_screen
+from analytics.core.presets import SEED_DATE
 from pages.ui.cache import input_key
+from pages.ui.common import screen_figure
 from tests.app.conftest import open_page
 
 
@@ -82,3 +86,15 @@ def test_a_cached_page_shows_the_figures_its_builders_make():
     specs = [[chart.proto.spec for chart in at.get("plotly_chart")] for at in (first, again, other)]
     assert specs[0] and specs[0] == specs[1]
     assert specs[2][0] != specs[0][0] and "1:1" in specs[2][0]
+
+
+def test_a_figures_screen_copy_is_made_once_and_leaves_the_figure_as_exported():
+    """``show_chart`` lays a figure out for the screen once: a cached figure is shown on every rerun, and its screen
+    copy is the one made the first time; the figure itself keeps its footnote (the downloads use it)."""
+    fig = finish(go.Figure(go.Bar(x=["a"], y=[1])), "A title", Provenance("What it shows", SEED_DATE))
+    exported = fig.to_dict()
+    screen = screen_figure(fig)
+    assert screen_figure(fig) is screen
+    assert screen.to_dict() == for_screen(fig).to_dict()
+    assert fig.to_dict() == exported and [a for a in fig.layout.annotations if a.name == FOOTNOTE]
+    assert screen_figure(go.Figure(fig)) is not screen  # a copy is another figure, laid out afresh
