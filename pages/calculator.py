@@ -11,13 +11,13 @@ require_router()  # first: see pages/ui/nav.py
 import streamlit as st
 
 from analytics.core import catalog
+from analytics.core.catalog import http_only
 from analytics.core.errors import AnalyticsError
 from analytics.formatting import money
 from pages.ui.cache import cached as cached_build
 from pages.ui.common import (
     as_of,
     currency,
-    http_only,
     md_escape,
     model_picker,
     registry,

@@ -8,6 +8,7 @@ require_router()  # first: see pages/ui/nav.py
 import streamlit as st
 
 from analytics.charts.cost_vs_hle import cost_vs_hle, hle_conditions
+from analytics.core.catalog import http_only
 from analytics.core.frontier import pareto_frontier
 from analytics.core.presets import RATIO_PRESETS, SEED_DATE
 from analytics.core.scores import (
@@ -26,7 +27,6 @@ from pages.ui.cache import cached
 from pages.ui.common import (
     as_of,
     currency,
-    http_only,
     money_column,
     registry,
     seed_view,

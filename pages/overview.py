@@ -8,7 +8,7 @@ require_router()  # first: see pages/ui/nav.py
 import streamlit as st
 
 from analytics.charts.cost_vs_hle import cost_vs_hle
-from analytics.core.catalog import price_table, seed_models_now
+from analytics.core.catalog import flagship_table, seed_models_now
 from analytics.core.presets import SEED_DATE, SEED_MODELS, SEED_VIEW, headline_models
 from analytics.core.scores import results_frame
 from pages.ui.cache import cached
@@ -17,13 +17,11 @@ from pages.ui.common import (
     VIEW_KEY,
     as_of,
     currency,
-    http_only,
     money_column,
     registry,
     seed_view,
     show_chart,
     show_table,
-    source_label,
     view_models,
 )
 from pages.ui.guide import task_guide
@@ -45,12 +43,7 @@ with st.container():
         st.subheader(f"The seed report's models, as they stood on {on.isoformat()}")
     else:
         st.subheader(f"Each provider's flagship on {on.isoformat()}")
-    table = cached(price_table, reg, on=on, currency=cur)
-    order = {m: i for i, m in enumerate(shown_ids)}
-    seed = table[table["id"].isin(shown_ids)].assign(_o=lambda d: d["id"].map(order)).sort_values("_o")
-    seed = seed.assign(link=http_only(seed["source"]), where=source_label(seed["source"]))
-    shown = seed[["name", "provider", "lifecycle", "input_per_mtok", "output_per_mtok", "context_window",
-                  "long_context", "checked_on", "link"]].reset_index(drop=True)
+    shown = cached(flagship_table, reg, list(shown_ids), on=on, currency=cur)
     show_table(
         shown, "overview-prices",
         column_config={

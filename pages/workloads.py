@@ -152,7 +152,7 @@ with st.expander("✏️ Edit the roles" + (" (edited)" if edited_workload(label
                "Add or delete rows; errors name the role and the field. Your edits are kept while this tab is "
                "open, on every page; the link does not carry them (download the YAML below to share them).")
     edited = st.data_editor(
-        roles_frame(origin), key=editor_key(label), num_rows="dynamic", hide_index=True, width="stretch",
+        cached(roles_frame, origin), key=editor_key(label), num_rows="dynamic", hide_index=True, width="stretch",
         column_order=list(ROLE_FIELDS),
         column_config={
             "name": st.column_config.TextColumn("name", required=True),
@@ -296,7 +296,7 @@ show_chart(fig, steps, "workload-cumulative-cost")
 show_chart(cached(latency_figure, reg, results, settings, edits, made_of=made_of),
            table[["model", "wall_time_s", "serial_time_s", "speedup"]], "workload-latency")
 with st.expander("Speeds used for latency"):
-    speeds = speed_table(reg, chosen or {r.model for r in workload.roles}, settings.default_speed)
+    speeds = cached(speed_table, reg, sorted(chosen or {r.model for r in workload.roles}), settings.default_speed)
     st.dataframe(speeds, hide_index=True, width="stretch", column_config={
         "model": "Model", "output_tokens_per_s": st.column_config.NumberColumn("Output tokens/s"),
         "time_to_first_token_s": st.column_config.NumberColumn("Time to first token (s)"),
@@ -324,7 +324,7 @@ def _break_even(workload: Workload, role: str, settings: Settings, edits: list[s
     pair = [m for m in BREAK_EVEN_MODELS if m in names] or list(names)[:2]
     if "model_a" not in st.session_state and "model_b" not in st.session_state:
         # by default a pair whose lines actually cross on this workload (the compared models first)
-        candidates = [*(chosen if len(chosen) >= 2 else headline_models(reg, on)), *seed_models(reg)]
+        candidates = [*(chosen if len(chosen) >= 2 else cached(headline_models, reg, on)), *cached(seed_models, reg)]
         crossing = cached(crossing_pair, workload, reg, candidates, role, None, settings, preferred=tuple(pair),
                           made_of=(workload, tuple(candidates), role, settings, tuple(pair)))
         pair = list(crossing or pair)

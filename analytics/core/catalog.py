@@ -6,6 +6,7 @@ Raw numbers only; formatting (currency, K/M tokens) happens in ``analytics.forma
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -76,6 +77,28 @@ def lifecycle_fields(registry: Registry, model_id: str, on: dt.date) -> dict:
         "deprecated_on": life.deprecated_on if life else None, "retired_on": life.retired_on if life else None,
         "successor": successor,
     }
+
+
+_HTTP = re.compile(r"^https?://")
+
+
+def http_only(values: pd.Series) -> pd.Series:
+    """Keep http(s) URLs, blank anything else (``seed-report``, or text that is not a link to render)."""
+    return values.map(lambda v: v if isinstance(v, str) and _HTTP.match(v) else None)
+
+
+FLAGSHIP_COLUMNS = ["name", "provider", "lifecycle", "input_per_mtok", "output_per_mtok", "context_window",
+                    "long_context", "checked_on", "link"]
+
+
+def flagship_table(registry: Registry, model_ids: Iterable[str], *, on: dt.date | None = None,
+                   currency: str = "USD") -> pd.DataFrame:
+    """``price_table`` narrowed to ``model_ids``, in their order, with the source as a link (http only): the
+    Overview's table of each provider's flagship (or of the seed's models on the seed view)."""
+    table = price_table(registry, on=on, currency=currency)
+    order = {m: i for i, m in enumerate(model_ids)}
+    chosen = table[table["id"].isin(order)].assign(_order=lambda d: d["id"].map(order)).sort_values("_order")
+    return chosen.assign(link=http_only(chosen["source"]))[FLAGSHIP_COLUMNS].reset_index(drop=True)
 
 
 def price_table(

@@ -313,21 +313,3 @@ def md_escape(text: object) -> str:
     return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
 
 
-_HTTP = re.compile(r"^https?://")
-
-
-def http_only(values: pd.Series) -> pd.Series:
-    """Keep http(s) URLs, blank anything else (``seed-report``, or text that is not a link we should render)."""
-    return values.map(lambda v: v if isinstance(v, str) and _HTTP.match(v) else None)
-
-
-def source_label(values: pd.Series) -> pd.Series:
-    """Where a figure comes from, as plain text: the host of a URL, or "seed report"."""
-    def label(value: object) -> str:
-        if not isinstance(value, str) or not value:
-            return "unknown"
-        if value == "seed-report":
-            return "seed report (Jan 2026)"
-        match = re.match(r"^https?://([^/]+)", value)
-        return match.group(1) if match else "unknown"
-    return values.map(label)

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from analytics.core.catalog import (
     CONTEXT_CHOICES,
+    FLAGSHIP_COLUMNS,
     drawn_price_changes,
     filter_prices,
+    flagship_table,
+    http_only,
     price_history_data,
     price_table,
 )
@@ -144,3 +148,24 @@ def test_history_draws_only_models_whose_drawn_price_changed(reg):
     assert drawn_price_changes(history, "output") == ["short"]
     with pytest.raises(AnalyticsError):
         drawn_price_changes(history, "cache")
+
+
+def test_flagship_table_keeps_the_order_asked_for_and_links_only_http_sources(reg):
+    """The Overview's table: the models asked for, in that order (not the registry's); an id the registry does not
+    hold is left out; on 2026-06-01 "short" is priced from its 2026-03-01 record."""
+    shown = flagship_table(reg, ["tiered", "missing", "short", "long"], on=ON)
+    assert list(shown.columns) == FLAGSHIP_COLUMNS
+    assert shown["name"].tolist() == ["Tiered", "Short", "Long"]
+    assert shown["link"].tolist() == ["https://b.example/new", "https://a.example/new", "https://a.example/prices"]
+    assert shown["input_per_mtok"].tolist() == [1.0, 1.0, 2.0]
+
+
+@pytest.mark.parametrize(("value", "link"), [
+    ("https://a.example/p", "https://a.example/p"),
+    ("http://a.example", "http://a.example"),
+    ("seed-report", None),
+    ("javascript:alert(1)", None),
+    (None, None),
+])
+def test_http_only_keeps_web_links_and_blanks_the_rest(value, link):
+    assert http_only(pd.Series([value])).tolist() == [link]
