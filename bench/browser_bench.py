@@ -1,5 +1,6 @@
 """(4) In Chromium, per page: navigation → first chart drawn, and a control change → the chart redrawn (goals:
-medians ≤ 800 ms and ≤ 300 ms).
+medians ≤ 800 ms and ≤ 300 ms). A page without a chart (the Calculator) is timed to its first table, and has no
+redraw figure.
 
 A server is started as the browser tests start it (tests/e2e/conftest.py ``start_server``); the entry point is
 loaded once first (a fresh server serves a first direct page URL from the pages/ folder otherwise). "Chart drawn"
@@ -15,7 +16,7 @@ from urllib.parse import urlencode
 
 from bench.common import median, ms, print_table
 from bench.goals import CONTROL_TO_REDRAWN_S, NAVIGATION_TO_FIRST_CHART_S, at_most, word
-from bench.page_list import discover_pages
+from bench.page_list import NO_CHART, discover_pages
 
 CHART_DRAWN = '[data-testid="stPlotlyChart"] .js-plotly-plot .main-svg'
 MARK_CHARTS = """() => { window.__benchOld = new Set(Array.from(document.querySelectorAll('.js-plotly-plot'))
@@ -38,6 +39,36 @@ def _choose_currency(browser_page, currency: str) -> None:
     start = time.perf_counter()
     option.click()
     return start
+
+
+def _floor(navigations: int) -> float | None:
+    """Navigation → first chart on bench/floor_app.py (one chart, nothing else), timed as the pages are."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, start_server
+
+    proc, base = start_server(script=ROOT / "bench" / "floor_app.py")
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+            page.goto(base)
+            page.locator(CHART_DRAWN).first.wait_for(timeout=60_000)
+            times = []
+            for _ in range(navigations):
+                page.goto("about:blank")
+                start = time.perf_counter()
+                page.goto(base)
+                page.locator(CHART_DRAWN).first.wait_for(timeout=20_000)
+                times.append(time.perf_counter() - start)
+            browser.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except Exception:  # noqa: BLE001
+            proc.kill()
+    return median(times)
 
 
 def run(quick: bool = False) -> dict[str, Any]:
@@ -65,19 +96,20 @@ def run(quick: bool = False) -> dict[str, Any]:
             for ref in discover_pages():
                 url = _url(base, ref)
                 first_chart: list[float] = []
-                note = ""
+                note = "" if ref.has_chart else "no chart: its first table"
+                drawn = NO_CHART.get(ref.path, CHART_DRAWN)
                 for _ in range(navigations):
                     page.goto("about:blank")
                     start = time.perf_counter()
                     page.goto(url)
                     try:
-                        page.locator(CHART_DRAWN).first.wait_for(timeout=20_000)
+                        page.locator(drawn).first.wait_for(timeout=20_000)
                     except PlaywrightTimeout:
-                        note = "no chart within 20 s"
+                        note = "nothing drawn within 20 s"
                         break
                     first_chart.append(time.perf_counter() - start)
                 redraw: list[float] = []
-                if first_chart:
+                if first_chart and ref.has_chart:
                     wait_for_app(page)
                     for i in range(changes):
                         start = _choose_currency(page, other if i % 2 == 0 else "USD")
@@ -91,7 +123,7 @@ def run(quick: bool = False) -> dict[str, Any]:
                 navigation = median(first_chart) if first_chart else None
                 change = median(redraw) if redraw else None
                 results[ref.path] = {
-                    "title": ref.title, "url": url.removeprefix(base) or "/",
+                    "title": ref.title, "url": url.removeprefix(base) or "/", "has_chart": ref.has_chart,
                     "navigation_to_first_chart_s": navigation, "navigation_runs_s": first_chart,
                     "navigation_goal_met": at_most(navigation, NAVIGATION_TO_FIRST_CHART_S),
                     "change_to_redrawn_chart_s": change, "change_runs_s": redraw,
@@ -111,6 +143,13 @@ def run(quick: bool = False) -> dict[str, Any]:
             proc.wait(timeout=10)
         except Exception:  # noqa: BLE001
             proc.kill()
+    floor = _floor(navigations + 2)
+    rows.append({"page": "floor: one chart, nothing else", "navigation → first chart": ms(floor),
+                 "note": "bench/floor_app.py: what Streamlit and Plotly cost by themselves here"})
+    for row in rows[:-1]:
+        measured = results.get(next((r.path for r in discover_pages() if r.title == row["page"]), ""), {})
+        value = measured.get("navigation_to_first_chart_s")
+        row["× floor"] = f"{value / floor:.1f}×" if value and floor else "n/a"
     print_table(f"(4) Chromium, median of {navigations} navigations and {changes} currency changes per page", rows)
-    return {"navigations": navigations, "changes": changes, "goal_navigation_s": NAVIGATION_TO_FIRST_CHART_S,
-            "goal_change_s": CONTROL_TO_REDRAWN_S, "pages": results}
+    return {"floor_navigation_to_first_chart_s": floor, "navigations": navigations, "changes": changes,
+            "goal_navigation_s": NAVIGATION_TO_FIRST_CHART_S, "goal_change_s": CONTROL_TO_REDRAWN_S, "pages": results}

@@ -17,6 +17,10 @@ PAGE_SETUP = {"pages/replay.py": {"log": ("sample", "sample")}}
 AppTest sets it; as a bound widget writes it in the URL: the same, the options being the values)."""
 
 
+NO_CHART = {"pages/calculator.py": '[data-testid="stDataFrame"] canvas'}
+"""Pages that draw no chart, and what their first result is instead (the browser bench times it)."""
+
+
 @dataclass(frozen=True)
 class PageRef:
     path: str
@@ -28,6 +32,10 @@ class PageRef:
     def url_path(self) -> str:
         """Streamlit's URL for the page: the file's stem, or the root for the default page."""
         return "" if self.default else Path(self.path).stem
+
+    @property
+    def has_chart(self) -> bool:
+        return self.path not in NO_CHART
 
     @property
     def setup(self) -> dict[str, str]:

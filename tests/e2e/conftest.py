@@ -56,15 +56,16 @@ def _free_port() -> int:
 
 
 def start_server(extra_env: dict[str, str] | None = None, *, port: int | None = None,
-                 cpus: str | None = None) -> tuple[subprocess.Popen, str]:
-    """Start ``streamlit run dashboard.py`` on a loopback port (a free one unless given); wait for /_stcore/health.
-    ``cpus`` ("0") pins the server, every thread of it, to those cores (``taskset``, which execs: same pid)."""
+                 cpus: str | None = None, script: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run dashboard.py`` (or ``script``) on a loopback port (a free one unless given); wait for
+    /_stcore/health. ``cpus`` ("0") pins the server, every thread of it, to those cores (``taskset``, which execs:
+    same pid)."""
     port = port or _free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     log = open(ROOT / "artifacts" / f"streamlit-{port}.log", "w")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen(
         [*(["taskset", "-c", cpus] if cpus else []), sys.executable, "-m", "streamlit", "run",
-         str(ROOT / "dashboard.py"), "--server.port", str(port),
+         str(script or ROOT / "dashboard.py"), "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -39,6 +39,9 @@ def open_downloads(page, app_url: str, chart: str = CHART, path: str = PAGE):
     popover = page.locator(f".st-key-download-{chart}").first
     popover.wait_for(timeout=30_000)
     popover.get_by_role("button").first.click()
+    # opening the popover reruns the page, which fills it: wait for its buttons and for the run to end
+    page.locator(f".st-key-download-{chart}-csv").get_by_role("button").wait_for(timeout=30_000)
+    wait_for_app(page)
     return page
 
 
