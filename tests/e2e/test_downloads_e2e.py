@@ -9,6 +9,7 @@ import struct
 import xml.etree.ElementTree as ET
 
 import pytest
+from playwright.sync_api import expect
 
 from analytics import export
 from tests.e2e.conftest import (
@@ -48,6 +49,10 @@ def open_downloads(page, app_url: str, chart: str = CHART, path: str = PAGE):
 def download(page, chart: str, fmt: str):
     button = page.locator(f".st-key-download-{chart}-{fmt}").get_by_role("button")
     button.wait_for(timeout=15_000)
+    # the popover floats beside its anchor: bring the anchor on screen, and wait until the button is there too
+    # (a long page, like Agent workloads, may move while the run that filled the popover ends)
+    page.locator(f".st-key-download-{chart}").first.scroll_into_view_if_needed()
+    expect(button).to_be_in_viewport(timeout=15_000)
     with page.expect_download(timeout=60_000) as info:
         button.click()
     return info.value
