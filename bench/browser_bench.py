@@ -144,7 +144,8 @@ def run(quick: bool = False) -> dict[str, Any]:
         except Exception:  # noqa: BLE001
             proc.kill()
     floor = _floor(navigations + 2)
-    rows.append({"page": "floor: one chart, nothing else", "navigation → first chart": ms(floor),
+    rows.append({**(dict.fromkeys(rows[0], "—") if rows else {}), "page": "floor: one chart, nothing else",
+                 "navigation → first chart": ms(floor),
                  "note": "bench/floor_app.py: what Streamlit and Plotly cost by themselves here"})
     for row in rows[:-1]:
         measured = results.get(next((r.path for r in discover_pages() if r.title == row["page"]), ""), {})
