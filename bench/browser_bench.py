@@ -41,13 +41,15 @@ def _choose_currency(browser_page, currency: str) -> None:
     return start
 
 
-def _floor(navigations: int) -> float | None:
-    """Navigation → first chart on bench/floor_app.py (one chart, nothing else), timed as the pages are."""
+def _floor(navigations: int, with_navigation: bool) -> float | None:
+    """Navigation → first chart on bench/floor_app.py (one chart; ``with_navigation``: behind ``st.navigation``
+    with a sidebar of nine pages), timed as the pages are."""
     from playwright.sync_api import sync_playwright
 
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, start_server
 
-    proc, base = start_server(script=ROOT / "bench" / "floor_app.py")
+    proc, base = start_server({"FLOOR_NAVIGATION": "1"} if with_navigation else {},
+                              script=ROOT / "bench" / "floor_app.py")
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -143,14 +145,18 @@ def run(quick: bool = False) -> dict[str, Any]:
             proc.wait(timeout=10)
         except Exception:  # noqa: BLE001
             proc.kill()
-    floor = _floor(navigations + 2)
-    rows.append({**(dict.fromkeys(rows[0], "—") if rows else {}), "page": "floor: one chart, nothing else",
-                 "navigation → first chart": ms(floor),
-                 "note": "bench/floor_app.py: what Streamlit and Plotly cost by themselves here"})
-    for row in rows[:-1]:
+    floor = _floor(navigations + 2, with_navigation=False)
+    floor_nav = _floor(navigations + 2, with_navigation=True)
+    blank = dict.fromkeys(rows[0], "—") if rows else {}
+    rows.append({**blank, "page": "floor: one chart, nothing else", "navigation → first chart": ms(floor),
+                 "note": "bench/floor_app.py: Streamlit and Plotly by themselves"})
+    rows.append({**blank, "page": "floor with st.navigation", "navigation → first chart": ms(floor_nav),
+                 "note": "the same chart behind st.navigation, a sidebar of nine pages"})
+    for row in rows[:-2]:
         measured = results.get(next((r.path for r in discover_pages() if r.title == row["page"]), ""), {})
         value = measured.get("navigation_to_first_chart_s")
-        row["× floor"] = f"{value / floor:.1f}×" if value and floor else "n/a"
+        row["× floor with navigation"] = f"{value / floor_nav:.1f}×" if value and floor_nav else "n/a"
     print_table(f"(4) Chromium, median of {navigations} navigations and {changes} currency changes per page", rows)
-    return {"floor_navigation_to_first_chart_s": floor, "navigations": navigations, "changes": changes,
+    return {"floor_navigation_to_first_chart_s": floor, "floor_with_st_navigation_s": floor_nav,
+            "navigations": navigations, "changes": changes,
             "goal_navigation_s": NAVIGATION_TO_FIRST_CHART_S, "goal_change_s": CONTROL_TO_REDRAWN_S, "pages": results}

@@ -7,9 +7,7 @@ require_router()  # first: see pages/ui/nav.py
 
 import streamlit as st
 
-from analytics.charts.cost_vs_hle import cost_vs_hle, hle_conditions
-from analytics.core.catalog import http_only
-from analytics.core.frontier import pareto_frontier
+from analytics.charts.cost_vs_hle import cost_vs_hle, cost_vs_hle_tables, hle_conditions
 from analytics.core.presets import RATIO_PRESETS, SEED_DATE
 from analytics.core.scores import (
     CONDITION_LABELS,
@@ -21,7 +19,6 @@ from analytics.core.scores import (
     SEED_POLICY,
     SUBSET_LABELS,
     SUBSETS,
-    readable_scores,
 )
 from pages.ui.cache import cached
 from pages.ui.common import (
@@ -88,33 +85,30 @@ else:
 models = view_models()
 fig, data = cached(cost_vs_hle, reg, ratio, condition, reporters or "any", pick, subset, currency=cur, on=on,
                     include_disputed=include_disputed, models=models)
+# the tables beside the chart come from its frame: cached by what made the frame
+missing, frontier, scores = cached(cost_vs_hle_tables, data, made_of=(
+    reg, ratio, condition, reporters or "any", pick, subset, cur, on, include_disputed, models))
 left, right = st.columns([2, 1], gap="medium")
 with left:
     show_chart(fig, data, "cost-vs-hle")
 with right:
     st.subheader("Not plotted")
-    missing = data[data["status"] != "ok"]
     if missing.empty:
         st.caption("Every model has a price and a score under this policy.")
     else:
-        show_table(missing[["name", "status"]].reset_index(drop=True), "cost-vs-hle-missing", height=260,
-                   column_config={"name": "Model", "status": "Why"})
+        show_table(missing, "cost-vs-hle-missing", height=260, column_config={"name": "Model", "status": "Why"})
     st.subheader("Pareto frontier")
     st.caption("No other model is both cheaper and higher-scoring than these.")
-    frontier = pareto_frontier(data[data["status"] == "ok"])
     show_table(
-        frontier[["name", "blended_per_mtok", "score"]].reset_index(drop=True),
+        frontier,
         "cost-vs-hle-frontier",
         column_config={"name": "Model", "blended_per_mtok": money_column(f"{cur}/1M", cur),
                        "score": st.column_config.NumberColumn("HLE", format="%.1f%%")},
     )
 
 st.subheader("The scores plotted, and where they come from")
-plotted = data[data["status"] == "ok"].assign(link=lambda d: http_only(d["source"]))
 show_table(
-    readable_scores(plotted)[
-        ["name", "score", "disputed", "condition", "subset", "reporter_kind", "reporter", "date", "candidates",
-         "blended_per_mtok", "note", "link"]].reset_index(drop=True),
+    scores,
     "cost-vs-hle-scores",
     column_config={
         "name": "Model", "score": st.column_config.NumberColumn("HLE", format="%.1f%%"), "condition": "Condition",

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.core.catalog import blended_table
+from analytics.core.catalog import blended_table, http_only
 from analytics.core.clock import today
-from analytics.core.frontier import frontier_mask
+from analytics.core.frontier import frontier_mask, pareto_frontier
 from analytics.core.registry import Registry
 from analytics.core.scores import (
     CONDITION_LABELS,
@@ -24,6 +24,7 @@ from analytics.core.scores import (
     conditions_table,
     model_frame_on,
     normalise_reporters,
+    readable_scores,
     select_scores,
     subset_mix,
 )
@@ -235,6 +236,20 @@ def cost_vs_hle(
     prov = Provenance(f"{what}<br>", registry.as_of(), settings, overlay=registry.overlay_label())
     finish(fig, f"Cost vs HLE: blended price ({ratio_label}) against HLE score", prov, height=600)
     return fig, data
+
+
+SCORE_COLUMNS = ["name", "score", "disputed", "condition", "subset", "reporter_kind", "reporter", "date", "candidates",
+                 "blended_per_mtok", "note", "link"]
+
+
+def cost_vs_hle_tables(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The three tables beside the chart, from ``cost_vs_hle_data``'s frame: the models not plotted and why, the
+    Pareto frontier (cheapest first), and the scores plotted as a table says them, with their source as a link."""
+    plotted = data[data["status"] == "ok"]
+    missing = data.loc[data["status"] != "ok", ["name", "status"]].reset_index(drop=True)
+    frontier = pareto_frontier(plotted)[["name", "blended_per_mtok", "score"]]
+    scores = readable_scores(plotted.assign(link=http_only(plotted["source"])))[SCORE_COLUMNS].reset_index(drop=True)
+    return missing, frontier, scores
 
 
 def _draw_points(fig: go.Figure, plotted: pd.DataFrame, currency: str) -> None:

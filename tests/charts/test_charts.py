@@ -13,7 +13,7 @@ from analytics.charts.base import COUNTRY_COLORS, TEMPLATE, log_ticks
 from analytics.charts.blended import blend_formula, blend_worked_example, blended_prices, blended_prices_data
 from analytics.charts.catalog import chart_catalog
 from analytics.charts.context_tiers import context_tiers
-from analytics.charts.cost_vs_hle import cost_vs_hle, hle_conditions, label_positions
+from analytics.charts.cost_vs_hle import SCORE_COLUMNS, cost_vs_hle, cost_vs_hle_tables, hle_conditions, label_positions
 from analytics.charts.prices import price_history
 from analytics.core.presets import SEED_DATE, SEED_MODELS, headline_models
 from analytics.core.registry import load_registry
@@ -91,6 +91,21 @@ def test_cost_vs_hle_frontier_line(registry):
     frontier = data[data["on_frontier"]].sort_values("blended_per_mtok")
     assert list(line.x) == pytest.approx(frontier["blended_per_mtok"].tolist())
     assert not data.loc[data["status"] != "ok", "on_frontier"].any()
+
+
+def test_the_tables_beside_cost_vs_hle_split_its_frame(registry):
+    """On the seed's day with the seed report's scores: four models plotted, Claude Opus 4.5 not plotted; the
+    frontier is Kimi ($1.20, 50.2… cheapest) up to the disputed Qwen 58.3; the scores carry web links only."""
+    _, data = cost_vs_hle(registry, ratio="3:1", condition="tools", reporters=["seed-report"], subset="any",
+                          include_disputed=True, models=SEED_MODELS, on=SEED_DATE)
+    missing, frontier, scores = cost_vs_hle_tables(data)
+    assert missing.to_dict("records") == [{"name": "Claude Opus 4.5", "status": "no score under this policy"}]
+    assert list(frontier.columns) == ["name", "blended_per_mtok", "score"]
+    assert frontier["blended_per_mtok"].is_monotonic_increasing and frontier["score"].is_monotonic_increasing
+    assert frontier["name"].iloc[-1] == "Qwen3-Max-Thinking"
+    assert list(scores.columns) == SCORE_COLUMNS and len(scores) == 4
+    assert scores.set_index("name").loc["Qwen3-Max-Thinking", "disputed"] == "disputed"
+    assert all(link is None or link.startswith(("http://", "https://")) for link in scores["link"])
 
 
 def test_marker_shape_follows_the_condition(registry):
