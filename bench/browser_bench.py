@@ -147,7 +147,7 @@ def run(quick: bool = False) -> dict[str, Any]:
             proc.kill()
     floor = _floor(navigations + 2, with_navigation=False)
     floor_nav = _floor(navigations + 2, with_navigation=True)
-    blank = dict.fromkeys(rows[0], "—") if rows else {}
+    blank = dict.fromkeys([*(rows[0] if rows else {}), "× floor with navigation"], "—")
     rows.append({**blank, "page": "floor: one chart, nothing else", "navigation → first chart": ms(floor),
                  "note": "bench/floor_app.py: Streamlit and Plotly by themselves"})
     rows.append({**blank, "page": "floor with st.navigation", "navigation → first chart": ms(floor_nav),

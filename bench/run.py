@@ -56,7 +56,7 @@ def _section(name: str, quick: bool):
     if name == "load":
         from bench import load
         return load.run_capacity(levels=(2, 5) if quick else (5, 10, 20), views=2 if quick else 6,
-                                 budget_s=120 if quick else 240)
+                                 budget_s=120 if quick else 480)
     raise ValueError(name)
 
 
