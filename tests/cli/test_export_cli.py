@@ -19,10 +19,11 @@ from analytics.charts.base import Provenance, finish
 from analytics.charts.spec import ChartOption, ChartSpec
 from analytics.cli import export as export_cli
 from analytics.cli import main as cli
+from analytics.core.clock import today
 from analytics.core.errors import Problem, RegistryError
 
 ROOT = Path(__file__).resolve().parents[2]
-TODAY = dt.date.today().isoformat()
+TODAY = today().isoformat()  # the project's today (LLM_COSTS_TODAY, set by tests/conftest.py), as the CLI names files
 REGISTRY = object()
 needs_browser = pytest.mark.skipif(not export.static_export_available(), reason="no Chromium here")
 
