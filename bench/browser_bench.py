@@ -41,12 +41,30 @@ def _choose_currency(browser_page, currency: str) -> None:
     return start
 
 
+def _time_navigations(page, url: str, drawn: str, navigations: int) -> list[float]:
+    """Seconds from opening ``url`` (from a blank tab) to ``drawn`` visible, ``navigations`` times; fewer when one
+    draws nothing within 20 s (the times before it are kept)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    times: list[float] = []
+    for _ in range(navigations):
+        page.goto("about:blank")
+        start = time.perf_counter()
+        page.goto(url)
+        try:
+            page.locator(drawn).first.wait_for(timeout=20_000)
+        except PlaywrightTimeout:
+            break
+        times.append(time.perf_counter() - start)
+    return times
+
+
 def _floor(navigations: int, with_navigation: bool) -> float | None:
     """Navigation → first chart on bench/floor_app.py (one chart; ``with_navigation``: behind ``st.navigation``
     with a sidebar of nine pages), timed as the pages are."""
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, start_server
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, start_server, stop_server
 
     proc, base = start_server({"FLOOR_NAVIGATION": "1"} if with_navigation else {},
                               script=ROOT / "bench" / "floor_app.py")
@@ -56,21 +74,11 @@ def _floor(navigations: int, with_navigation: bool) -> float | None:
             page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
             page.goto(base)
             page.locator(CHART_DRAWN).first.wait_for(timeout=60_000)
-            times = []
-            for _ in range(navigations):
-                page.goto("about:blank")
-                start = time.perf_counter()
-                page.goto(base)
-                page.locator(CHART_DRAWN).first.wait_for(timeout=20_000)
-                times.append(time.perf_counter() - start)
+            times = _time_navigations(page, base, CHART_DRAWN, navigations)
             browser.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except Exception:  # noqa: BLE001
-            proc.kill()
-    return median(times)
+        stop_server(proc)
+    return median(times) if times else None
 
 
 def run(quick: bool = False) -> dict[str, Any]:
@@ -78,7 +86,7 @@ def run(quick: bool = False) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     from analytics.core.registry import bundled_registry
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, start_server, wait_for_app
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, start_server, stop_server, wait_for_app
 
     (ROOT / "artifacts").mkdir(exist_ok=True)
     other = next(c for c in bundled_registry().currencies() if c != "USD")
@@ -97,19 +105,10 @@ def run(quick: bool = False) -> dict[str, Any]:
             page.locator(CHART_DRAWN).first.wait_for(timeout=60_000)  # the server is warm: caches, imports
             for ref in discover_pages():
                 url = _url(base, ref)
-                first_chart: list[float] = []
                 note = "" if ref.has_chart else "no chart: its first table"
-                drawn = NO_CHART.get(ref.path, CHART_DRAWN)
-                for _ in range(navigations):
-                    page.goto("about:blank")
-                    start = time.perf_counter()
-                    page.goto(url)
-                    try:
-                        page.locator(drawn).first.wait_for(timeout=20_000)
-                    except PlaywrightTimeout:
-                        note = "nothing drawn within 20 s"
-                        break
-                    first_chart.append(time.perf_counter() - start)
+                first_chart = _time_navigations(page, url, NO_CHART.get(ref.path, CHART_DRAWN), navigations)
+                if len(first_chart) < navigations:
+                    note = "nothing drawn within 20 s"
                 redraw: list[float] = []
                 if first_chart and ref.has_chart:
                     wait_for_app(page)
@@ -140,22 +139,17 @@ def run(quick: bool = False) -> dict[str, Any]:
                              "note": note})
             browser.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except Exception:  # noqa: BLE001
-            proc.kill()
+        stop_server(proc)
     floor = _floor(navigations + 2, with_navigation=False)
     floor_nav = _floor(navigations + 2, with_navigation=True)
-    blank = dict.fromkeys([*(rows[0] if rows else {}), "× floor with navigation"], "—")
+    for row, measured in zip(rows, results.values(), strict=True):  # a row per page, in the same order
+        value = measured["navigation_to_first_chart_s"]
+        row["× floor with navigation"] = f"{value / floor_nav:.1f}×" if value and floor_nav else "n/a"
+    blank = dict.fromkeys(rows[0] if rows else {}, "—")
     rows.append({**blank, "page": "floor: one chart, nothing else", "navigation → first chart": ms(floor),
                  "note": "bench/floor_app.py: Streamlit and Plotly by themselves"})
     rows.append({**blank, "page": "floor with st.navigation", "navigation → first chart": ms(floor_nav),
                  "note": "the same chart behind st.navigation, a sidebar of nine pages"})
-    for row in rows[:-2]:
-        measured = results.get(next((r.path for r in discover_pages() if r.title == row["page"]), ""), {})
-        value = measured.get("navigation_to_first_chart_s")
-        row["× floor with navigation"] = f"{value / floor_nav:.1f}×" if value and floor_nav else "n/a"
     print_table(f"(4) Chromium, median of {navigations} navigations and {changes} currency changes per page", rows)
     return {"floor_navigation_to_first_chart_s": floor, "floor_with_st_navigation_s": floor_nav,
             "navigations": navigations, "changes": changes,

@@ -83,11 +83,11 @@ else:
                                           "left out by default; drawn with an open marker when included")
 
 models = view_models()
-fig, data = cached(cost_vs_hle, reg, ratio, condition, reporters or "any", pick, subset, currency=cur, on=on,
-                    include_disputed=include_disputed, models=models)
+policy = (reg, ratio, condition, reporters or "any", pick, subset)
+options = {"currency": cur, "on": on, "include_disputed": include_disputed, "models": models}
+fig, data = cached(cost_vs_hle, *policy, **options)
 # the tables beside the chart come from its frame: cached by what made the frame
-missing, frontier, scores = cached(cost_vs_hle_tables, data, made_of=(
-    reg, ratio, condition, reporters or "any", pick, subset, cur, on, include_disputed, models))
+missing, frontier, scores = cached(cost_vs_hle_tables, data, made_of=(policy, options))
 left, right = st.columns([2, 1], gap="medium")
 with left:
     show_chart(fig, data, "cost-vs-hle")
