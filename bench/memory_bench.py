@@ -106,7 +106,7 @@ def run_sessions(quick: bool = False) -> dict[str, Any]:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, start_server, wait_for_app
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, start_server, stop_server, wait_for_app
 
     (ROOT / "artifacts").mkdir(exist_ok=True)
     replay = next((p for p in discover_pages() if p.path == "pages/replay.py"), None)
@@ -153,11 +153,7 @@ def run_sessions(quick: bool = False) -> dict[str, Any]:
             browser.close()
         figures["after_close_mib"] = _settled(proc.pid, 3.0)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except Exception:  # noqa: BLE001
-            proc.kill()
+        stop_server(proc)
     figures["notes"] = notes
     figures["per_extra_session_mib"] = (figures["ten_sessions_mib"] - figures["one_session_mib"]) / (SESSIONS - 1)
     rows = [
